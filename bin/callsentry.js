@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+// Runs the compiled CLI (npm run build writes dist/).
+'use strict';
+const path = require('node:path');
+const fs = require('node:fs');
+const cli = path.join(__dirname, '..', 'dist', 'services', 'cli.js');
+if (!fs.existsSync(cli)) {
+  process.stderr.write('callsentry is not built yet: run `npm run build` (or `npm run setup`) in ' + path.join(__dirname, '..') + '\n');
+  process.exit(2);
+}
+const { main } = require(cli);
+const { processIo } = require(path.join(__dirname, '..', 'dist', 'services', 'commands', 'io.js'));
+main(process.argv.slice(2), processIo()).then(
+  (code) => setImmediate(() => process.exit(code)),
+  (err) => {
+    process.stderr.write(String((err && err.stack) || err) + '\n');
+    process.exit(1);
+  },
+);

@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+// `callsentry <command>`: one entry point for every stage and tool.
+import { helpText, parseArgs, type CommandSpec, type ParsedArgs } from './cli/args';
+import { CallsentryError } from './core/errors';
+import { processIo, type CommandIo } from './commands/io';
+import * as replay from './commands/replay';
+import * as start from './commands/start';
+import * as collector from './commands/collector';
+import { stageRunner, stageSpec } from './commands/stage';
+import { configSpec, generateSpec, runConfig, runGenerate, runTopics, topicsSpec } from './commands/admin';
+
+interface Command {
+  spec: CommandSpec;
+  run(args: ParsedArgs, io: CommandIo): Promise<number>;
+}
+
+export const COMMANDS: Command[] = [
+  start,
+  replay,
+  collector,
+  { spec: stageSpec('detect'), run: stageRunner('detect') },
+  { spec: stageSpec('enforce'), run: stageRunner('enforce') },
+  { spec: stageSpec('print'), run: stageRunner('print') },
+  { spec: topicsSpec, run: runTopics },
+  { spec: configSpec, run: runConfig },
+  { spec: generateSpec, run: runGenerate },
+];
+
+export function mainHelp(): string {
+  return [
+    'Usage: callsentry <command> [options]',
+    '',
+    'Security monitoring for voice and video clouds: SIP and media flows in, detections, enforcement and audit out.',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.spec.name.padEnd(12)} ${c.spec.summary}`),
+    '',
+    "Run 'callsentry <command> --help' for a command's options.",
+  ].join('\n');
+}
+
+export async function main(argv: string[], io: CommandIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.out(mainHelp());
+    return name ? 0 : 2;
+  }
+  const cmd = COMMANDS.find((c) => c.spec.name === name);
+  if (!cmd) {
+    io.err(`callsentry: unknown command '${name}'\n\n${mainHelp()}`);
+    return 2;
+  }
+  try {
+    const args = parseArgs(cmd.spec, rest);
+    if (args.help) {
+      io.out(helpText(cmd.spec));
+      return 0;
+    }
+    return await cmd.run(args, io);
+  } catch (err) {
+    if (err instanceof CallsentryError) {
+      io.err(`callsentry ${name}: ${err.message}${err.code === 'USAGE' ? '' : ` [${err.code}]`}`);
+      return err.code === 'USAGE' ? 2 : 1;
+    }
+    io.err(`callsentry ${name}: unexpected error: ${(err as Error).stack ?? String(err)}`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), processIo()).then(
+    (code) => {
+      process.exitCode = code;
+      // stages and clients may hold timers; a finished command ends the process
+      setImmediate(() => process.exit(code));
+    },
+    (err) => {
+      process.stderr.write(String(err) + '\n');
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,25 @@
+// Reads the configuration file named by --config or CALLSENTRY_CONFIG; none means the embedded
+// default. Command-line overrides of the bus come last.
+import { readFileSync } from 'node:fs';
+import { DEFAULT_CONFIG, parseConfig, type CallsentryConfig } from '../core/config';
+import { CallsentryError } from '../core/errors';
+
+export function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = process.env): CallsentryConfig {
+  const file = path ?? env.CALLSENTRY_CONFIG;
+  let cfg: CallsentryConfig = structuredClone(DEFAULT_CONFIG);
+  if (file) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new CallsentryError('BAD_CONFIG', `cannot read configuration file ${file}: ${(err as Error).message}`, { cause: err });
+    }
+    cfg = parseConfig(text, file);
+  }
+  if (env.CALLSENTRY_KAFKA_BROKERS) {
+    cfg.bus.kind = 'kafka';
+    cfg.bus.kafka.brokers = env.CALLSENTRY_KAFKA_BROKERS.split(',').map((s) => s.trim()).filter(Boolean);
+  }
+  if (env.CALLSENTRY_TOPIC_PREFIX !== undefined) cfg.bus.topic_prefix = env.CALLSENTRY_TOPIC_PREFIX;
+  return cfg;
+}

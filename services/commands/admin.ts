@@ -1,0 +1,70 @@
+// Small administrative commands: topics, config check, synthetic data.
+import type { CommandSpec, ParsedArgs } from '../cli/args';
+import { loadConfig } from '../cli/load-config';
+import { CallsentryError } from '../core/errors';
+import { activeDetectors } from '../detectors/registry';
+import { demoScenario, generate, type Attacker } from '../collector/synthetic';
+import { createRuntime, ensureTopics } from '../runtime/runtime';
+import { CONFIG_OPTION } from './common-options';
+import type { CommandIo } from './io';
+
+export const topicsSpec: CommandSpec = {
+  name: 'topics',
+  summary: 'Create every topic of the pipeline (and its dead-letter topic) on the configured bus.',
+  usage: 'callsentry topics [options]',
+  options: [CONFIG_OPTION],
+};
+
+export async function runTopics(args: ParsedArgs, io: CommandIo): Promise<number> {
+  const rt = createRuntime(loadConfig(args.options.config as string | undefined, io.env));
+  await ensureTopics(rt);
+  io.out(rt.topics.all().join('\n'));
+  await rt.bus.close();
+  return 0;
+}
+
+export const configSpec: CommandSpec = {
+  name: 'config',
+  summary: 'Validate a configuration file and print the effective configuration (defaults filled in) as JSON.',
+  usage: 'callsentry config [options] [FILE]',
+  options: [CONFIG_OPTION],
+};
+
+export async function runConfig(args: ParsedArgs, io: CommandIo): Promise<number> {
+  const cfg = loadConfig((args.positionals[0] ?? args.options.config) as string | undefined, io.env);
+  const detectors = Object.fromEntries(activeDetectors(cfg.detectors).map((a) => [a.detector.id, a.settings]));
+  io.out(JSON.stringify({ ...cfg, detectors }, null, 2));
+  return 0;
+}
+
+export const generateSpec: CommandSpec = {
+  name: 'generate',
+  summary: 'Write synthetic SIP flow records (NDJSON) with benign phones and optional floods, for demos and benchmarks.',
+  usage: 'callsentry generate [options] > flows.ndjson',
+  options: [
+    { name: 'seconds', type: 'number', description: 'length of the traffic in event time', default: 60 },
+    { name: 'phones', type: 'number', description: 'benign phones', default: 20 },
+    { name: 'start', type: 'string', description: 'ISO time of the first second', default: '2026-01-01T00:00:00Z' },
+    { name: 'flood', type: 'string', multiple: true, description: 'IP:METHOD:RATE:START:DURATION, e.g. 203.0.113.9:INVITE:200:10:5 (repeatable)' },
+    { name: 'demo', type: 'boolean', description: 'the demo scenario (an INVITE and a REGISTER flood)' },
+    { name: 'seed', type: 'number', description: 'random seed', default: 1 },
+  ],
+  examples: ['callsentry generate --flood 203.0.113.9:INVITE:200:10:5 > examples/invite-flood.ndjson'],
+};
+
+export async function runGenerate(args: ParsedArgs, io: CommandIo): Promise<number> {
+  const startMs = Date.parse(String(args.options.start));
+  if (!Number.isFinite(startMs)) throw new CallsentryError('USAGE', '--start must be an ISO 8601 time');
+  const attackers: Attacker[] = ((args.options.flood as string[] | undefined) ?? []).map((spec) => {
+    const [ip, method, rate, start, duration] = spec.split(':');
+    if (!['INVITE', 'REGISTER', 'OPTIONS'].includes(method) || [rate, start, duration].some((n) => !/^\d+$/.test(n ?? ''))) {
+      throw new CallsentryError('USAGE', `--flood ${spec}: expected IP:INVITE|REGISTER|OPTIONS:RATE:START:DURATION`);
+    }
+    return { ip, method: method as Attacker['method'], ratePerSecond: Number(rate), startSecond: Number(start), durationSeconds: Number(duration) };
+  });
+  const scenario = args.options.demo
+    ? { ...demoScenario(startMs, Number(args.options.seconds)), seed: Number(args.options.seed) }
+    : { startMs, seconds: Number(args.options.seconds), phones: Number(args.options.phones), callsPerMinute: 2, attackers, seed: Number(args.options.seed) };
+  for (let sec = 0; sec < scenario.seconds; sec++) for (const r of generate(scenario, sec, sec + 1)) io.out(JSON.stringify(r));
+  return 0;
+}

@@ -1,0 +1,50 @@
+// `callsentry detect|enforce|print`: one stage per process, scaled by consumer groups.
+import type { CommandSpec, ParsedArgs } from '../cli/args';
+import { loadConfig } from '../cli/load-config';
+import type { Subscription } from '../core/ports';
+import { createRuntime, ensureTopics } from '../runtime/runtime';
+import { startDetect, startEnforce, startPrint } from '../runtime/stages';
+import { CONFIG_OPTION } from './common-options';
+import type { CommandIo } from './io';
+
+const START = {
+  detect: {
+    summary: 'Run the detectors: flows.sip.v1 in, findings.v1 out. Start several in one consumer group to scale.',
+    start: async (rt: ReturnType<typeof createRuntime>) => [await startDetect(rt)],
+  },
+  enforce: {
+    summary: 'Turn findings into decisions by policy, pass them through the guardrails and apply them with the configured actuators.',
+    start: async (rt: ReturnType<typeof createRuntime>) => startEnforce(rt),
+  },
+  print: {
+    summary: 'Print findings and decisions as they arrive (one line each; --json for JSON lines).',
+    start: async (rt: ReturnType<typeof createRuntime>, io?: CommandIo, json?: boolean) => [await startPrint(rt, { json: Boolean(json), write: io!.out }, { groupSuffix: `-${process.pid}` })],
+  },
+} as const;
+
+export type StageName = keyof typeof START;
+
+export function stageSpec(name: StageName): CommandSpec {
+  return {
+    name,
+    summary: START[name].summary,
+    usage: `callsentry ${name} [options]`,
+    description: 'Runs until SIGINT or SIGTERM; offsets are committed only after a batch has been processed.',
+    options: [CONFIG_OPTION, ...(name === 'print' ? [{ name: 'json', type: 'boolean' as const, description: 'one JSON object per line' }] : [])],
+    examples: [`CALLSENTRY_KAFKA_BROKERS=127.0.0.1:9092 callsentry ${name}`],
+  };
+}
+
+export function stageRunner(name: StageName) {
+  return async (args: ParsedArgs, io: CommandIo): Promise<number> => {
+    const cfg = loadConfig(args.options.config as string | undefined, io.env);
+    const rt = createRuntime(cfg);
+    await ensureTopics(rt);
+    const subs: Subscription[] = await START[name].start(rt, io, Boolean(args.options.json));
+    rt.log.info({ stage: name, bus: cfg.bus.kind }, 'stage running');
+    await io.stopSignal;
+    for (const s of subs) await s.stop();
+    await rt.bus.close();
+    return 0;
+  };
+}

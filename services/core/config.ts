@@ -1,0 +1,156 @@
+// One YAML file configures everything; it is validated at start and every key has a default, so
+// no file at all is the embedded default. Every key is documented in docs/configuration.md
+// (config.test.ts checks that).
+import Ajv from 'ajv';
+import { parse as parseYaml } from 'yaml';
+import { CallsentryError } from './errors';
+
+export interface KafkaSettings {
+  brokers: string[];
+  client_id: string;
+  /** true, or file paths of a private CA / client certificate */
+  ssl: boolean | { ca_file?: string; cert_file?: string; key_file?: string; reject_unauthorized?: boolean };
+  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password_env: string };
+  connection_timeout_ms: number;
+}
+
+export interface CallsentryConfig {
+  bus: {
+    kind: 'memory' | 'kafka';
+    topic_prefix: string;
+    partitions: number;
+    replication_factor: number;
+    kafka: KafkaSettings;
+  };
+  collector: { sensor: string; tenant?: string; max_line_bytes: number };
+  /** per detector id: its settings (validated against the detector's own schema) */
+  detectors: Record<string, Record<string, unknown>>;
+  decisions: { mode: 'dry-run' | 'enforce'; block_ttl_seconds: number; rate_limit_ttl_seconds: number };
+  enforcer: { allowlist: string[]; actuators: string[] };
+  log: { level: 'debug' | 'info' | 'warn' | 'error' };
+}
+
+export const DEFAULT_CONFIG: CallsentryConfig = {
+  bus: {
+    kind: 'memory',
+    topic_prefix: '',
+    partitions: 4,
+    replication_factor: 1,
+    kafka: { brokers: ['127.0.0.1:9092'], client_id: 'callsentry', ssl: false, connection_timeout_ms: 5000 },
+  },
+  collector: { sensor: 'default', max_line_bytes: 65536 },
+  detectors: {},
+  decisions: { mode: 'dry-run', block_ttl_seconds: 600, rate_limit_ttl_seconds: 300 },
+  enforcer: { allowlist: [], actuators: ['dry-run'] },
+  log: { level: 'info' },
+};
+
+const CONFIG_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    bus: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        kind: { enum: ['memory', 'kafka'] },
+        topic_prefix: { type: 'string', pattern: '^[A-Za-z0-9._-]*$', maxLength: 100 },
+        partitions: { type: 'integer', minimum: 1, maximum: 1024 },
+        replication_factor: { type: 'integer', minimum: 1, maximum: 16 },
+        kafka: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            brokers: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^[^\\s:]+:\\d+$' } },
+            client_id: { type: 'string', minLength: 1 },
+            ssl: {
+              anyOf: [
+                { type: 'boolean' },
+                {
+                  type: 'object',
+                  additionalProperties: false,
+                  properties: {
+                    ca_file: { type: 'string' },
+                    cert_file: { type: 'string' },
+                    key_file: { type: 'string' },
+                    reject_unauthorized: { type: 'boolean' },
+                  },
+                },
+              ],
+            },
+            sasl: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['mechanism', 'username', 'password_env'],
+              properties: {
+                mechanism: { enum: ['plain', 'scram-sha-256', 'scram-sha-512'] },
+                username: { type: 'string' },
+                password_env: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$' },
+              },
+            },
+            connection_timeout_ms: { type: 'integer', minimum: 100 },
+          },
+        },
+      },
+    },
+    collector: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        sensor: { type: 'string', minLength: 1, maxLength: 128 },
+        tenant: { type: 'string', minLength: 1, maxLength: 128 },
+        max_line_bytes: { type: 'integer', minimum: 1024, maximum: 16777216 },
+      },
+    },
+    detectors: { type: 'object', additionalProperties: { type: 'object' } },
+    decisions: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        mode: { enum: ['dry-run', 'enforce'] },
+        block_ttl_seconds: { type: 'integer', minimum: 1 },
+        rate_limit_ttl_seconds: { type: 'integer', minimum: 1 },
+      },
+    },
+    enforcer: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        allowlist: { type: 'array', items: { type: 'string', maxLength: 64 } },
+        actuators: { type: 'array', items: { enum: ['dry-run'] } },
+      },
+    },
+    log: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { level: { enum: ['debug', 'info', 'warn', 'error'] } },
+    },
+  },
+} as const;
+
+const validate = new Ajv({ allErrors: true, strict: false }).compile(CONFIG_SCHEMA);
+
+/** Parses and validates a YAML configuration text; unknown keys and wrong types are errors. */
+export function parseConfig(text: string, source = 'configuration'): CallsentryConfig {
+  let raw: unknown;
+  try {
+    raw = text.trim() === '' ? {} : parseYaml(text);
+  } catch (err) {
+    throw new CallsentryError('BAD_CONFIG', `${source}: not valid YAML: ${(err as Error).message}`, { cause: err });
+  }
+  if (raw === null || raw === undefined) raw = {};
+  if (!validate(raw)) {
+    const why = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
+    throw new CallsentryError('BAD_CONFIG', `${source}: ${why.join('; ')}`);
+  }
+  return mergeDefaults(DEFAULT_CONFIG, raw as Partial<CallsentryConfig>);
+}
+
+function mergeDefaults<T>(defaults: T, overrides: unknown): T {
+  if (overrides === undefined) return defaults;
+  if (Array.isArray(defaults) || typeof defaults !== 'object' || defaults === null) return overrides as T;
+  if (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides)) return overrides as T;
+  const out: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(overrides)) out[k] = mergeDefaults((defaults as Record<string, unknown>)[k], v);
+  return out as T;
+}

@@ -1,0 +1,38 @@
+// One error base class: a stable code, whether a retry can help, the cause and context.
+// Every code is listed with its meaning in docs/errors.md (errors.test.ts checks that).
+
+export const ERROR_CODES = {
+  BAD_JSON: 'record is not valid JSON',
+  BAD_RECORD: 'record does not match its JSON Schema',
+  OVERSIZED: 'record or line exceeds the size limit',
+  UNKNOWN_TOPIC: 'no schema is known for the topic',
+  BAD_CONFIG: 'configuration file is invalid',
+  BUS_UNAVAILABLE: 'the message bus cannot be reached',
+  HANDLER_FAILED: 'a stage failed to process a batch',
+  ACTUATOR_FAILED: 'an enforcement point rejected or failed an action',
+  USAGE: 'the command line is invalid',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class CallsentryError extends Error {
+  readonly code: ErrorCode;
+  readonly retriable: boolean;
+  readonly context: Record<string, unknown>;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    opts: { retriable?: boolean; cause?: unknown; context?: Record<string, unknown> } = {},
+  ) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'CallsentryError';
+    this.code = code;
+    this.retriable = opts.retriable ?? false;
+    this.context = opts.context ?? {};
+  }
+}
+
+export function isRetriable(err: unknown): boolean {
+  return err instanceof CallsentryError ? err.retriable : false;
+}

@@ -1,0 +1,112 @@
+// Interfaces between core and the outside world. Adapters implement them; only a service's
+// main.ts (or the embedded runtime) picks the adapter.
+import type { Decision, Key } from './records';
+
+// ---- message bus ----------------------------------------------------------------------------
+
+export interface OutgoingMessage {
+  key: string | null;
+  value: Buffer | string;
+  headers?: Record<string, string>;
+  /** event time in epoch ms; Kafka stores it as the message timestamp */
+  timestamp?: number;
+}
+
+export interface BusMessage {
+  topic: string;
+  partition: number;
+  /** decimal string, as Kafka offsets are int64 */
+  offset: string;
+  key: string | null;
+  value: Buffer;
+  headers: Record<string, string>;
+  timestamp: number;
+}
+
+export interface BusBatch {
+  topic: string;
+  partition: number;
+  messages: BusMessage[];
+}
+
+export interface BatchResult {
+  /**
+   * Offset to commit for this partition (next message to read after a restart). Stages that keep
+   * windowed state return an earlier offset than the end of the batch so that a new owner of the
+   * partition re-reads the records its state still depends on (see docs/state.md). Undefined
+   * commits the whole batch.
+   */
+  commitOffset?: string;
+}
+
+export interface SubscribeOptions {
+  groupId: string;
+  topics: string[];
+  /** Called with batches from one partition at a time, in offset order. */
+  handler: (batch: BusBatch) => Promise<BatchResult | void>;
+  /** Called when this member loses partitions, so it can drop their state. */
+  onRevoked?: (topic: string, partitions: number[]) => void;
+}
+
+export interface Subscription {
+  stop(): Promise<void>;
+}
+
+export interface BusProducer {
+  send(topic: string, messages: OutgoingMessage[]): Promise<void>;
+}
+
+export interface TopicSpec {
+  name: string;
+  partitions?: number;
+  /** compact for changelog-like topics */
+  cleanup?: 'delete' | 'compact';
+}
+
+export interface Bus {
+  ensureTopics(topics: TopicSpec[]): Promise<void>;
+  producer(): Promise<BusProducer>;
+  subscribe(opts: SubscribeOptions): Promise<Subscription>;
+  close(): Promise<void>;
+}
+
+// ---- enforcement points ---------------------------------------------------------------------
+
+export interface ActuatorResult {
+  decisionId: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface LiveEntry {
+  target: Key;
+  expiresAt?: number;
+}
+
+/** One interface for every enforcement point (nftables, coturn, kamailio, webhook) and its dry-run twin. */
+export interface Actuator {
+  readonly name: string;
+  init(): Promise<void>;
+  apply(decisions: Decision[]): Promise<ActuatorResult[]>;
+  remove(decisions: Decision[]): Promise<ActuatorResult[]>;
+  list(): Promise<LiveEntry[]>;
+  shutdown(): Promise<void>;
+}
+
+// ---- logging --------------------------------------------------------------------------------
+
+export interface Logger {
+  debug(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+  child(bindings: object): Logger;
+}
+
+export const silentLogger: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  child: () => silentLogger,
+};

@@ -1,0 +1,159 @@
+// Records of schema version 1. Field names follow Elastic Common Schema where ECS has a field;
+// SIP-specific fields live under `sip`, media under `media`. The JSON Schemas in ./schemas/
+// describe the same shapes and are checked against these types by records.test.ts.
+
+export const SCHEMA_VERSION = 1;
+
+export type IsoTime = string;
+export type Transport = 'udp' | 'tcp' | 'tls' | 'ws' | 'wss' | 'sctp';
+
+export interface Endpoint {
+  ip: string;
+  port?: number;
+}
+
+/** Summary of an SDP offer or answer: enough to judge media encryption. */
+export interface SdpSummary {
+  /** One entry per m= line. */
+  media: Array<{
+    type: string; // audio, video, application ...
+    port: number;
+    /** RTP/AVP, RTP/SAVP, UDP/TLS/RTP/SAVPF ... */
+    protocol: string;
+    /** a=crypto suites (SDES), e.g. AES_CM_128_HMAC_SHA1_80 */
+    crypto_suites?: string[];
+    /** a=fingerprint present (DTLS-SRTP) */
+    dtls_fingerprint?: boolean;
+    codecs?: string[];
+  }>;
+  connection_ip?: string;
+}
+
+/** One SIP transaction: a request and its final response. */
+export interface SipFlow {
+  '@timestamp': IsoTime;
+  event: {
+    id: string;
+    kind: 'event';
+    dataset: 'sip.flow';
+    /** request to final response, nanoseconds (ECS event.duration) */
+    duration?: number;
+  };
+  source: Endpoint;
+  destination: Endpoint;
+  network: { transport: Transport };
+  tls?: { version?: string };
+  user_agent?: { original: string };
+  /** tenant */
+  organization?: { id: string };
+  /** sensor that observed the traffic */
+  observer?: { id: string };
+  sip: {
+    call_id: string;
+    method: string;
+    cseq?: number;
+    request_uri?: string;
+    from?: { user?: string; domain?: string; display_name?: string };
+    /** to.user is the dialed number for an INVITE */
+    to?: { user?: string; domain?: string };
+    /** final response status; absent when the transaction timed out */
+    status?: number;
+    /** user name of an Authorization / Proxy-Authorization header, never the secret */
+    auth_user?: string;
+    /** tenant/account the request is charged to */
+    account?: string;
+    /**
+     * The sender proved it receives our packets: it answered a challenge with our nonce,
+     * completed the transaction or dialog, or used a connection-oriented transport.
+     * Belongs to this traffic, not to the address.
+     */
+    source_proven?: boolean;
+    refer_to?: string;
+    sdp?: SdpSummary;
+  };
+}
+
+/** RTP/SRTP stream or relay allocation. */
+export interface MediaFlow {
+  '@timestamp': IsoTime;
+  event: { id: string; kind: 'event'; dataset: 'media.flow'; duration?: number };
+  source: Endpoint;
+  destination: Endpoint;
+  network: { transport: Transport };
+  organization?: { id: string };
+  observer?: { id: string };
+  media: {
+    call_id?: string;
+    ssrc?: number;
+    codec?: string;
+    srtp: boolean;
+    srtp_suite?: string;
+    packets: number;
+    bytes: number;
+    lost?: number;
+    jitter_ms?: number;
+    duration_ms?: number;
+    relay?: { user?: string; realm?: string; peers?: string[] };
+  };
+}
+
+export type KeyType = 'ip' | 'cidr' | 'account';
+
+export interface Key {
+  type: KeyType;
+  value: string;
+}
+
+export type Severity = 'low' | 'medium' | 'high' | 'critical';
+
+export type Remediation = 'block-source' | 'deny-peer' | 'suspend-account' | 'rate-limit' | 'alert-only';
+
+export interface Finding {
+  '@timestamp': IsoTime;
+  event: { id: string; kind: 'alert'; dataset: 'callsentry.finding'; severity: number };
+  rule: { id: string; name: string; description?: string; category: string };
+  severity: Severity;
+  key: Key;
+  window: { start: IsoTime; end: IsoTime; seconds: number };
+  counts: Record<string, number>;
+  evidence: { record_ids: string[] };
+  labels: { behavior: string; mitre_technique?: string; [k: string]: string | undefined };
+  remediation: Remediation;
+  first_seen: IsoTime;
+  last_seen: IsoTime;
+  /** true when every record that fed the finding came from a proven source */
+  source_proven?: boolean;
+  organization?: { id: string };
+}
+
+export type Action = 'block' | 'unblock' | 'deny-peer' | 'suspend-account' | 'rate-limit' | 'alert-only';
+export type Scope = 'firewall' | 'relay' | 'proxy';
+
+export interface Decision {
+  '@timestamp': IsoTime;
+  event: { id: string; kind: 'event'; dataset: 'callsentry.decision' };
+  /** idempotency key: the same finding always yields the same decision id */
+  id: string;
+  action: Action;
+  target: Key;
+  scope: Scope;
+  ttl_seconds: number;
+  reason: string;
+  finding_ids: string[];
+  origin: { type: 'detector' | 'operator'; id: string };
+  mode: 'enforce' | 'dry-run';
+}
+
+export type Actor = 'detector' | 'decider' | 'enforcer' | 'operator' | 'system';
+
+export interface AuditEntry {
+  sequence: number;
+  '@timestamp': IsoTime;
+  actor: { type: Actor; id: string };
+  what: string;
+  why: string;
+  result: string;
+  ref?: { kind: string; id: string };
+  hash_prev: string;
+  hash: string;
+}

@@ -1,0 +1,69 @@
+// A stage reads topics and writes topics; it never calls another stage. This runner gives every
+// stage the same shape: decode, process, produce outputs, send unusable records to the dead-letter
+// topic with a reason, and only then let the bus commit.
+import type { BatchResult, Bus, BusBatch, BusMessage, BusProducer, Logger, OutgoingMessage, Subscription } from './ports';
+import { HEADER, DLQ_SUFFIX } from './topics';
+import type { ErrorCode } from './errors';
+import type { MetricsRegistry } from './metrics';
+
+export interface StageOutput {
+  topic: string;
+  messages: OutgoingMessage[];
+}
+
+export interface StageContext {
+  /** Queue a message for an output topic; sent before the batch is committed. */
+  emit(topic: string, message: OutgoingMessage): void;
+  /** Send the message being processed to its topic's dead-letter topic with a reason code. */
+  deadLetter(message: BusMessage, code: ErrorCode, detail: string): void;
+}
+
+export interface StageDefinition {
+  name: string;
+  groupId: string;
+  topics: string[];
+  /** Processes one batch of one partition; may return an earlier commit offset (windowed state). */
+  process(batch: BusBatch, ctx: StageContext): Promise<BatchResult | void> | BatchResult | void;
+  onRevoked?(topic: string, partitions: number[]): void;
+}
+
+export async function runStage(bus: Bus, stage: StageDefinition, deps: { log: Logger; metrics: MetricsRegistry }): Promise<Subscription> {
+  const producer: BusProducer = await bus.producer();
+  const recordsIn = deps.metrics.counter('callsentry_stage_records_in_total', 'Records read by a stage');
+  const recordsOut = deps.metrics.counter('callsentry_stage_records_out_total', 'Records written by a stage');
+  const dlq = deps.metrics.counter('callsentry_dlq_total', 'Records sent to a dead-letter topic, by reason');
+  const log = deps.log.child({ stage: stage.name });
+
+  return bus.subscribe({
+    groupId: stage.groupId,
+    topics: stage.topics,
+    onRevoked: (topic, partitions) => stage.onRevoked?.(topic, partitions),
+    handler: async (batch) => {
+      const outputs = new Map<string, OutgoingMessage[]>();
+      const push = (topic: string, m: OutgoingMessage) => {
+        let list = outputs.get(topic);
+        if (!list) outputs.set(topic, (list = []));
+        list.push(m);
+      };
+      const ctx: StageContext = {
+        emit: push,
+        deadLetter: (m, code, detail) => {
+          dlq.inc({ topic: m.topic, reason: code });
+          log.warn({ topic: m.topic, partition: m.partition, offset: m.offset, reason: code, detail }, 'record sent to dead-letter topic');
+          push(m.topic + DLQ_SUFFIX, {
+            key: m.key,
+            value: m.value,
+            headers: { ...m.headers, [HEADER.dlqReason]: code, [HEADER.dlqDetail]: detail.slice(0, 500) },
+          });
+        },
+      };
+      recordsIn.inc({ stage: stage.name }, batch.messages.length);
+      const result = await stage.process(batch, ctx);
+      for (const [topic, messages] of outputs) {
+        await producer.send(topic, messages);
+        recordsOut.inc({ stage: stage.name, topic }, messages.length);
+      }
+      return result;
+    },
+  });
+}

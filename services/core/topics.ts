@@ -1,0 +1,36 @@
+// Topic names are versioned and live under a configurable prefix ("" by default).
+
+export const TOPIC = {
+  sipFlows: 'flows.sip.v1',
+  sipFlowsByAccount: 'flows.sip.by-account.v1',
+  mediaFlows: 'flows.media.v1',
+  findings: 'findings.v1',
+  decisions: 'decisions.v1',
+  audit: 'audit.v1',
+} as const;
+
+export type TopicName = (typeof TOPIC)[keyof typeof TOPIC];
+
+export const DLQ_SUFFIX = '.dlq';
+
+export class Topics {
+  constructor(private readonly prefix = '') {}
+  name(topic: TopicName): string {
+    return this.prefix + topic;
+  }
+  dlq(topic: TopicName): string {
+    return this.prefix + topic + DLQ_SUFFIX;
+  }
+  all(): string[] {
+    return Object.values(TOPIC).flatMap((t) => [this.name(t), this.dlq(t)]);
+  }
+}
+
+/** Headers every message carries. */
+export const HEADER = {
+  schemaVersion: 'callsentry-schema',
+  sensor: 'callsentry-sensor',
+  tenant: 'callsentry-tenant',
+  dlqReason: 'callsentry-dlq-reason',
+  dlqDetail: 'callsentry-dlq-detail',
+} as const;

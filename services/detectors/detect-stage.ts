@@ -1,0 +1,73 @@
+// The detectors as a stage: SIP flows in (keyed by source), findings out (keyed by the finding's
+// key). One engine per partition, so state follows partition ownership; commits lag by the state's
+// retention so that a new owner rebuilds it (core/watermark.ts).
+import { decode, encode } from '../core/codec';
+import type { Finding, SipFlow } from '../core/records';
+import type { StageDefinition } from '../core/stage';
+import { CommitWatermark } from '../core/watermark';
+import type { Topics } from '../core/topics';
+import type { MetricsRegistry } from '../core/metrics';
+import { DetectorEngine } from './engine';
+import type { CommonSettings, DetectorDefinition } from './definition';
+
+export interface DetectStageOptions {
+  topics: Topics;
+  groupId?: string;
+  detectors: Array<{ detector: DetectorDefinition<CommonSettings>; settings: CommonSettings }>;
+  metrics: MetricsRegistry;
+  /** called with every finding as it is produced (tests, console) */
+  onFinding?: (f: Finding) => void;
+}
+
+export function detectStage(opts: DetectStageOptions): StageDefinition {
+  const input = opts.topics.name('flows.sip.v1');
+  const output = opts.topics.name('findings.v1');
+  const partitions = new Map<number, { engine: DetectorEngine; watermark: CommitWatermark; next: bigint }>();
+  const findings = opts.metrics.counter('callsentry_findings_total', 'Findings produced, by detector');
+  const liveKeys = opts.metrics.gauge('callsentry_detector_live_keys', 'Keys held in detector windows, by partition');
+
+  const fresh = () => ({ engine: new DetectorEngine(opts.detectors), watermark: new CommitWatermark(), next: -1n });
+  const stateOf = (p: number, firstOffset: bigint) => {
+    let s = partitions.get(p);
+    // offsets at or before what this engine has already counted: the bus is re-delivering from the
+    // committed offset (after a failure), so rebuild from scratch instead of counting twice
+    if (!s || firstOffset < s.next) partitions.set(p, (s = fresh()));
+    return s;
+  };
+
+  return {
+    name: 'detect',
+    groupId: opts.groupId ?? 'callsentry-detect',
+    topics: [input],
+    onRevoked: (_topic, lost) => {
+      for (const p of lost) partitions.delete(p);
+    },
+    process(batch, ctx) {
+      const state = stateOf(batch.partition, BigInt(batch.messages[0].offset));
+      const { engine, watermark } = state;
+      for (const m of batch.messages) {
+        let record: SipFlow;
+        try {
+          record = decode<SipFlow>(m);
+        } catch (err) {
+          ctx.deadLetter(m, 'BAD_JSON', (err as Error).message);
+          continue;
+        }
+        const t = Date.parse(record['@timestamp']);
+        if (!Number.isFinite(t) || !record.sip || !record.source) {
+          ctx.deadLetter(m, 'BAD_RECORD', 'not a SIP flow record');
+          continue;
+        }
+        watermark.observe(t, m.offset);
+        for (const f of engine.process(record)) {
+          findings.inc({ detector: f.rule.id });
+          ctx.emit(output, encode(f.key.value, f, t));
+          opts.onFinding?.(f);
+        }
+      }
+      liveKeys.set({ partition: String(batch.partition) }, engine.snapshot().liveKeys);
+      state.next = BigInt(batch.messages[batch.messages.length - 1].offset) + 1n;
+      return { commitOffset: watermark.commitOffset(engine.eventTime(), engine.retentionMs(), String(state.next)) };
+    },
+  };
+}

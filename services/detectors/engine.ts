@@ -1,0 +1,175 @@
+// The detector engine: per detector and key, event-time sliding windows of counters; a detector's
+// pure evaluate step decides; the engine suppresses repeats and evicts idle keys. One engine holds
+// the state of one partition, so state moves with the partition (see docs/state.md).
+import { stableId } from '../core/ids';
+import type { Finding, SipFlow } from '../core/records';
+import { SlidingCounter } from '../core/sliding-window';
+import { toIso } from '../core/clock';
+import type { CommonSettings, DetectorDefinition } from './definition';
+
+const SEVERITY_SCORE = { low: 21, medium: 47, high: 73, critical: 99 } as const;
+const EVIDENCE_SAMPLES = 10;
+
+interface KeyState {
+  counters: Map<string, SlidingCounter>;
+  proven: SlidingCounter;
+  total: SlidingCounter;
+  evidence: string[];
+  firstSeen: number;
+  lastSeen: number;
+  suppressedUntil: number;
+}
+
+interface Slot {
+  detector: DetectorDefinition<CommonSettings>;
+  settings: CommonSettings;
+  keys: Map<string, KeyState>;
+}
+
+export interface EngineLimits {
+  /** per detector; beyond it the least recently seen key is evicted (and counted) */
+  maxKeysPerDetector: number;
+}
+
+export interface EngineStats {
+  records: number;
+  findings: number;
+  evictedKeys: number;
+  liveKeys: number;
+}
+
+export class DetectorEngine {
+  private readonly slots: Slot[];
+  private readonly limits: EngineLimits;
+  private watermark = 0;
+  private lastSweep = 0;
+  private readonly stats = { records: 0, findings: 0, evictedKeys: 0 };
+
+  constructor(
+    active: Array<{ detector: DetectorDefinition<CommonSettings>; settings: CommonSettings }>,
+    limits: Partial<EngineLimits> = {},
+  ) {
+    this.slots = active.filter((a) => a.settings.enabled).map((a) => ({ ...a, keys: new Map() }));
+    this.limits = { maxKeysPerDetector: limits.maxKeysPerDetector ?? 200_000 };
+  }
+
+  /** Event time up to which this engine has seen records (epoch ms). */
+  eventTime(): number {
+    return this.watermark;
+  }
+
+  /** How far back (ms of event time) the state reaches: what a new owner must re-read to rebuild it. */
+  retentionMs(): number {
+    let max = 0;
+    for (const s of this.slots) max = Math.max(max, (s.settings.window_seconds + s.settings.suppress_seconds) * 1000);
+    return max;
+  }
+
+  process(record: SipFlow): Finding[] {
+    const t = Date.parse(record['@timestamp']);
+    this.stats.records++;
+    if (t > this.watermark) this.watermark = t;
+    let out: Finding[] | undefined;
+    for (const slot of this.slots) {
+      const key = slot.detector.keyOf(record);
+      if (key === undefined) continue;
+      const increments = slot.detector.observe(record, slot.settings);
+      if (!increments) continue;
+      const finding = this.observe(slot, key, t, record, increments);
+      if (finding) (out ??= []).push(finding);
+    }
+    if (this.watermark - this.lastSweep > 1000) this.sweep();
+    return out ?? [];
+  }
+
+  snapshot(): EngineStats {
+    let liveKeys = 0;
+    for (const s of this.slots) liveKeys += s.keys.size;
+    return { ...this.stats, liveKeys };
+  }
+
+  private observe(slot: Slot, key: string, t: number, record: SipFlow, increments: Record<string, number>): Finding | undefined {
+    const windowMs = slot.settings.window_seconds * 1000;
+    let state = slot.keys.get(key);
+    if (!state) {
+      if (slot.keys.size >= this.limits.maxKeysPerDetector) this.evictOldest(slot);
+      state = {
+        counters: new Map(),
+        proven: new SlidingCounter(windowMs),
+        total: new SlidingCounter(windowMs),
+        evidence: [],
+        firstSeen: t,
+        lastSeen: t,
+        suppressedUntil: 0,
+      };
+      slot.keys.set(key, state);
+    } else {
+      // re-insert: Map order doubles as least-recently-seen order for eviction
+      slot.keys.delete(key);
+      slot.keys.set(key, state);
+    }
+    if (t - state.lastSeen > windowMs) {
+      state.firstSeen = t;
+      state.evidence.length = 0;
+    }
+    state.lastSeen = Math.max(state.lastSeen, t);
+    state.total.add(t);
+    state.proven.add(t, record.sip.source_proven ? 1 : 0);
+    if (state.evidence.length < EVIDENCE_SAMPLES) state.evidence.push(record.event.id);
+    else state.evidence[state.evidence.length - 1] = record.event.id;
+
+    const counts: Record<string, number> = {};
+    for (const [name, n] of Object.entries(increments)) {
+      let c = state.counters.get(name);
+      if (!c) state.counters.set(name, (c = new SlidingCounter(windowMs)));
+      c.add(t, n);
+    }
+    for (const [name, c] of state.counters) counts[name] = c.countAt(t);
+
+    if (t < state.suppressedUntil) return undefined;
+    const verdict = slot.detector.evaluate({ key, counts, windowSeconds: slot.settings.window_seconds }, slot.settings);
+    if (!verdict) return undefined;
+    state.suppressedUntil = t + slot.settings.suppress_seconds * 1000;
+    this.stats.findings++;
+    const severity = verdict.severity ?? slot.settings.severity;
+    const d = slot.detector;
+    const windowStart = Math.max(state.firstSeen, t - windowMs);
+    return {
+      '@timestamp': toIso(t),
+      event: { id: stableId(d.id, key, t), kind: 'alert', dataset: 'callsentry.finding', severity: SEVERITY_SCORE[severity] },
+      rule: { id: d.id, name: d.name, description: verdict.reason, category: d.category },
+      severity,
+      key: { type: d.keyType, value: key },
+      window: { start: toIso(windowStart), end: toIso(t), seconds: slot.settings.window_seconds },
+      counts: { ...verdict.counts, records: state.total.countAt(t) },
+      evidence: { record_ids: [...state.evidence] },
+      labels: { ...d.labels },
+      remediation: d.remediation,
+      first_seen: toIso(state.firstSeen),
+      last_seen: toIso(t),
+      source_proven: state.proven.countAt(t) >= state.total.countAt(t),
+      ...(record.organization ? { organization: record.organization } : {}),
+    };
+  }
+
+  /** Drops keys idle for longer than their window and suppression: memory follows live traffic. */
+  private sweep(): void {
+    this.lastSweep = this.watermark;
+    for (const slot of this.slots) {
+      const idleMs = (slot.settings.window_seconds + slot.settings.suppress_seconds) * 1000;
+      for (const [key, state] of slot.keys) {
+        // Map order is least recently seen first: stop at the first live key
+        if (this.watermark - state.lastSeen <= idleMs) break;
+        slot.keys.delete(key);
+      }
+    }
+  }
+
+  private evictOldest(slot: Slot): void {
+    const oldest = slot.keys.keys().next();
+    if (!oldest.done) {
+      slot.keys.delete(oldest.value);
+      this.stats.evictedKeys++;
+    }
+  }
+}

@@ -1,0 +1,54 @@
+// Fixtures: records with the findings they must produce, benign and hostile, beside each detector.
+// A compact form (a record template repeated at an interval) keeps floods readable.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { SipFlow } from '../core/records';
+
+export interface FixtureGroup {
+  label: string;
+  repeat?: number;
+  every_ms?: number;
+  at_ms: number;
+  record: DeepPartial<SipFlow>;
+}
+
+export interface Fixture {
+  detector: string;
+  about: string;
+  settings?: Record<string, unknown>;
+  start: string;
+  records: FixtureGroup[];
+  expected: Array<{ key: string; at: string; counts?: Record<string, number> }>;
+}
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+export function fixturePath(detectorId: string): string {
+  return path.join(__dirname, `${detectorId.replace('/', '-')}.fixture.json`);
+}
+
+export function loadFixture(detectorId: string): Fixture {
+  return JSON.parse(readFileSync(fixturePath(detectorId), 'utf8')) as Fixture;
+}
+
+/** Expands the fixture into complete SIP flow records in event-time order. */
+export function expandRecords(f: Fixture): SipFlow[] {
+  const t0 = Date.parse(f.start);
+  const out: SipFlow[] = [];
+  f.records.forEach((g, gi) => {
+    for (let i = 0; i < (g.repeat ?? 1); i++) {
+      const t = t0 + g.at_ms + i * (g.every_ms ?? 0);
+      const r = g.record;
+      out.push({
+        '@timestamp': new Date(t).toISOString(),
+        event: { id: `fx-${gi}-${i}`, kind: 'event', dataset: 'sip.flow' },
+        source: { ip: '192.0.2.1', port: 5060, ...r.source },
+        destination: { ip: '192.0.2.10', port: 5060, ...r.destination },
+        network: { transport: 'udp', ...r.network },
+        ...(r.user_agent ? { user_agent: { original: r.user_agent.original ?? '' } } : {}),
+        sip: { call_id: `fx-${gi}-${i}@fixture`, method: 'OPTIONS', ...r.sip } as SipFlow['sip'],
+      });
+    }
+  });
+  return out.sort((a, b) => Date.parse(a['@timestamp']) - Date.parse(b['@timestamp']));
+}

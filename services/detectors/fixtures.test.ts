@@ -1,0 +1,27 @@
+import { existsSync } from 'node:fs';
+import { validateFinding, validateSipFlow } from '../core/validate';
+import { DetectorEngine } from './engine';
+import { expandRecords, fixturePath, loadFixture } from './fixture';
+import { activeDetectors, DETECTORS } from './registry';
+
+describe.each(DETECTORS.map((d) => [d.id]))('detector %s', (id) => {
+  it('has a fixture beside it', () => {
+    expect(existsSync(fixturePath(id))).toBe(true);
+  });
+
+  it('produces exactly the findings its fixture expects', () => {
+    const fixture = loadFixture(id);
+    expect(fixture.detector).toBe(id);
+    const records = expandRecords(fixture);
+    for (const r of records) expect(validateSipFlow(r) || validateSipFlow.lastError()).toBe(true);
+
+    const active = activeDetectors({ [id]: fixture.settings ?? {} }).filter((a) => a.detector.id === id);
+    const engine = new DetectorEngine(active);
+    const findings = records.flatMap((r) => engine.process(r));
+
+    for (const f of findings) expect(validateFinding(f) || validateFinding.lastError()).toBe(true);
+    const got = findings.map((f) => ({ key: f.key.value, at: f['@timestamp'], counts: f.counts }));
+    const want = fixture.expected.map((e) => ({ key: e.key, at: e.at, counts: expect.objectContaining(e.counts ?? {}) }));
+    expect(got).toEqual(want);
+  });
+});

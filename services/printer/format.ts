@@ -1,0 +1,73 @@
+// The output of `callsentry replay` and `start`: one line per finding and decision, either for
+// people or (--json) one JSON object per line. The JSON form is a stable interface (README).
+import type { Decision, Finding } from '../core/records';
+
+export interface FindingLine {
+  kind: 'finding';
+  detector: string;
+  '@timestamp': string;
+  id: string;
+  key: Finding['key'];
+  severity: Finding['severity'];
+  reason: string;
+  counts: Finding['counts'];
+  source_proven: boolean;
+  labels: Finding['labels'];
+  remediation: Finding['remediation'];
+  first_seen: string;
+}
+
+export interface DecisionLine {
+  kind: 'decision';
+  detector: string;
+  '@timestamp': string;
+  id: string;
+  target: Decision['target'];
+  action: Decision['action'];
+  mode: Decision['mode'];
+  scope: Decision['scope'];
+  ttl_seconds: number;
+  reason: string;
+  finding_ids: string[];
+}
+
+export function findingLine(f: Finding): FindingLine {
+  return {
+    kind: 'finding',
+    detector: f.rule.id,
+    '@timestamp': f['@timestamp'],
+    id: f.event.id,
+    key: f.key,
+    severity: f.severity,
+    reason: f.rule.description ?? f.rule.name,
+    counts: f.counts,
+    source_proven: f.source_proven ?? false,
+    labels: f.labels,
+    remediation: f.remediation,
+    first_seen: f.first_seen,
+  };
+}
+
+export function decisionLine(d: Decision): DecisionLine {
+  return {
+    kind: 'decision',
+    detector: d.origin.id,
+    '@timestamp': d['@timestamp'],
+    id: d.id,
+    target: d.target,
+    action: d.action,
+    mode: d.mode,
+    scope: d.scope,
+    ttl_seconds: d.ttl_seconds,
+    reason: d.reason,
+    finding_ids: d.finding_ids,
+  };
+}
+
+export function humanLine(line: FindingLine | DecisionLine): string {
+  if (line.kind === 'finding') {
+    return `${line['@timestamp']}  FINDING   ${line.severity.padEnd(8)} ${line.detector.padEnd(22)} ${line.key.type}=${line.key.value}  ${line.reason}`;
+  }
+  const ttl = line.ttl_seconds ? ` for ${line.ttl_seconds}s` : '';
+  return `${line['@timestamp']}  DECISION  ${line.mode.padEnd(8)} ${line.detector.padEnd(22)} ${line.action} ${line.target.type}=${line.target.value} at ${line.scope}${ttl}`;
+}
