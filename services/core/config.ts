@@ -45,7 +45,7 @@ export const DEFAULT_CONFIG: CallsentryConfig = {
   log: { level: 'info' },
 };
 
-const CONFIG_SCHEMA = {
+export const CONFIG_SCHEMA = {
   type: 'object',
   additionalProperties: false,
   properties: {

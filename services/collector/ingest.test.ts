@@ -1,0 +1,37 @@
+import { MetricsRegistry } from '../core/metrics';
+import { HEADER, Topics } from '../core/topics';
+import { MemoryBus } from '../adapters/memory-bus/memory-bus';
+import { Ingest } from './ingest';
+import { demoScenario, generate } from './synthetic';
+
+describe('Ingest (the collector edge)', () => {
+  it('keeps every good record and dead-letters each bad one with its reason, counted', async () => {
+    const bus = new MemoryBus();
+    const topics = new Topics('t.');
+    const metrics = new MetricsRegistry();
+    const ingest = new Ingest({ producer: await bus.producer(), topics, metrics, sensor: 'sensor-1', batchSize: 3 });
+    const good = generate(demoScenario(Date.parse('2026-01-01T00:00:00Z'), 12), 10, 11).slice(0, 20);
+    const wrongType = { ...good[0], source: { ip: '192.0.2.1', port: 'x' } };
+
+    for (const [i, r] of good.entries()) {
+      await ingest.line(JSON.stringify(r));
+      if (i === 3) await ingest.line('{"not json');
+      if (i === 7) await ingest.line(JSON.stringify(wrongType));
+      if (i === 9) await ingest.oversized('{"event":{"id":"huge"', 5_000_000);
+    }
+    await ingest.flush();
+
+    const kept = bus.read('t.flows.sip.v1').map((m) => JSON.parse(m.value.toString()).event.id);
+    expect(kept.sort()).toEqual(good.map((r) => r.event.id).sort());
+    const dlq = bus.read('t.flows.sip.v1.dlq');
+    expect(dlq.map((m) => m.headers[HEADER.dlqReason])).toEqual(['BAD_JSON', 'BAD_RECORD', 'OVERSIZED']);
+    expect(dlq[1].headers[HEADER.dlqDetail]).toMatch(/port must be integer/);
+    expect(ingest.stats).toMatchObject({ accepted: 20, sip: 20, rejected: { BAD_JSON: 1, BAD_RECORD: 1, OVERSIZED: 1 } });
+    expect(metrics.render()).toMatch(/callsentry_collector_rejected_total\{reason="BAD_JSON"\} 1/);
+    // records are keyed by source address and carry the sensor header
+    const first = bus.read('t.flows.sip.v1')[0];
+    expect(first.key).toBe(JSON.parse(first.value.toString()).source.ip);
+    expect(first.headers[HEADER.sensor]).toBe('sensor-1');
+    await bus.close();
+  });
+});
