@@ -55,10 +55,10 @@ export class Ingest {
     const dataset = (value as { event?: { dataset?: unknown } } | null)?.event?.dataset;
     if (dataset === 'media.flow') {
       if (!validateMediaFlow(value)) return this.reject(raw ?? JSON.stringify(value), 'BAD_RECORD', validateMediaFlow.lastError());
-      return this.accept(this.opts.topics.name('flows.media.v1'), value.source.ip, value, 'media');
+      return this.accept(this.opts.topics.name('flows.media.v1'), value.source.ip, value, 'media', raw);
     }
     if (!validateSipFlow(value)) return this.reject(raw ?? JSON.stringify(value), 'BAD_RECORD', validateSipFlow.lastError());
-    return this.accept(this.opts.topics.name('flows.sip.v1'), value.source.ip, value, 'sip');
+    return this.accept(this.opts.topics.name('flows.sip.v1'), value.source.ip, value, 'sip', raw);
   }
 
   /** A line the reader refused for its size: counted and dead-lettered with its first bytes. */
@@ -72,10 +72,13 @@ export class Ingest {
     this.pendingCount = 0;
   }
 
-  private async accept(topic: string, key: string, record: SipFlow | MediaFlow, kind: 'sip' | 'media'): Promise<void> {
+  private async accept(topic: string, key: string, record: SipFlow | MediaFlow, kind: 'sip' | 'media', raw?: string): Promise<void> {
     const tenant = record.organization?.id ?? this.opts.tenant;
     const headers: Record<string, string> = { [HEADER.sensor]: record.observer?.id ?? this.opts.sensor, ...(tenant ? { [HEADER.tenant]: tenant } : {}) };
-    this.queue(topic, encode(key, record, Date.parse(record['@timestamp']), headers));
+    const message = encode(key, record, Date.parse(record['@timestamp']), headers);
+    // a validated line is already the record's JSON: no need to serialize it again
+    if (raw !== undefined) message.value = raw;
+    this.queue(topic, message);
     this.stats.accepted++;
     this.stats[kind]++;
     this.accepted.inc({ dataset: kind });

@@ -40,8 +40,11 @@ export function rng(seed: number): () => number {
 const PBX = { ip: '192.0.2.10', port: 5060 };
 const PHONE_AGENTS = ['Yealink SIP-T54W 96.86.0.100', 'PolycomVVX-VVX_411-UA/6.4.3.4189', 'Cisco/SPA504G-7.6.2f', 'Zoiper rv2.10.19.5', 'Linphone/5.2.0 (belle-sip/5.2.0)'];
 
+/** Phone addresses: 198.51.100.10-249 first, then 100.64.0.0/10 for large offices. */
 export function phoneIp(i: number): string {
-  return `198.51.100.${10 + (i % 240)}`;
+  if (i < 240) return `198.51.100.${10 + i}`;
+  const n = i - 240;
+  return `100.${64 + ((n >> 16) & 63)}.${(n >> 8) & 255}.${n & 255}`;
 }
 
 /**

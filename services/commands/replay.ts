@@ -44,17 +44,20 @@ export async function run(args: ParsedArgs, io: CommandIo): Promise<number> {
   const subs = await startAll(rt, { json: Boolean(args.options.json), write: io.out }, { onFinding: () => findings++, onDecision: () => decisions++ });
   const ingest = new Ingest({ producer: await bus.producer(), topics: rt.topics, metrics: rt.metrics, sensor: cfg.collector.sensor, tenant: cfg.collector.tenant });
 
+  const started = process.hrtime.bigint();
   let lines = 0;
   for (const file of args.positionals) lines += await feedNdjson(ingest, file, io, cfg.collector.max_line_bytes);
   await bus.drained();
   for (const s of subs) await s.stop();
   await bus.close();
 
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (!args.options.quiet) {
     const rejected = Object.entries(ingest.stats.rejected).map(([code, n]) => `${code}=${n}`).join(' ') || 'none';
     io.err(
       `replay: ${lines} lines, ${ingest.stats.accepted} records accepted (${ingest.stats.sip} sip, ${ingest.stats.media} media), ` +
-        `rejected: ${rejected}, dead letters: ${bus.read(rt.topics.dlq('flows.sip.v1')).length}; ${findings} findings, ${decisions} decisions (${cfg.decisions.mode})`,
+        `rejected: ${rejected}, dead letters: ${bus.read(rt.topics.dlq('flows.sip.v1')).length}; ${findings} findings, ${decisions} decisions (${cfg.decisions.mode}); ` +
+        `${seconds.toFixed(2)} s, ${Math.round(ingest.stats.accepted / Math.max(seconds, 1e-9))} records/s, peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`,
     );
   }
   return 0;

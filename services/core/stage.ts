@@ -24,6 +24,7 @@ export interface StageDefinition {
   topics: string[];
   /** Processes one batch of one partition; may return an earlier commit offset (windowed state). */
   process(batch: BusBatch, ctx: StageContext): Promise<BatchResult | void> | BatchResult | void;
+  /** Forget the state of these partitions: they moved to another member, or their batch failed. */
   onRevoked?(topic: string, partitions: number[]): void;
 }
 
@@ -32,6 +33,7 @@ export async function runStage(bus: Bus, stage: StageDefinition, deps: { log: Lo
   const recordsIn = deps.metrics.counter('callsentry_stage_records_in_total', 'Records read by a stage');
   const recordsOut = deps.metrics.counter('callsentry_stage_records_out_total', 'Records written by a stage');
   const dlq = deps.metrics.counter('callsentry_dlq_total', 'Records sent to a dead-letter topic, by reason');
+  const failures = deps.metrics.counter('callsentry_stage_failures_total', 'Batches that failed and will be re-delivered');
   const log = deps.log.child({ stage: stage.name });
 
   return bus.subscribe({
@@ -58,12 +60,21 @@ export async function runStage(bus: Bus, stage: StageDefinition, deps: { log: Lo
         },
       };
       recordsIn.inc({ stage: stage.name }, batch.messages.length);
-      const result = await stage.process(batch, ctx);
-      for (const [topic, messages] of outputs) {
-        await producer.send(topic, messages);
-        recordsOut.inc({ stage: stage.name, topic }, messages.length);
+      try {
+        const result = await stage.process(batch, ctx);
+        for (const [topic, messages] of outputs) {
+          await producer.send(topic, messages);
+          recordsOut.inc({ stage: stage.name, topic }, messages.length);
+        }
+        return result;
+      } catch (err) {
+        // the bus re-delivers from the committed offset: state built from this batch must go, so
+        // that it is rebuilt exactly instead of counted twice or half
+        failures.inc({ stage: stage.name });
+        log.error({ topic: batch.topic, partition: batch.partition, err }, 'batch failed; will be re-delivered');
+        stage.onRevoked?.(batch.topic, [batch.partition]);
+        throw err;
       }
-      return result;
     },
   });
 }

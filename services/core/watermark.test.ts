@@ -21,4 +21,12 @@ describe('CommitWatermark', () => {
     w.observe(1_000, '5');
     expect(w.commitOffset(1_000, 60_000, '6')).toBe('5');
   });
+
+  it('keeps a later second inside the retention even when an old second came before a gap', () => {
+    const w = new CommitWatermark();
+    w.observe(80_000, '10');
+    w.observe(95_000, '20');
+    // horizon 85 s: the record of second 95 is needed, so is everything from the mark that precedes it
+    expect(w.commitOffset(95_000, 10_000, '21')).toBe('10');
+  });
 });

@@ -28,7 +28,7 @@ export class CommitWatermark {
     while (i + 1 < this.marks.length && this.marks[i + 1].t <= horizon) i++;
     if (i > 0) this.marks.splice(0, i);
     const first = this.marks[0];
-    if (!first || first.t + 1000 <= horizon) {
+    if (!first || (this.marks.length === 1 && first.t + 1000 <= horizon)) {
       // everything observed is older than the retention: nothing to re-read
       this.marks = [];
       return next;

@@ -26,12 +26,9 @@ export function detectStage(opts: DetectStageOptions): StageDefinition {
   const findings = opts.metrics.counter('callsentry_findings_total', 'Findings produced, by detector');
   const liveKeys = opts.metrics.gauge('callsentry_detector_live_keys', 'Keys held in detector windows, by partition');
 
-  const fresh = () => ({ engine: new DetectorEngine(opts.detectors), watermark: new CommitWatermark(), next: -1n });
-  const stateOf = (p: number, firstOffset: bigint) => {
+  const stateOf = (p: number) => {
     let s = partitions.get(p);
-    // offsets at or before what this engine has already counted: the bus is re-delivering from the
-    // committed offset (after a failure), so rebuild from scratch instead of counting twice
-    if (!s || firstOffset < s.next) partitions.set(p, (s = fresh()));
+    if (!s) partitions.set(p, (s = { engine: new DetectorEngine(opts.detectors), watermark: new CommitWatermark(), next: -1n }));
     return s;
   };
 
@@ -43,9 +40,12 @@ export function detectStage(opts: DetectStageOptions): StageDefinition {
       for (const p of lost) partitions.delete(p);
     },
     process(batch, ctx) {
-      const state = stateOf(batch.partition, BigInt(batch.messages[0].offset));
+      const state = stateOf(batch.partition);
       const { engine, watermark } = state;
       for (const m of batch.messages) {
+        // already in this engine's windows: a re-delivery after a rebalance (kafkajs re-fetches
+        // from the committed offset) must not count a record twice
+        if (BigInt(m.offset) < state.next) continue;
         let record: SipFlow;
         try {
           record = decode<SipFlow>(m);
@@ -66,7 +66,8 @@ export function detectStage(opts: DetectStageOptions): StageDefinition {
         }
       }
       liveKeys.set({ partition: String(batch.partition) }, engine.snapshot().liveKeys);
-      state.next = BigInt(batch.messages[batch.messages.length - 1].offset) + 1n;
+      const last = BigInt(batch.messages[batch.messages.length - 1].offset) + 1n;
+      if (last > state.next) state.next = last;
       return { commitOffset: watermark.commitOffset(engine.eventTime(), engine.retentionMs(), String(state.next)) };
     },
   };

@@ -61,7 +61,9 @@ export class DetectorEngine {
   /** How far back (ms of event time) the state reaches: what a new owner must re-read to rebuild it. */
   retentionMs(): number {
     let max = 0;
-    for (const s of this.slots) max = Math.max(max, (s.settings.window_seconds + s.settings.suppress_seconds) * 1000);
+    // a window is kept in buckets of a tenth of its length, so it may reach one bucket further
+    // back; one more second covers the per-second granularity of commit marks
+    for (const s of this.slots) max = Math.max(max, s.settings.window_seconds * 1100 + s.settings.suppress_seconds * 1000 + 1000);
     return max;
   }
 

@@ -175,7 +175,9 @@ function kafkaConfig(s: KafkaSettings, env: NodeJS.ProcessEnv, log: Logger): Kaf
     logLevel: logLevel.WARN,
     logCreator: () => (entry: LogEntry) => {
       const { message, ...rest } = entry.log;
-      const level = entry.level <= logLevel.ERROR ? 'error' : entry.level === logLevel.WARN ? 'warn' : 'debug';
+      // kafkajs logs every error response of a connection (a rebalance in progress, a moved
+      // partition) at ERROR although its retry handles them: those are warnings for an operator
+      const level = entry.level <= logLevel.ERROR && entry.namespace !== 'Connection' ? 'error' : entry.level <= logLevel.WARN ? 'warn' : 'debug';
       log[level]({ namespace: entry.namespace, ...rest }, String(message));
     },
   };

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# npm run bench: builds, starts the Kafka broker, and prints every benchmark's figures.
+# Figures and how they were measured are kept in docs/benchmarks.md.
+set -euo pipefail
+case "${1:-}" in
+  -h|--help) echo "Usage: bash bench/run.sh [--no-kafka]"; exit 0 ;;
+esac
+cd "$(dirname "$0")/.."
+bash infra/setup.sh
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(node --version), $(uname -sr)"
+node dist/bench/detector-engine.bench.js
+if [[ "${1:-}" != "--no-kafka" ]]; then
+  bash infra/kafka/start.sh >/dev/null
+  node dist/bench/kafka-end-to-end.bench.js
+fi

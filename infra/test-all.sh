@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The test command: all set-up, then every test (unit and integration against the real components).
+# Prints a closing line "tests: N passed, N failed, N skipped". Components this run started are
+# stopped at the end when CI=true (or CALLSENTRY_STOP_SERVICES=1).
+set -euo pipefail
+case "${1:-}" in
+  -h|--help) echo "Usage: bash infra/test-all.sh [jest arguments]"; exit 0 ;;
+esac
+cd "$(dirname "$0")/.."
+
+kafka_was_running=0
+if (exec 3<>/dev/tcp/127.0.0.1/"${CALLSENTRY_KAFKA_PORT:-9092}") 2>/dev/null; then kafka_was_running=1; fi
+
+bash infra/setup-test.sh
+npx --no-install tsc -p tsconfig.json --noEmit
+
+mkdir -p .run
+status=0
+npx --no-install jest --ci --json --outputFile=.run/jest-results.json "$@" || status=$?
+
+if [[ -f .run/jest-results.json ]]; then
+  node -e '
+    const r = require("./.run/jest-results.json");
+    console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`);
+  '
+fi
+
+if [[ "${CI:-}" == "true" || "${CALLSENTRY_STOP_SERVICES:-0}" == "1" ]] && (( ! kafka_was_running )); then
+  bash infra/kafka/stop.sh || true
+fi
+exit "$status"

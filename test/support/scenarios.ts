@@ -1,0 +1,36 @@
+// The 100,000-record scenario of the Kafka integration suite and the benchmarks, with its ground truth.
+import { generate, type Scenario } from '../../services/collector/synthetic';
+import type { Finding, SipFlow } from '../../services/core/records';
+import { DetectorEngine } from '../../services/detectors/engine';
+import { activeDetectors } from '../../services/detectors/registry';
+
+export const HUNDRED_K: Scenario = {
+  startMs: Date.parse('2026-02-10T09:00:00Z'),
+  seconds: 330,
+  phones: 2000,
+  callsPerMinute: 8,
+  seed: 2026,
+  attackers: [
+    { ip: '203.0.113.1', method: 'INVITE', ratePerSecond: 200, startSecond: 30, durationSeconds: 10 },
+    { ip: '203.0.113.2', method: 'REGISTER', ratePerSecond: 150, startSecond: 90, durationSeconds: 10 },
+    { ip: '203.0.113.3', method: 'OPTIONS', ratePerSecond: 120, startSecond: 150, durationSeconds: 15 },
+    // a slow prober that stays under every threshold: must not be flagged
+    { ip: '203.0.113.4', method: 'INVITE', ratePerSecond: 9, startSecond: 100, durationSeconds: 60 },
+    // a flood that comes back after its suppression ended: two findings
+    { ip: '203.0.113.5', method: 'INVITE', ratePerSecond: 150, startSecond: 200, durationSeconds: 5 },
+    { ip: '203.0.113.5', method: 'INVITE', ratePerSecond: 150, startSecond: 280, durationSeconds: 5 },
+  ],
+};
+
+/** Ground truth: which sources must be flagged, and how many times. */
+export const HUNDRED_K_FLAGGED: Record<string, number> = { '203.0.113.1': 1, '203.0.113.2': 1, '203.0.113.3': 1, '203.0.113.5': 2 };
+
+export function hundredK(): SipFlow[] {
+  return generate(HUNDRED_K).slice(0, 100_000);
+}
+
+/** The findings one engine gives over the records in order: the reference a distributed run must match. */
+export function referenceFindings(records: SipFlow[]): Finding[] {
+  const engine = new DetectorEngine(activeDetectors());
+  return records.flatMap((r) => engine.process(r));
+}
