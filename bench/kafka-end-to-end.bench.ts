@@ -44,6 +44,22 @@ async function main(): Promise<void> {
   await consumerRt.bus.close();
   await rt.bus.close();
 
+  // the same topic again, already full, through a fresh detect member: consume and detect only
+  let reprocessed = 0;
+  const again = detectStage({ topics: rt.topics, groupId: `${prefix}bench-again`, detectors: activeDetectors(), metrics: rt.metrics });
+  const againProcess = again.process.bind(again);
+  again.process = (batch, ctx) => {
+    reprocessed += batch.messages.length;
+    return againProcess(batch, ctx);
+  };
+  const againRt = createRuntime(cfg);
+  const t1 = process.hrtime.bigint();
+  const againSub = await runStage(againRt.bus, again, againRt);
+  await waitFor(() => reprocessed >= records.length, 600_000, 20);
+  const consumeSeconds = Number(process.hrtime.bigint() - t1) / 1e9;
+  await againSub.stop();
+  await againRt.bus.close();
+
   const ours = records.length / total;
   const perfScript = path.resolve(__dirname, '../../infra/kafka/consumer-perf.sh');
   const out = execFileSync('bash', [perfScript, `${prefix}flows.sip.v1`, String(records.length), KAFKA_BROKERS[0]], { encoding: 'utf8' });
@@ -57,6 +73,8 @@ async function main(): Promise<void> {
     records_per_s: Math.round(ours),
     kafka_consumer_perf_records_per_s: Math.round(kafkaRate),
     ratio_to_kafka_consumer: ours / kafkaRate,
+    consume_and_detect_records_per_s: Math.round(records.length / consumeSeconds),
+    consume_ratio_to_kafka_consumer: records.length / consumeSeconds / kafkaRate,
     peak_rss_mb: Math.round(peakRssMb()),
   });
 }
