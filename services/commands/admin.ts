@@ -49,7 +49,7 @@ export const generateSpec: CommandSpec = {
     { name: 'demo', type: 'boolean', description: 'the demo scenario (an INVITE and a REGISTER flood)' },
     { name: 'seed', type: 'number', description: 'random seed', default: 1 },
   ],
-  examples: ['callsentry generate --flood 203.0.113.9:INVITE:200:10:5 > examples/invite-flood.ndjson'],
+  examples: ['callsentry generate --flood 203.0.113.9:INVITE:200:10:5 > docs/examples/invite-flood.ndjson'],
 };
 
 export async function runGenerate(args: ParsedArgs, io: CommandIo): Promise<number> {

@@ -26,7 +26,7 @@ export const spec: CommandSpec = {
     { name: 'quiet', type: 'boolean', description: 'no summary on stderr' },
     { name: 'log-level', type: 'string', description: 'log level on stderr: debug, info, warn, error', default: 'warn' },
   ],
-  examples: ['callsentry replay examples/invite-flood.ndjson', 'callsentry replay --json flows.ndjson | jq .', 'zcat flows.ndjson.gz | callsentry replay -'],
+  examples: ['callsentry replay docs/examples/invite-flood.ndjson', 'callsentry replay --json flows.ndjson | jq .', 'zcat flows.ndjson.gz | callsentry replay -'],
 };
 
 export async function run(args: ParsedArgs, io: CommandIo): Promise<number> {

@@ -25,6 +25,7 @@ export const spec: CommandSpec = {
     { name: 'demo', type: 'boolean', description: 'feed the live demo scenario' },
     { name: 'input', type: 'string', multiple: true, description: 'NDJSON file of flow records, or - for stdin (repeatable)' },
     { name: 'for', type: 'number', description: 'stop after this many seconds' },
+    { name: 'speed', type: 'number', description: 'play the demo this many times faster than real time', default: 1 },
     { name: 'json', type: 'boolean', description: 'print findings and decisions as JSON lines' },
   ],
   examples: ['callsentry start --demo', 'callsentry start --input flows.ndjson', 'tail -F flows.ndjson | callsentry start --input -'],
@@ -47,7 +48,9 @@ export async function run(args: ParsedArgs, io: CommandIo): Promise<number> {
     stopping = true;
   });
   const sources: Array<Promise<unknown>> = inputs.map((f) => feedNdjson(ingest, f, io, cfg.collector.max_line_bytes));
-  if (args.options.demo) sources.push(playDemo(ingest, () => stopping, rt.clock.now.bind(rt.clock)));
+  const speed = Number(args.options.speed);
+  if (!(speed > 0 && speed <= 1000)) throw new CallsentryError('USAGE', '--speed must be a number from 0 (exclusive) to 1000');
+  if (args.options.demo) sources.push(playDemo(ingest, () => stopping, rt.clock.now.bind(rt.clock), speed));
 
   // the demo runs until stopped; file inputs end the run when they end and the pipeline is drained
   await (args.options.demo ? stop : Promise.race([stop, Promise.all(sources)]));
@@ -60,15 +63,19 @@ export async function run(args: ParsedArgs, io: CommandIo): Promise<number> {
   return 0;
 }
 
-/** Streams the demo scenario in real time, one second at a time, looping every minute. */
-async function playDemo(ingest: Ingest, stopped: () => boolean, now: () => number): Promise<void> {
+/**
+ * Streams the demo scenario one second of event time at a time, looping every minute. Event time
+ * starts now and runs `speed` times faster than the wall clock.
+ */
+async function playDemo(ingest: Ingest, stopped: () => boolean, now: () => number, speed: number): Promise<void> {
   const t0 = Math.floor(now() / 1000) * 1000;
+  const wallStart = now();
   for (let sec = 0; !stopped(); sec++) {
     const cycle = Math.floor(sec / 60);
     const scenario = demoScenario(t0 + cycle * 60_000);
     for (const r of generate(scenario, sec % 60, (sec % 60) + 1)) await ingest.record(r);
     await ingest.flush();
-    const wait = t0 + (sec + 1) * 1000 - now();
+    const wait = wallStart + ((sec + 1) * 1000) / speed - now();
     if (wait > 0) await sleep(wait);
   }
 }

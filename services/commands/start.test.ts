@@ -1,0 +1,19 @@
+import { runCli } from './test-io';
+
+describe('callsentry start --demo', () => {
+  it('detects the demo scenario\'s floods and prints dry-run blocks for their sources only', async () => {
+    // 30 s of demo event time played ten times faster than real time: the INVITE flood starts at
+    // 10 s, the REGISTER flood only at 35 s
+    const { code, out } = await runCli(['start', '--demo', '--speed', '10', '--for', '3', '--json']);
+    expect(code).toBe(0);
+    const lines = out.filter(Boolean).map((l) => JSON.parse(l));
+    expect(lines.filter((l) => l.kind === 'finding').map((l) => l.key.value)).toEqual(['203.0.113.50']);
+    expect(lines.filter((l) => l.kind === 'decision').map((l) => `${l.action} ${l.target.value} ${l.mode}`)).toEqual(['block 203.0.113.50 dry-run']);
+  });
+
+  it('needs an input and says which', async () => {
+    const res = await runCli(['start']);
+    expect(res.code).toBe(2);
+    expect(res.err.join('\n')).toMatch(/--demo .* or --input/);
+  });
+});
