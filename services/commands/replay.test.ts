@@ -30,7 +30,7 @@ describe('callsentry replay', () => {
     // event time: the 100th INVITE of a 60/s flood that starts at 08:00:12
     expect(finding['@timestamp']).toBe('2026-05-01T08:00:13.650Z');
     expect(decision.finding_ids).toEqual([finding.id]);
-    expect(err.join('\n')).toMatch(new RegExp(`replay: ${records.length} lines, ${records.length} records accepted .* 1 findings, 1 decisions \\(dry-run\\)`));
+    expect(err.join('\n')).toMatch(new RegExp(`replay: ${records.length} lines, 0 captures, ${records.length} records accepted .* 1 findings, 1 decisions \\(dry-run\\)`));
   });
 
   it('counts and dead-letters bad lines, keeps running and loses no good record', async () => {

@@ -2,35 +2,43 @@
 import type { CommandSpec, ParsedArgs } from '../cli/args';
 import { loadConfig } from '../cli/load-config';
 import type { Subscription } from '../core/ports';
-import { createRuntime, ensureTopics } from '../runtime/runtime';
+import { createRuntime, ensureTopics, type Runtime } from '../runtime/runtime';
 import { startDetect, startEnforce, startPrint } from '../runtime/stages';
 import { CONFIG_OPTION } from './common-options';
 import type { CommandIo } from './io';
 
-const START = {
+interface StageCommand {
+  summary: string;
+  json?: boolean;
+  start(rt: Runtime, io: CommandIo, args: ParsedArgs): Promise<Subscription[]>;
+}
+
+const STAGES: Record<'detect' | 'enforce' | 'print', StageCommand> = {
   detect: {
     summary: 'Run the detectors: flows.sip.v1 in, findings.v1 out. Start several in one consumer group to scale.',
-    start: async (rt: ReturnType<typeof createRuntime>) => [await startDetect(rt)],
+    start: async (rt) => [await startDetect(rt)],
   },
   enforce: {
     summary: 'Turn findings into decisions by policy, pass them through the guardrails and apply them with the configured actuators.',
-    start: async (rt: ReturnType<typeof createRuntime>) => startEnforce(rt),
+    start: (rt) => startEnforce(rt),
   },
   print: {
     summary: 'Print findings and decisions as they arrive (one line each; --json for JSON lines).',
-    start: async (rt: ReturnType<typeof createRuntime>, io?: CommandIo, json?: boolean) => [await startPrint(rt, { json: Boolean(json), write: io!.out }, { groupSuffix: `-${process.pid}` })],
+    json: true,
+    // every printer sees everything: its own consumer group
+    start: async (rt, io, args) => [await startPrint(rt, { json: Boolean(args.options.json), write: io.out }, { groupSuffix: `-${process.pid}` })],
   },
-} as const;
+};
 
-export type StageName = keyof typeof START;
+export type StageName = keyof typeof STAGES;
 
 export function stageSpec(name: StageName): CommandSpec {
   return {
     name,
-    summary: START[name].summary,
+    summary: STAGES[name].summary,
     usage: `callsentry ${name} [options]`,
     description: 'Runs until SIGINT or SIGTERM; offsets are committed only after a batch has been processed.',
-    options: [CONFIG_OPTION, ...(name === 'print' ? [{ name: 'json', type: 'boolean' as const, description: 'one JSON object per line' }] : [])],
+    options: [CONFIG_OPTION, ...(STAGES[name].json ? [{ name: 'json', type: 'boolean' as const, description: 'one JSON object per line' }] : [])],
     examples: [`CALLSENTRY_KAFKA_BROKERS=127.0.0.1:9092 callsentry ${name}`],
   };
 }
@@ -40,7 +48,7 @@ export function stageRunner(name: StageName) {
     const cfg = loadConfig(args.options.config as string | undefined, io.env);
     const rt = createRuntime(cfg);
     await ensureTopics(rt);
-    const subs: Subscription[] = await START[name].start(rt, io, Boolean(args.options.json));
+    const subs = await STAGES[name].start(rt, io, args);
     rt.log.info({ stage: name, bus: cfg.bus.kind }, 'stage running');
     await io.stopSignal;
     for (const s of subs) await s.stop();

@@ -5,6 +5,7 @@ export const ERROR_CODES = {
   BAD_JSON: 'record is not valid JSON',
   BAD_RECORD: 'record does not match its JSON Schema',
   OVERSIZED: 'record or line exceeds the size limit',
+  BAD_CAPTURE: 'a capture file is not pcap/pcapng, or is truncated or corrupt',
   UNKNOWN_TOPIC: 'no schema is known for the topic',
   BAD_CONFIG: 'configuration file is invalid',
   BUS_UNAVAILABLE: 'the message bus cannot be reached',

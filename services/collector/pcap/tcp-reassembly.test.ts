@@ -1,0 +1,107 @@
+import { ByteBudget } from './byte-budget';
+import { TcpReassembler, type TcpSegment, type TcpStreamHandler } from './tcp-reassembly';
+import { TCP } from './test-support/frames';
+
+/** Records what each direction's handler saw. */
+function setup(options = {}) {
+  const log: string[] = [];
+  const handler = (): TcpStreamHandler => ({
+    data: (bytes) => log.push(bytes.toString()),
+    gap: () => log.push('<gap>'),
+    end: () => log.push('<end>'),
+  });
+  const r = new TcpReassembler(handler, undefined, options);
+  const seg = (seq: number, text: string, flags: number = TCP.ACK, timeMs = 0): TcpSegment => ({
+    timeMs,
+    src: '192.0.2.1',
+    srcPort: 40000,
+    dst: '192.0.2.2',
+    dstPort: 5060,
+    seq,
+    flags,
+    payload: Buffer.from(text),
+  });
+  return { r, log, seg };
+}
+
+test('in-order bytes pass through; FIN ends the direction', () => {
+  const { r, log, seg } = setup();
+  r.push(seg(100, '', TCP.SYN));
+  r.push(seg(101, 'hello '));
+  r.push(seg(107, 'world', TCP.ACK | TCP.FIN));
+  expect(log).toEqual(['hello ', 'world', '<end>']);
+  expect(r.openDirections).toBe(0);
+});
+
+test('retransmissions are delivered once, overlaps are trimmed', () => {
+  const { r, log, seg } = setup();
+  r.push(seg(1, 'abcd'));
+  r.push(seg(1, 'abcd'));
+  r.push(seg(3, 'cdef'));
+  expect(log).toEqual(['abcd', 'ef']);
+  expect(r.stats).toMatchObject({ retransmissions: 1, segments: 3 });
+});
+
+test('out-of-order segments wait for the hole to fill', () => {
+  const { r, log, seg } = setup();
+  r.push(seg(1, 'aa'));
+  r.push(seg(5, 'cc'));
+  r.push(seg(7, 'dd'));
+  expect(log).toEqual(['aa']);
+  r.push(seg(3, 'bb'));
+  expect(log).toEqual(['aa', 'bb', 'cc', 'dd']);
+  expect(r.stats.outOfOrder).toBe(2);
+});
+
+test('a hole that never fills is skipped once the buffer is full, and the handler is told', () => {
+  const { r, log, seg } = setup({ maxBufferedSegments: 2 });
+  r.push(seg(1, 'aa'));
+  r.push(seg(5, 'cc'));
+  r.push(seg(7, 'dd'));
+  r.push(seg(9, 'ee'));
+  expect(log).toEqual(['aa', '<gap>', 'cc', 'dd', 'ee']);
+  expect(r.stats.gaps).toBe(1);
+});
+
+test('joining mid-stream starts at the first segment seen; sequence numbers wrap', () => {
+  const { r, log, seg } = setup();
+  r.push(seg(0xfffffffe, 'ab'));
+  r.push(seg(0x00000002, 'ef'));
+  r.push(seg(0x00000000, 'cd'));
+  expect(log).toEqual(['ab', 'cd', 'ef']);
+});
+
+test('idle directions are evicted and flushed; the number of directions is capped', () => {
+  const { r, log, seg } = setup({ idleTimeoutMs: 1000, maxFlows: 1 });
+  r.push(seg(1, 'a', TCP.ACK, 0));
+  r.expire(5000);
+  expect(log).toEqual(['a', '<end>']);
+  const other = (port: number): TcpSegment => ({ ...seg(1, 'x', TCP.ACK, 6000), srcPort: port });
+  r.push(other(1));
+  r.push(other(2));
+  r.push(other(3));
+  expect(r.openDirections).toBe(2);
+  expect(r.stats.evictedFlows).toBe(1);
+});
+
+test('a SYN with a new sequence number on a known 4-tuple starts a new connection', () => {
+  const { r, log, seg } = setup();
+  r.push(seg(100, '', TCP.SYN));
+  r.push(seg(101, 'old'));
+  r.push(seg(5000, '', TCP.SYN));
+  r.push(seg(5001, 'new'));
+  expect(log).toEqual(['old', '<end>', 'new']);
+});
+
+test('the shared byte budget caps out-of-order data across all directions', () => {
+  const budget = new ByteBudget(4);
+  const { r, log, seg } = setup({ budget });
+  r.push(seg(1, 'aa'));
+  r.push(seg(5, 'cccc')); // held: uses the whole budget
+  r.push({ ...seg(1, 'xx'), srcPort: 40001 });
+  r.push({ ...seg(9, 'zz'), srcPort: 40001 }); // another direction cannot hold anything more
+  expect(log).toEqual(['aa', 'xx', '<gap>', 'zz']);
+  expect(budget).toMatchObject({ used: 4, overruns: 1 });
+  r.push(seg(3, 'bb'));
+  expect(budget.used).toBe(0);
+});

@@ -1,0 +1,212 @@
+// Per-direction TCP byte streams from captured segments. Retransmitted and overlapping bytes are
+// delivered once, out-of-order segments wait in a bounded buffer until the hole is filled; when
+// the hole outlives the buffer (a segment the capture never saw), the stream skips it and tells
+// its handler, which resynchronises. Flows are capped in number and evicted when idle.
+import { BoundedMap } from '../sip/bounded-map';
+import { ByteBudget } from './byte-budget';
+
+export interface TcpSegment {
+  timeMs: number;
+  src: string;
+  srcPort: number;
+  dst: string;
+  dstPort: number;
+  seq: number;
+  flags: number;
+  payload: Buffer;
+}
+
+export interface TcpDirection {
+  src: string;
+  srcPort: number;
+  dst: string;
+  dstPort: number;
+}
+
+/** What one direction of a connection does with its bytes. */
+export interface TcpStreamHandler {
+  data(bytes: Buffer, timeMs: number): void;
+  /** bytes were lost: whatever is buffered is no longer contiguous */
+  gap(timeMs: number): void;
+  /** FIN, RST, idle eviction or end of input */
+  end(timeMs: number): void;
+}
+
+export interface TcpStats {
+  segments: number;
+  bytes: number;
+  /** segments whose bytes had all been delivered already */
+  retransmissions: number;
+  outOfOrder: number;
+  /** holes skipped because the missing bytes never came */
+  gaps: number;
+  flows: number;
+  evictedFlows: number;
+}
+
+export interface TcpReassemblyOptions {
+  maxFlows?: number;
+  /** out-of-order bytes held per direction */
+  maxBufferedBytes?: number;
+  /** bytes held across all directions (shared with the stream handlers when they are given it) */
+  budget?: ByteBudget;
+  maxBufferedSegments?: number;
+  idleTimeoutMs?: number;
+}
+
+const FIN = 0x01;
+const SYN = 0x02;
+const RST = 0x04;
+
+interface Pending {
+  seq: number;
+  data: Buffer;
+}
+
+interface Direction {
+  handler: TcpStreamHandler;
+  nextSeq?: number;
+  pending: Pending[];
+  pendingBytes: number;
+  lastMs: number;
+}
+
+export function createTcpStats(): TcpStats {
+  return { segments: 0, bytes: 0, retransmissions: 0, outOfOrder: 0, gaps: 0, flows: 0, evictedFlows: 0 };
+}
+
+export class TcpReassembler {
+  private readonly directions: BoundedMap<string, Direction>;
+  private readonly maxBufferedBytes: number;
+  private readonly maxBufferedSegments: number;
+  private readonly idleTimeoutMs: number;
+  private readonly budget: ByteBudget;
+  private lastMs = 0;
+
+  constructor(
+    private readonly createHandler: (dir: TcpDirection) => TcpStreamHandler,
+    readonly stats: TcpStats = createTcpStats(),
+    options: TcpReassemblyOptions = {},
+  ) {
+    this.maxBufferedBytes = options.maxBufferedBytes ?? 256 * 1024;
+    this.maxBufferedSegments = options.maxBufferedSegments ?? 64;
+    this.idleTimeoutMs = options.idleTimeoutMs ?? 10 * 60_000;
+    this.budget = options.budget ?? new ByteBudget(64 * 1024 * 1024);
+    this.directions = new BoundedMap((options.maxFlows ?? 10_000) * 2, (_key, d) => {
+      this.stats.evictedFlows++;
+      this.finish(d, this.lastMs);
+    });
+  }
+
+  get openDirections(): number {
+    return this.directions.size;
+  }
+
+  push(seg: TcpSegment): void {
+    this.stats.segments++;
+    this.lastMs = seg.timeMs;
+    const key = `${seg.src}|${seg.srcPort}|${seg.dst}|${seg.dstPort}`;
+    let d = this.directions.get(key);
+    if (d && seg.flags & SYN && d.nextSeq !== undefined && d.nextSeq !== ((seg.seq + 1) >>> 0)) {
+      // a new connection on a reused 4-tuple
+      this.directions.delete(key);
+      this.finish(d, seg.timeMs);
+      d = undefined;
+    }
+    if (!d) {
+      d = { handler: this.createHandler({ src: seg.src, srcPort: seg.srcPort, dst: seg.dst, dstPort: seg.dstPort }), pending: [], pendingBytes: 0, lastMs: seg.timeMs };
+      this.directions.set(key, d);
+      this.stats.flows++;
+    } else this.directions.touch(key);
+    d.lastMs = seg.timeMs;
+
+    if (seg.flags & SYN) d.nextSeq = (seg.seq + 1) >>> 0;
+    if (seg.payload.length > 0) {
+      this.stats.bytes += seg.payload.length;
+      d.nextSeq ??= seg.seq; // joined mid-stream: start where we are
+      this.accept(d, seg.seq, seg.payload, seg.timeMs);
+    }
+    if (seg.flags & (FIN | RST)) {
+      this.directions.delete(key);
+      this.finish(d, seg.timeMs);
+    }
+  }
+
+  private accept(d: Direction, seq: number, data: Buffer, timeMs: number): void {
+    const ahead = (seq - d.nextSeq!) | 0; // signed distance, modulo 2^32
+    if (ahead <= 0) {
+      if (-ahead >= data.length) {
+        this.stats.retransmissions++;
+        return;
+      }
+      this.deliver(d, data.subarray(-ahead), timeMs);
+      this.drain(d, timeMs);
+      return;
+    }
+    const full = d.pendingBytes + data.length > this.maxBufferedBytes || d.pending.length >= this.maxBufferedSegments;
+    if (full || !this.budget.take(data.length)) {
+      if (d.pending.length > 0) {
+        // give up the oldest hole (each round frees at least one segment), then try again
+        this.skipHole(d, timeMs);
+        this.accept(d, seq, data, timeMs);
+      } else {
+        // nothing of ours to free: the hole before this segment is given up at once
+        this.stats.gaps++;
+        d.handler.gap(timeMs);
+        d.nextSeq = seq;
+        this.accept(d, seq, data, timeMs);
+      }
+      return;
+    }
+    this.stats.outOfOrder++;
+    let i = d.pending.length;
+    while (i > 0 && ((d.pending[i - 1]!.seq - seq) | 0) > 0) i--;
+    d.pending.splice(i, 0, { seq, data: Buffer.from(data) }); // a copy: packet buffers are views of the file chunk
+    d.pendingBytes += data.length;
+  }
+
+  private deliver(d: Direction, bytes: Buffer, timeMs: number): void {
+    d.nextSeq = (d.nextSeq! + bytes.length) >>> 0;
+    d.handler.data(bytes, timeMs);
+  }
+
+  /** Deliver held segments that have become contiguous. */
+  private drain(d: Direction, timeMs: number): void {
+    while (d.pending.length > 0) {
+      const first = d.pending[0]!;
+      const ahead = (first.seq - d.nextSeq!) | 0;
+      if (ahead > 0) return;
+      d.pending.shift();
+      d.pendingBytes -= first.data.length;
+      this.budget.give(first.data.length);
+      if (-ahead < first.data.length) this.deliver(d, first.data.subarray(-ahead), timeMs);
+      else this.stats.retransmissions++;
+    }
+  }
+
+  /** Give up on the hole before the first held segment. */
+  private skipHole(d: Direction, timeMs: number): void {
+    const first = d.pending[0];
+    if (!first) return;
+    this.stats.gaps++;
+    d.handler.gap(timeMs);
+    d.nextSeq = first.seq;
+    this.drain(d, timeMs);
+  }
+
+  private finish(d: Direction, timeMs: number): void {
+    while (d.pending.length > 0) this.skipHole(d, timeMs);
+    d.handler.end(timeMs);
+  }
+
+  /** Evict directions idle for longer than the idle timeout. */
+  expire(nowMs: number): void {
+    for (const [, d] of this.directions.shiftWhile((d) => nowMs - d.lastMs > this.idleTimeoutMs)) this.finish(d, nowMs);
+  }
+
+  /** End of input: flush every direction. */
+  flush(): void {
+    for (const d of this.directions.values()) this.finish(d, this.lastMs);
+    this.directions.clear();
+  }
+}

@@ -1,0 +1,74 @@
+// Capture files (pcap, pcapng) into the collector's ingest, in the capture's event time, with a
+// progress bar and a summary of what the capture held.
+import { closeSync, openSync, readSync } from 'node:fs';
+import { CallsentryError } from '../core/errors';
+import type { Ingest } from '../collector/ingest';
+import { CaptureError, createCaptureStats, readCaptureFlows, type CaptureStats } from '../collector/pcap';
+import type { CommandIo } from './io';
+import { Progress } from './progress';
+
+const MAGICS = [0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1, 0x0a0d0d0a];
+
+/** True when the file starts like a pcap or pcapng capture (decided by content, not by name). */
+export function isCapture(file: string): boolean {
+  if (file === '-') return false;
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const head = Buffer.alloc(4);
+    if (readSync(fd, head, 0, 4, 0) < 4) return false;
+    return MAGICS.includes(head.readUInt32BE(0));
+  } catch (err) {
+    throw new CallsentryError('USAGE', `cannot read ${file}: ${(err as Error).message}`, { cause: err });
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+export interface CaptureFeedResult {
+  stats: CaptureStats;
+  records: number;
+  /** set when the capture ended in damage: what was read before it is kept */
+  error?: CallsentryError;
+}
+
+export async function feedCapture(ingest: Ingest, file: string, io: CommandIo, sensor: string): Promise<CaptureFeedResult> {
+  const stats = createCaptureStats();
+  let progress: Progress | undefined;
+  let records = 0;
+  try {
+    const flows = readCaptureFlows(file, {
+      stats,
+      observerId: sensor,
+      onProgress: (done, total) => {
+        progress ??= new Progress((s) => process.stderr.write(s), total, file, io.isTty);
+        progress.update(done, `${stats.sip.messages} SIP messages`);
+      },
+    });
+    for await (const record of flows) {
+      records++;
+      await ingest.record(record);
+    }
+  } catch (err) {
+    if (!(err instanceof CaptureError)) throw err;
+    return { stats, records, error: new CallsentryError('BAD_CAPTURE', err.message, { cause: err, context: { offset: err.offset } }) };
+  } finally {
+    progress?.finish();
+    await ingest.flush();
+  }
+  return { stats, records };
+}
+
+/** One line people can compare with `tshark -z sip,stat`: what the capture held. */
+export function describeCapture(file: string, r: CaptureFeedResult): string {
+  const s = r.stats;
+  const errors = Object.entries(s.errors)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k}=${n}`)
+    .join(' ');
+  return (
+    `capture ${file}: ${s.packets} packets, ${s.sip.messages} SIP messages (${s.sip.requests} requests, ${s.sip.responses} responses), ` +
+    `${s.sip.transactions} transactions, ${s.sip.dialogs} dialogs, ${s.media.streams} media streams${errors ? `; errors: ${errors}` : ''}` +
+    (s.file.truncatedTail ? '; the file ends inside a record (a capture cut short): its last packet was skipped' : '')
+  );
+}

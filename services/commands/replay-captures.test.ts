@@ -1,0 +1,51 @@
+// `callsentry replay` over every shared capture: runs to the end, says what each capture held, and
+// every record it produced passes the edge's schema validation. (That the counts match tshark's is
+// tested on the same reader in collector/pcap/tshark-compare.test.ts.)
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DATA_DIR } from '../collector/sip/test-support/data-dir';
+import { runCapture } from '../collector/pcap/test-support/run-capture';
+import { runCli } from './test-io';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'callsentry-captures-'));
+
+const captures = ['pcap-attacks', 'pcap-benign', 'pcap-encrypted', 'lab-dev']
+  .flatMap((dir) => fs.readdirSync(path.join(DATA_DIR, dir)).filter((f) => /\.pcap(ng)?$/.test(f) && f !== 'lan.pcap').map((f) => path.join(DATA_DIR, dir, f)));
+
+describe('callsentry replay over the shared captures', () => {
+  it('reads every capture to the end with the same counts as the capture reader, rejecting no record', async () => {
+    const { code, err } = await runCli(['replay', '--json', ...captures]);
+    expect(code).toBe(0);
+    const lines = err.filter((l) => l.startsWith('capture '));
+    expect(lines).toHaveLength(captures.length);
+    let records = 0;
+    for (const [i, file] of captures.entries()) {
+      const run = await runCapture(file);
+      records += run.sip.length + run.media.length;
+      const s = run.stats;
+      expect(lines[i]).toContain(
+        `capture ${file}: ${s.packets} packets, ${s.sip.messages} SIP messages (${s.sip.requests} requests, ${s.sip.responses} responses), ` +
+          `${s.sip.transactions} transactions, ${s.sip.dialogs} dialogs, ${s.media.streams} media streams`,
+      );
+      expect(lines[i]).not.toMatch(/internal\//);
+    }
+    expect(err.join('\n')).toMatch(new RegExp(`${captures.length} captures, ${records} records accepted .* rejected: none, dead letters: 0`));
+  });
+
+  it('replays a capture cut short up to the cut and says so', async () => {
+    const cut = path.join(tmp, 'cut.pcap');
+    fs.writeFileSync(cut, fs.readFileSync(path.join(DATA_DIR, 'pcap-benign/sngrep_aaa.pcap')).subarray(0, 50_000));
+    const { code, err } = await runCli(['replay', cut]);
+    expect(code).toBe(0);
+    expect(err.join('\n')).toMatch(/cut\.pcap: \d+ packets, .*; the file ends inside a record/);
+  });
+
+  it('names the damage of a corrupt capture with its byte offset and exits 1', async () => {
+    const bad = path.join(tmp, 'bad.pcapng');
+    fs.writeFileSync(bad, Buffer.concat([Buffer.from([0x0a, 0x0d, 0x0d, 0x0a, 0xff, 0xff, 0xff, 0x7f]), Buffer.alloc(64, 7)]));
+    const { code, err } = await runCli(['replay', bad]);
+    expect(code).toBe(1);
+    expect(err.join('\n')).toMatch(/bad\.pcapng: .* at byte \d+ \[BAD_CAPTURE\]; the 0 records read before it are kept/);
+  });
+});
