@@ -6,6 +6,7 @@ import { processIo, type CommandIo } from './commands/io';
 import * as replay from './commands/replay';
 import * as start from './commands/start';
 import * as collector from './commands/collector';
+import * as evaluate from './commands/evaluate';
 import { stageRunner, stageSpec } from './commands/stage';
 import { configSpec, generateSpec, runConfig, runGenerate, runTopics, topicsSpec } from './commands/admin';
 
@@ -17,6 +18,7 @@ interface Command {
 export const COMMANDS: Command[] = [
   start,
   replay,
+  evaluate,
   collector,
   { spec: stageSpec('detect'), run: stageRunner('detect') },
   { spec: stageSpec('enforce'), run: stageRunner('enforce') },

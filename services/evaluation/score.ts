@@ -1,0 +1,77 @@
+// Scores a replay against ground truth: per labelled attack, whether it was detected, by which
+// detector, with which key, how long after its start; findings that match no attack (false
+// positives); and block decisions against addresses that must never be blocked. Pure.
+import { CidrSet } from '../core/cidr';
+import type { Decision, Finding } from '../core/records';
+import type { Labels, LabelledEvent } from './labels';
+
+/** Detectors that count as detecting each kind of labelled attack. */
+export const KIND_DETECTORS: Record<string, string[]> = {
+  scan: ['sip/scanner-ua', 'sip/options-sweep'],
+  enumeration: ['sip/extension-enumeration', 'sip/scanner-ua'],
+  invite_flood: ['sip/request-flood', 'sip/distributed-flood'],
+  register_flood: ['sip/request-flood', 'sip/distributed-flood'],
+  bruteforce: ['sip/digest-bruteforce', 'sip/credential-stuffing'],
+  toll_fraud: ['fraud/high-cost-destination', 'fraud/call-velocity', 'fraud/sequential-dialing', 'fraud/concurrent-calls', 'fraud/class-of-service'],
+  spoofed_flood: ['sip/request-flood', 'sip/distributed-flood'],
+};
+
+/** How long after an attack's end a finding still belongs to it (windows trail the traffic). */
+const TRAIL_MS = 60_000;
+
+export interface EventScore {
+  id: string;
+  kind: string;
+  detected: boolean;
+  /** the first finding of a detector of the right kind, with the right key */
+  first?: { detector: string; key: string; latencySeconds: number };
+  detectors: string[];
+  blocked: string[];
+  expectBlock: boolean;
+}
+
+export interface Score {
+  events: EventScore[];
+  /** findings that belong to no labelled attack */
+  unmatchedFindings: Finding[];
+  /** block decisions against addresses that must never be blocked */
+  forbiddenBlocks: Array<{ decision: Decision; why: string }>;
+}
+
+function keyMatches(e: LabelledEvent, f: Finding, sources: CidrSet): boolean {
+  if (f.key.type === 'account') return e.account !== undefined && f.key.value === e.account;
+  return sources.match(f.key.value.split('/')[0]) !== undefined;
+}
+
+function inTime(e: LabelledEvent, tMs: number): boolean {
+  return tMs >= e.startMs - 1000 && tMs <= e.endMs + TRAIL_MS;
+}
+
+export function score(labels: Labels, findings: Finding[], decisions: Decision[]): Score {
+  const sourcesOf = new Map(labels.events.map((e) => [e.id, new CidrSet(e.sources)]));
+  const matched = new Set<string>();
+  const events = labels.events.map((e): EventScore => {
+    const mine = findings.filter((f) => keyMatches(e, f, sourcesOf.get(e.id)!) && inTime(e, Date.parse(f['@timestamp'])));
+    for (const f of mine) matched.add(f.event.id);
+    const right = mine.filter((f) => (KIND_DETECTORS[e.kind] ?? []).includes(f.rule.id)).sort((a, b) => Date.parse(a['@timestamp']) - Date.parse(b['@timestamp']));
+    const first = right[0];
+    const blocked = decisions.filter((d) => d.action === 'block' && mine.some((f) => d.finding_ids.includes(f.event.id))).map((d) => d.target.value);
+    return {
+      id: e.id,
+      kind: e.kind,
+      detected: first !== undefined,
+      ...(first ? { first: { detector: first.rule.id, key: `${first.key.type}=${first.key.value}`, latencySeconds: (Date.parse(first['@timestamp']) - e.startMs) / 1000 } } : {}),
+      detectors: [...new Set(mine.map((f) => f.rule.id))].sort(),
+      blocked: [...new Set(blocked)].sort(),
+      expectBlock: e.expectBlock,
+    };
+  });
+  const protectedSet = labels.neverBlock.map((p) => ({ ...p, set: new CidrSet([p.address]) }));
+  const forbiddenBlocks = decisions
+    .filter((d) => d.action === 'block' && d.target.type !== 'account')
+    .flatMap((d) => {
+      const hit = protectedSet.find((p) => p.set.match(d.target.value.split('/')[0]));
+      return hit ? [{ decision: d, why: hit.why }] : [];
+    });
+  return { events, unmatchedFindings: findings.filter((f) => !matched.has(f.event.id)), forbiddenBlocks };
+}
