@@ -49,7 +49,7 @@ describe('callsentry replay', () => {
     const { out } = await runCli(['replay', '--quiet', file]);
     expect(out.filter(Boolean)).toEqual([
       expect.stringMatching(/FINDING +high +sip\/request-flood +ip=203\.0\.113\.99 +100 INVITE requests in 10s/),
-      expect.stringMatching(/DECISION +dry-run +sip\/request-flood +block ip=203\.0\.113\.99 at firewall for 600s/),
+      expect.stringMatching(/DECISION +dry-run +sip\/request-flood +block ip=203\.0\.113\.99 at firewall for 300s/),
     ]);
   });
 

@@ -25,7 +25,7 @@ export interface CallsentryConfig {
   collector: { sensor: string; tenant?: string; max_line_bytes: number };
   /** per detector id: its settings (validated against the detector's own schema) */
   detectors: Record<string, Record<string, unknown>>;
-  decisions: { mode: 'dry-run' | 'enforce'; block_ttl_seconds: number; rate_limit_ttl_seconds: number };
+  decisions: { mode: 'dry-run' | 'enforce'; block_ttl_seconds: number; first_ban_seconds: number; rate_limit_ttl_seconds: number };
   enforcer: { allowlist: string[]; actuators: string[] };
   log: { level: 'debug' | 'info' | 'warn' | 'error' };
 }
@@ -40,7 +40,7 @@ export const DEFAULT_CONFIG: CallsentryConfig = {
   },
   collector: { sensor: 'default', max_line_bytes: 65536 },
   detectors: {},
-  decisions: { mode: 'dry-run', block_ttl_seconds: 600, rate_limit_ttl_seconds: 300 },
+  decisions: { mode: 'dry-run', block_ttl_seconds: 600, first_ban_seconds: 300, rate_limit_ttl_seconds: 300 },
   enforcer: { allowlist: [], actuators: ['dry-run'] },
   log: { level: 'info' },
 };
@@ -109,6 +109,7 @@ export const CONFIG_SCHEMA = {
       properties: {
         mode: { enum: ['dry-run', 'enforce'] },
         block_ttl_seconds: { type: 'integer', minimum: 1 },
+        first_ban_seconds: { type: 'integer', minimum: 1 },
         rate_limit_ttl_seconds: { type: 'integer', minimum: 1 },
       },
     },

@@ -123,6 +123,11 @@ export interface Finding {
   last_seen: IsoTime;
   /** true when every record that fed the finding came from a proven source */
   source_proven?: boolean;
+  /**
+   * for ip keys: the address recently completed a proven, authenticated transaction (a registered
+   * phone). Forgers borrow such addresses, so unproven findings against them are not blocked.
+   */
+  source_established?: boolean;
   organization?: { id: string };
 }
 

@@ -8,6 +8,7 @@ import { CommitWatermark } from '../core/watermark';
 import type { Topics } from '../core/topics';
 import type { MetricsRegistry } from '../core/metrics';
 import { DetectorEngine } from './engine';
+import { SourceStanding } from './source-standing';
 import type { CommonSettings, DetectorDefinition } from './definition';
 
 export interface DetectStageOptions {
@@ -22,13 +23,13 @@ export interface DetectStageOptions {
 export function detectStage(opts: DetectStageOptions): StageDefinition {
   const input = opts.topics.name('flows.sip.v1');
   const output = opts.topics.name('findings.v1');
-  const partitions = new Map<number, { engine: DetectorEngine; watermark: CommitWatermark; next: bigint }>();
+  const partitions = new Map<number, { engine: DetectorEngine; watermark: CommitWatermark; standing: SourceStanding; next: bigint }>();
   const findings = opts.metrics.counter('callsentry_findings_total', 'Findings produced, by detector');
   const liveKeys = opts.metrics.gauge('callsentry_detector_live_keys', 'Keys held in detector windows, by partition');
 
   const stateOf = (p: number) => {
     let s = partitions.get(p);
-    if (!s) partitions.set(p, (s = { engine: new DetectorEngine(opts.detectors), watermark: new CommitWatermark(), next: -1n }));
+    if (!s) partitions.set(p, (s = { engine: new DetectorEngine(opts.detectors), watermark: new CommitWatermark(), standing: new SourceStanding(), next: -1n }));
     return s;
   };
 
@@ -41,7 +42,7 @@ export function detectStage(opts: DetectStageOptions): StageDefinition {
     },
     process(batch, ctx) {
       const state = stateOf(batch.partition);
-      const { engine, watermark } = state;
+      const { engine, watermark, standing } = state;
       for (const m of batch.messages) {
         // already in this engine's windows: a re-delivery after a rebalance (kafkajs re-fetches
         // from the committed offset) must not count a record twice
@@ -59,7 +60,9 @@ export function detectStage(opts: DetectStageOptions): StageDefinition {
           continue;
         }
         watermark.observe(t, m.offset);
+        standing.observe(record, t);
         for (const f of engine.process(record)) {
+          if (f.key.type === 'ip') f.source_established = standing.established(f.key.value, t);
           findings.inc({ detector: f.rule.id });
           ctx.emit(output, encode(f.key.value, f, t));
           opts.onFinding?.(f);

@@ -13,8 +13,7 @@ const ACTIONS: Record<Finding['remediation'], { action: Action; scope: Scope }> 
 };
 
 export function decide(finding: Finding, policy: CallsentryConfig['decisions']): Decision {
-  const { action, scope } = ACTIONS[finding.remediation];
-  const ttl = action === 'rate-limit' ? policy.rate_limit_ttl_seconds : action === 'alert-only' ? 0 : policy.block_ttl_seconds;
+  const { action, scope, ttl, why } = choose(finding, policy);
   // the same finding always yields the same decision id: replays and re-deliveries are idempotent
   const id = stableId('decision', finding.event.id);
   return {
@@ -25,9 +24,26 @@ export function decide(finding: Finding, policy: CallsentryConfig['decisions']):
     target: finding.key,
     scope,
     ttl_seconds: ttl,
-    reason: `${finding.rule.id}: ${finding.rule.description ?? finding.rule.name}`,
+    reason: `${finding.rule.id}: ${finding.rule.description ?? finding.rule.name}${why ? ` (${why})` : ''}`,
     finding_ids: [finding.event.id],
     origin: { type: 'detector', id: finding.rule.id },
     mode: policy.mode,
   };
+}
+
+/**
+ * Spoof resistance: forged UDP sources are how an attacker gets a victim blocked. Blocking an
+ * address needs proof that the offending packets came from it; without proof, an address with an
+ * established presence (a registered phone) is only rate-limited, and an unknown one gets a short
+ * first ban on the strength of its own traffic.
+ */
+function choose(f: Finding, policy: CallsentryConfig['decisions']): { action: Action; scope: Scope; ttl: number; why?: string } {
+  const { action, scope } = ACTIONS[f.remediation];
+  if (action === 'rate-limit') return { action, scope, ttl: policy.rate_limit_ttl_seconds };
+  if (action === 'alert-only') return { action, scope, ttl: 0 };
+  if (action !== 'block' || f.key.type !== 'ip' || f.source_proven) return { action, scope, ttl: policy.block_ttl_seconds };
+  if (f.source_established) {
+    return { action: 'rate-limit', scope, ttl: policy.rate_limit_ttl_seconds, why: 'unproven traffic from an established address, which forgers borrow: rate-limited, not blocked' };
+  }
+  return { action, scope, ttl: policy.first_ban_seconds, why: 'unproven source: short first ban' };
 }

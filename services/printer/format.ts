@@ -12,6 +12,7 @@ export interface FindingLine {
   reason: string;
   counts: Finding['counts'];
   source_proven: boolean;
+  source_established: boolean;
   labels: Finding['labels'];
   remediation: Finding['remediation'];
   first_seen: string;
@@ -42,6 +43,7 @@ export function findingLine(f: Finding): FindingLine {
     reason: f.rule.description ?? f.rule.name,
     counts: f.counts,
     source_proven: f.source_proven ?? false,
+    source_established: f.source_established ?? false,
     labels: f.labels,
     remediation: f.remediation,
     first_seen: f.first_seen,

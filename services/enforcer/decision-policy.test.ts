@@ -1,0 +1,37 @@
+import { DEFAULT_CONFIG } from '../core/config';
+import type { Finding } from '../core/records';
+import { decide } from './decision-policy';
+
+const policy = DEFAULT_CONFIG.decisions;
+const finding = (over: Partial<Finding>): Finding =>
+  ({
+    '@timestamp': '2026-01-01T00:00:00.000Z',
+    event: { id: 'f1' },
+    rule: { id: 'sip/request-flood', name: 'flood', description: '150 INVITE in 10s' },
+    key: { type: 'ip', value: '192.0.2.7' },
+    remediation: 'block-source',
+    ...over,
+  }) as Finding;
+
+describe('decision policy', () => {
+  it('blocks a source for the full ttl when the offending packets provably came from it', () => {
+    expect(decide(finding({ source_proven: true }), policy)).toMatchObject({ action: 'block', ttl_seconds: 600, scope: 'firewall', mode: 'dry-run' });
+  });
+
+  it('never blocks an established address on unproven evidence: forgers borrow those addresses', () => {
+    const d = decide(finding({ source_proven: false, source_established: true }), policy);
+    expect(d).toMatchObject({ action: 'rate-limit', ttl_seconds: 300 });
+    expect(d.reason).toMatch(/established address.*rate-limited, not blocked/);
+  });
+
+  it('gives an unknown address a short first ban on the strength of its own traffic', () => {
+    expect(decide(finding({ source_proven: false, source_established: false }), policy)).toMatchObject({ action: 'block', ttl_seconds: 300 });
+  });
+
+  it('maps other remediations to their enforcement point and keeps ids stable', () => {
+    const a = decide(finding({ key: { type: 'account', value: '105' }, remediation: 'suspend-account' }), policy);
+    expect(a).toMatchObject({ action: 'suspend-account', scope: 'proxy', target: { type: 'account', value: '105' } });
+    expect(decide(finding({ key: { type: 'account', value: '105' }, remediation: 'suspend-account' }), policy).id).toBe(a.id);
+    expect(decide(finding({ remediation: 'alert-only' }), policy)).toMatchObject({ action: 'alert-only', ttl_seconds: 0 });
+  });
+});
