@@ -9,6 +9,7 @@ module.exports = {
       transform,
       roots: ['<rootDir>/services', '<rootDir>/dashboards'],
       testMatch: ['**/*.test.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/unit-setup.ts'],
     },
     {
       displayName: 'integration',

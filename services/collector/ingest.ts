@@ -85,10 +85,18 @@ export class Ingest {
     if (this.pendingCount >= this.batchSize) await this.flush();
   }
 
-  private async reject(raw: string, code: ErrorCode, detail: string): Promise<void> {
+  /**
+   * Dead-letters input a source could not turn into a record (a malformed HEP packet, a bad relay
+   * message), with its reason, on the dead-letter topic of the flows it would have become.
+   */
+  async deadLetter(raw: string, code: ErrorCode, detail: string, topic: 'flows.sip.v1' | 'flows.media.v1' = 'flows.sip.v1'): Promise<void> {
+    return this.reject(raw, code, detail, topic);
+  }
+
+  private async reject(raw: string, code: ErrorCode, detail: string, topic: 'flows.sip.v1' | 'flows.media.v1' = 'flows.sip.v1'): Promise<void> {
     this.stats.rejected[code] = (this.stats.rejected[code] ?? 0) + 1;
     this.rejected.inc({ reason: code });
-    this.queue(this.opts.topics.dlq('flows.sip.v1'), {
+    this.queue(this.opts.topics.dlq(topic), {
       key: null,
       value: raw.slice(0, 65536),
       headers: { [HEADER.dlqReason]: code, [HEADER.dlqDetail]: detail.slice(0, 500), [HEADER.sensor]: this.opts.sensor },

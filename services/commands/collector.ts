@@ -1,20 +1,34 @@
-// `callsentry collector`: the edge in production: flow records from files or stdin, validated
-// once, to the flow topics of the configured bus.
+// `callsentry collector`: the edge in production. Sources: NDJSON flow records from files or
+// stdin, capture files, and live coturn relay statistics; every record is validated once and
+// produced to the flow topics of the configured bus, anything unusable to the dead-letter topic.
 import type { CommandSpec, ParsedArgs } from '../cli/args';
 import { loadConfig } from '../cli/load-config';
+import { CallsentryError } from '../core/errors';
 import { Ingest } from '../collector/ingest';
+import { startRelaySource, type RelayReject } from '../collector/relay/relay-source';
 import { createRuntime, ensureTopics } from '../runtime/runtime';
 import { CONFIG_OPTION } from './common-options';
 import { feedNdjson } from './feed';
+import { describeCapture, feedCapture, isCapture } from './feed-capture';
 import type { CommandIo } from './io';
 
 export const spec: CommandSpec = {
   name: 'collector',
-  summary: 'Read NDJSON flow records from files or stdin, validate them and produce them to the flow topics.',
+  summary: 'Validate flow records from files, stdin, captures or live sources and produce them to the flow topics.',
   usage: 'callsentry collector [options] [FILE...]',
-  description: 'With no FILE, reads stdin until it closes. Invalid records go to flows.sip.v1.dlq with a reason code.',
-  options: [CONFIG_OPTION],
-  examples: ['CALLSENTRY_KAFKA_BROKERS=127.0.0.1:9092 callsentry collector flows.ndjson'],
+  description:
+    'FILEs are captures (pcap, pcapng; recognised by content) or NDJSON flow records. With no FILE and no live source, reads NDJSON from stdin ' +
+    'until it closes. With a live source (--relay-redis) it runs until SIGINT or SIGTERM. Invalid input goes to <topic>.dlq with a reason code.',
+  options: [
+    CONFIG_OPTION,
+    { name: 'relay-redis', type: 'string', description: "coturn's statistics Redis, HOST:PORT (coturn redis-statsdb); produces relay media flows" },
+    { name: 'relay-realm', type: 'string', description: 'only allocations of this TURN realm (default: every realm)' },
+    { name: 'relay-log', type: 'string', description: "coturn's log file (verbose), where coturn names each allocation's peers" },
+  ],
+  examples: [
+    'CALLSENTRY_KAFKA_BROKERS=127.0.0.1:9092 callsentry collector flows.ndjson capture.pcap',
+    'callsentry collector --relay-redis 127.0.0.1:6379 --relay-realm example.net --relay-log /var/log/turnserver.log',
+  ],
 };
 
 export async function run(args: ParsedArgs, io: CommandIo): Promise<number> {
@@ -22,10 +36,44 @@ export async function run(args: ParsedArgs, io: CommandIo): Promise<number> {
   const rt = createRuntime(cfg);
   await ensureTopics(rt);
   const ingest = new Ingest({ producer: await rt.bus.producer(), topics: rt.topics, metrics: rt.metrics, sensor: cfg.collector.sensor, tenant: cfg.collector.tenant });
-  const files = args.positionals.length ? args.positionals : ['-'];
+  const live: Array<{ stop(): Promise<void> }> = [];
+
+  if (args.options['relay-redis'] !== undefined) {
+    const [host, port] = hostPort(String(args.options['relay-redis']), '--relay-redis');
+    const relay = await startRelaySource({
+      redis: { host, port },
+      ...(args.options['relay-realm'] ? { realm: String(args.options['relay-realm']) } : {}),
+      ...(args.options['relay-log'] ? { coturnLog: String(args.options['relay-log']) } : {}),
+      onRecord: async (r) => {
+        await ingest.record(r);
+        await ingest.flush();
+      },
+      onReject: (r: RelayReject) => void ingest.deadLetter(r.raw, r.source === 'coturn-stats' && r.reason === 'oversized' ? 'OVERSIZED' : 'BAD_RECORD', `${r.source}/${r.reason}: ${r.detail}`, 'flows.media.v1'),
+      log: rt.log.child({ source: 'relay' }),
+      clock: rt.clock,
+    });
+    live.push(relay);
+    rt.log.info({ redis: `${host}:${port}`, realm: args.options['relay-realm'] ?? '*' }, 'relay source listening');
+  }
+
+  const files = args.positionals.length || live.length ? args.positionals : ['-'];
   let lines = 0;
-  for (const f of files) lines += await feedNdjson(ingest, f, io, cfg.collector.max_line_bytes);
+  for (const f of files) {
+    if (isCapture(f)) rt.log.info({ summary: describeCapture(f, await feedCapture(ingest, f, io, cfg.collector.sensor)) }, 'capture read');
+    else lines += await feedNdjson(ingest, f, io, cfg.collector.max_line_bytes);
+  }
+  if (live.length) {
+    await io.stopSignal;
+    for (const l of live) await l.stop();
+    await ingest.flush();
+  }
   await rt.bus.close();
   rt.log.info({ lines, accepted: ingest.stats.accepted, rejected: ingest.stats.rejected }, 'collector finished');
   return 0;
+}
+
+function hostPort(text: string, option: string): [string, number] {
+  const m = /^(.+):(\d{1,5})$/.exec(text);
+  if (!m || Number(m[2]) > 65535) throw new CallsentryError('USAGE', `${option} takes HOST:PORT, got '${text}'`);
+  return [m[1].replace(/^\[(.*)\]$/, '$1'), Number(m[2])];
 }
