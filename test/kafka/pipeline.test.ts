@@ -67,6 +67,15 @@ describe('pipeline on Apache Kafka', () => {
     cleanup.push(() => ('bus' in x ? x.bus.close() : x.stop()).catch(() => undefined));
     return x;
   };
+  /** A configuration with its own, newly created topics (deleted after the suite). */
+  const freshTopics = async (partitions: number): Promise<CallsentryConfig> => {
+    const cfg = kafkaConfig(partitions);
+    prefixes.push(cfg.bus.topic_prefix);
+    const admin = createRuntime(cfg);
+    await ensureTopics(admin);
+    await admin.bus.close();
+    return cfg;
+  };
   beforeAll(requireKafka);
   afterEach(async () => {
     for (const c of cleanup.reverse()) await c();
@@ -77,11 +86,7 @@ describe('pipeline on Apache Kafka', () => {
   });
 
   it('reconciles 100,000 records through a consumer group of two: every record seen, findings and decisions as the ground truth says', async () => {
-    const cfg = kafkaConfig(4);
-    prefixes.push(cfg.bus.topic_prefix);
-    const admin = createRuntime(cfg);
-    await ensureTopics(admin);
-    await admin.bus.close();
+    const cfg = await freshTopics(4);
 
     const seen = new Set<string>();
     for (let i = 0; i < 2; i++) {
@@ -109,11 +114,7 @@ describe('pipeline on Apache Kafka', () => {
   });
 
   it('loses nothing when one member stops mid-stream', async () => {
-    const cfg = kafkaConfig(4);
-    prefixes.push(cfg.bus.topic_prefix);
-    const admin = createRuntime(cfg);
-    await ensureTopics(admin);
-    await admin.bus.close();
+    const cfg = await freshTopics(4);
 
     const seen = new Set<string>();
     const a = await detectMember(cfg, seen);
@@ -138,10 +139,8 @@ describe('pipeline on Apache Kafka', () => {
   });
 
   it('dead-letters bad input on Kafka with its reason, and keeps every good record', async () => {
-    const cfg = kafkaConfig(1);
-    prefixes.push(cfg.bus.topic_prefix);
+    const cfg = await freshTopics(1);
     const rt = createRuntime(cfg);
-    await ensureTopics(rt);
     const ingest = new Ingest({ producer: await rt.bus.producer(), topics: rt.topics, metrics: rt.metrics, sensor: 'it' });
     const good = records.slice(0, 50);
     for (const [i, r] of good.entries()) {
