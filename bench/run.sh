@@ -10,6 +10,7 @@ bash infra/setup.sh
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(node --version), $(uname -sr)"
 node dist/bench/detector-engine.bench.js
 node dist/bench/capture.bench.js
+node dist/bench/hep.bench.js
 if [[ "${1:-}" != "--no-kafka" ]]; then
   bash infra/kafka/start.sh >/dev/null
   node dist/bench/kafka-end-to-end.bench.js

@@ -26,7 +26,8 @@ export interface IngestStats {
 }
 
 export class Ingest {
-  private readonly pending = new Map<string, OutgoingMessage[]>();
+  private pending = new Map<string, OutgoingMessage[]>();
+  private sending: Promise<void> = Promise.resolve();
   private pendingCount = 0;
   private readonly batchSize: number;
   readonly stats: IngestStats = { accepted: 0, sip: 0, media: 0, rejected: {} };
@@ -66,10 +67,22 @@ export class Ingest {
     return this.reject(head, 'OVERSIZED', `line of ${bytes} bytes exceeds the limit`);
   }
 
+  /**
+   * Sends what is queued. Live sources flush from a timer while records keep arriving, so each flush
+   * takes the queue as it is and flushes run one after another: nothing queued meanwhile is lost and
+   * records of one key keep their order.
+   */
   async flush(): Promise<void> {
-    for (const [topic, messages] of this.pending) if (messages.length) await this.opts.producer.send(topic, messages);
-    this.pending.clear();
+    const batch = this.pending;
+    this.pending = new Map();
     this.pendingCount = 0;
+    const previous = this.sending;
+    const send = (async () => {
+      await previous.catch(() => undefined);
+      for (const [topic, messages] of batch) if (messages.length) await this.opts.producer.send(topic, messages);
+    })();
+    this.sending = send;
+    await send;
   }
 
   private async accept(topic: string, key: string, record: SipFlow | MediaFlow, kind: 'sip' | 'media', raw?: string): Promise<void> {

@@ -6,6 +6,7 @@ import { loadConfig } from '../cli/load-config';
 import { CallsentryError } from '../core/errors';
 import { Ingest } from '../collector/ingest';
 import { startRelaySource, type RelayReject } from '../collector/relay/relay-source';
+import { startHepCollector } from '../adapters/hep/hep-listener';
 import { createRuntime, ensureTopics } from '../runtime/runtime';
 import { CONFIG_OPTION } from './common-options';
 import { feedNdjson } from './feed';
@@ -18,15 +19,20 @@ export const spec: CommandSpec = {
   usage: 'callsentry collector [options] [FILE...]',
   description:
     'FILEs are captures (pcap, pcapng; recognised by content) or NDJSON flow records. With no FILE and no live source, reads NDJSON from stdin ' +
-    'until it closes. With a live source (--relay-redis) it runs until SIGINT or SIGTERM. Invalid input goes to <topic>.dlq with a reason code.',
+    'until it closes. With a live source (--hep-udp, --hep-tcp, --relay-redis) it runs until SIGINT or SIGTERM. ' +
+    'Invalid input goes to <topic>.dlq with a reason code. The HEP auth key is read from the environment variable named by --hep-auth-key-env, never from the command line.',
   options: [
     CONFIG_OPTION,
+    { name: 'hep-udp', type: 'string', description: 'listen for HEP v2/v3 over UDP on HOST:PORT (Kamailio siptrace, OpenSIPS, FreeSWITCH, Asterisk, rtpengine)' },
+    { name: 'hep-tcp', type: 'string', description: 'listen for HEP v3 over TCP on HOST:PORT' },
+    { name: 'hep-auth-key-env', type: 'string', description: 'environment variable holding the HEP auth key that packets must carry' },
     { name: 'relay-redis', type: 'string', description: "coturn's statistics Redis, HOST:PORT (coturn redis-statsdb); produces relay media flows" },
     { name: 'relay-realm', type: 'string', description: 'only allocations of this TURN realm (default: every realm)' },
     { name: 'relay-log', type: 'string', description: "coturn's log file (verbose), where coturn names each allocation's peers" },
   ],
   examples: [
     'CALLSENTRY_KAFKA_BROKERS=127.0.0.1:9092 callsentry collector flows.ndjson capture.pcap',
+    'callsentry collector --hep-udp 0.0.0.0:9060 --hep-tcp 0.0.0.0:9060 --hep-auth-key-env HEP_KEY',
     'callsentry collector --relay-redis 127.0.0.1:6379 --relay-realm example.net --relay-log /var/log/turnserver.log',
   ],
 };
@@ -44,10 +50,7 @@ export async function run(args: ParsedArgs, io: CommandIo): Promise<number> {
       redis: { host, port },
       ...(args.options['relay-realm'] ? { realm: String(args.options['relay-realm']) } : {}),
       ...(args.options['relay-log'] ? { coturnLog: String(args.options['relay-log']) } : {}),
-      onRecord: async (r) => {
-        await ingest.record(r);
-        await ingest.flush();
-      },
+      onRecord: (r) => ingest.record(r),
       onReject: (r: RelayReject) => void ingest.deadLetter(r.raw, r.source === 'coturn-stats' && r.reason === 'oversized' ? 'OVERSIZED' : 'BAD_RECORD', `${r.source}/${r.reason}: ${r.detail}`, 'flows.media.v1'),
       log: rt.log.child({ source: 'relay' }),
       clock: rt.clock,
@@ -55,6 +58,30 @@ export async function run(args: ParsedArgs, io: CommandIo): Promise<number> {
     live.push(relay);
     rt.log.info({ redis: `${host}:${port}`, realm: args.options['relay-realm'] ?? '*' }, 'relay source listening');
   }
+
+  const hepUdp = args.options['hep-udp'] !== undefined ? hostPort(String(args.options['hep-udp']), '--hep-udp') : undefined;
+  const hepTcp = args.options['hep-tcp'] !== undefined ? hostPort(String(args.options['hep-tcp']), '--hep-tcp') : undefined;
+  if (hepUdp || hepTcp) {
+    const keyEnv = args.options['hep-auth-key-env'] as string | undefined;
+    const authKey = keyEnv ? io.env[keyEnv] : undefined;
+    if (keyEnv && !authKey) throw new CallsentryError('USAGE', `--hep-auth-key-env: environment variable ${keyEnv} is not set`);
+    const hep = await startHepCollector({
+      ...(hepUdp ? { udp: { host: hepUdp[0], port: hepUdp[1] } } : {}),
+      ...(hepTcp ? { tcp: { host: hepTcp[0], port: hepTcp[1] } } : {}),
+      ...(authKey ? { authKey } : {}),
+      observerId: cfg.collector.sensor,
+      ...(cfg.collector.tenant ? { organizationId: cfg.collector.tenant } : {}),
+      onRecord: (r) => ingest.record(r),
+      onReject: (reason, detail, raw) => ingest.deadLetter(raw.toString('base64'), 'BAD_RECORD', `hep/${reason}: ${detail}`),
+      log: rt.log.child({ source: 'hep' }),
+      metrics: rt.metrics,
+      clock: rt.clock,
+    });
+    live.push(hep);
+    rt.log.info({ udp: hep.addresses.udp, tcp: hep.addresses.tcp, auth: Boolean(authKey) }, 'HEP collector listening');
+  }
+  // live sources trickle: send what has queued at least every half second
+  const flusher = live.length ? setInterval(() => void ingest.flush().catch((err) => rt.log.error({ err }, 'flush failed')), 500) : undefined;
 
   const files = args.positionals.length || live.length ? args.positionals : ['-'];
   let lines = 0;
@@ -65,6 +92,7 @@ export async function run(args: ParsedArgs, io: CommandIo): Promise<number> {
   if (live.length) {
     await io.stopSignal;
     for (const l of live) await l.stop();
+    clearInterval(flusher);
     await ingest.flush();
   }
   await rt.bus.close();
