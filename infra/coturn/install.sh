@@ -15,11 +15,9 @@ turnserver with its own configuration under .run/coturn.
 EOF
 }
 
-case "${1:-}" in
-  -h|--help) usage; exit 0 ;;
-  "") ;;
-  *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
-esac
+# shellcheck source=../lib/process.sh
+source "$(cd "$(dirname "$0")/.." && pwd)/lib/process.sh"
+accept_only_help usage "$@"
 
 log() { printf '[coturn] %s\n' "$*" >&2; }
 

@@ -14,11 +14,9 @@ secrets in Redis and .run/coturn are kept.
 EOF
 }
 
-case "${1:-}" in
-  -h|--help) usage; exit 0 ;;
-  "") ;;
-  *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
-esac
+# shellcheck source=../lib/process.sh
+source "$(cd "$(dirname "$0")/.." && pwd)/lib/process.sh"
+accept_only_help usage "$@"
 
 # shellcheck source=common.sh
 source "$(cd "$(dirname "$0")" && pwd)/common.sh"
@@ -30,15 +28,6 @@ if ! pid="$(coturn_running_pid)"; then
   exit 0
 fi
 
-coturn_log "stopping turnserver pid $pid"
-kill -TERM "$pid" 2>/dev/null || true
-deadline=$((SECONDS + STOP_TIMEOUT))
-while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
-if kill -0 "$pid" 2>/dev/null; then
-  coturn_log "still alive after ${STOP_TIMEOUT}s; sending SIGKILL"
-  kill -KILL "$pid" 2>/dev/null || true
-  for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-  if kill -0 "$pid" 2>/dev/null; then coturn_log "pid $pid survived SIGKILL"; exit 1; fi
-fi
+stop_gracefully "$pid" "$STOP_TIMEOUT" coturn_log || exit 1
 rm -f "$COTURN_PID_FILE"
 coturn_log "stopped"

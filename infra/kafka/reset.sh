@@ -14,11 +14,9 @@ Environment: CALLSENTRY_KAFKA_RUN_DIR (default <repo>/.run/kafka).
 EOF
 }
 
-case "${1:-}" in
-  -h|--help) usage; exit 0 ;;
-  "") ;;
-  *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
-esac
+# shellcheck source=../lib/process.sh
+source "$(cd "$(dirname "$0")/.." && pwd)/lib/process.sh"
+accept_only_help usage "$@"
 
 SCRIPT_DIR="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=common.sh

@@ -28,11 +28,9 @@ Stop it with infra/kafka/stop.sh; wipe its data with infra/kafka/reset.sh.
 EOF
 }
 
-case "${1:-}" in
-  -h|--help) usage; exit 0 ;;
-  "") ;;
-  *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
-esac
+# shellcheck source=../lib/process.sh
+source "$(cd "$(dirname "$0")/.." && pwd)/lib/process.sh"
+accept_only_help usage "$@"
 
 # shellcheck source=common.sh
 source "$(cd "$(dirname "$0")" && pwd)/common.sh"

@@ -17,11 +17,9 @@ Environment (defaults in brackets):
 EOF
 }
 
-case "${1:-}" in
-  -h|--help) usage; exit 0 ;;
-  "") ;;
-  *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
-esac
+# shellcheck source=../lib/process.sh
+source "$(cd "$(dirname "$0")/.." && pwd)/lib/process.sh"
+accept_only_help usage "$@"
 
 # shellcheck source=common.sh
 source "$(cd "$(dirname "$0")" && pwd)/common.sh"
@@ -34,25 +32,6 @@ if ! pid="$(kafka_running_pid)"; then
   exit 0
 fi
 
-kafka_log "stopping broker pid $pid (SIGTERM, up to ${STOP_TIMEOUT}s)"
-kill -TERM "$pid" 2>/dev/null || true
-deadline=$((SECONDS + STOP_TIMEOUT))
-while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do
-  sleep 0.5
-done
-
-if kill -0 "$pid" 2>/dev/null; then
-  kafka_log "still alive after ${STOP_TIMEOUT}s; sending SIGKILL"
-  kill -KILL "$pid" 2>/dev/null || true
-  for _ in $(seq 1 20); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.25
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    kafka_log "pid $pid survived SIGKILL"
-    exit 1
-  fi
-fi
-
+stop_gracefully "$pid" "$STOP_TIMEOUT" kafka_log || exit 1
 rm -f "$KAFKA_PID_FILE"
 kafka_log "stopped"
