@@ -102,15 +102,15 @@ export class Ingest {
    * Dead-letters input a source could not turn into a record (a malformed HEP packet, a bad relay
    * message), with its reason, on the dead-letter topic of the flows it would have become.
    */
-  async deadLetter(raw: string, code: ErrorCode, detail: string, topic: 'flows.sip.v1' | 'flows.media.v1' = 'flows.sip.v1'): Promise<void> {
-    return this.reject(raw, code, detail, topic);
+  async deadLetter(raw: string, code: ErrorCode, detail: string, topic: 'flows.sip.v1' | 'flows.media.v1' = 'flows.sip.v1', key: string | null = null): Promise<void> {
+    return this.reject(raw, code, detail, topic, key);
   }
 
-  private async reject(raw: string, code: ErrorCode, detail: string, topic: 'flows.sip.v1' | 'flows.media.v1' = 'flows.sip.v1'): Promise<void> {
+  private async reject(raw: string, code: ErrorCode, detail: string, topic: 'flows.sip.v1' | 'flows.media.v1' = 'flows.sip.v1', key: string | null = null): Promise<void> {
     this.stats.rejected[code] = (this.stats.rejected[code] ?? 0) + 1;
     this.rejected.inc({ reason: code });
     this.queue(this.opts.topics.dlq(topic), {
-      key: null,
+      key,
       value: raw.slice(0, 65536),
       headers: { [HEADER.dlqReason]: code, [HEADER.dlqDetail]: detail.slice(0, 500), [HEADER.sensor]: this.opts.sensor },
     });

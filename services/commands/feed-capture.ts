@@ -37,9 +37,21 @@ export async function feedCapture(ingest: Ingest, file: string, io: CommandIo, s
   let progress: Progress | undefined;
   let records = 0;
   try {
+    const malformed: Array<Promise<void>> = [];
     const flows = readCaptureFlows(file, {
       stats,
       observerId: sensor,
+      // a message that does not parse is dead-lettered with its reason, keyed by its source
+      onMalformed: (m) =>
+        void malformed.push(
+          ingest.deadLetter(
+            m.bytes ? m.bytes.toString('latin1') : '',
+            'MALFORMED_SIP',
+            `${m.reason}: ${m.detail} (${m.meta.src.ip}:${m.meta.src.port} -> ${m.meta.dst.ip}:${m.meta.dst.port} ${m.meta.transport})`,
+            'flows.sip.v1',
+            m.meta.src.ip,
+          ),
+        ),
       onProgress: (done, total) => {
         progress ??= new Progress((s) => process.stderr.write(s), total, file, io.isTty);
         progress.update(done, `${stats.sip.messages} SIP messages`);
@@ -49,6 +61,7 @@ export async function feedCapture(ingest: Ingest, file: string, io: CommandIo, s
       records++;
       await ingest.record(record);
     }
+    await Promise.all(malformed);
   } catch (err) {
     if (!(err instanceof CaptureError)) throw err;
     return { stats, records, error: new CallsentryError('BAD_CAPTURE', err.message, { cause: err, context: { offset: err.offset } }) };

@@ -6,6 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { DATA_DIR } from '../collector/sip/test-support/data-dir';
 import { runCapture } from '../collector/pcap/test-support/run-capture';
+import { pcapBytes, tempFile } from '../collector/pcap/test-support/capture-file';
+import { ethernet, ipv4, udp } from '../collector/pcap/test-support/frames';
 import { runCli } from './test-io';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'callsentry-captures-'));
@@ -47,5 +49,15 @@ describe('callsentry replay over the shared captures', () => {
     const { code, err } = await runCli(['replay', bad]);
     expect(code).toBe(1);
     expect(err.join('\n')).toMatch(/bad\.pcapng: .* at byte \d+ \[BAD_CAPTURE\]; the 0 records read before it are kept/);
+  });
+
+  it('dead-letters a malformed SIP message with its reason and goes on', async () => {
+    const frame = (payload: string) => ethernet(0x0800, ipv4(17, '203.0.113.5', '192.0.2.10', udp(5060, 5060, Buffer.from(payload, 'latin1'))));
+    const good = 'OPTIONS sip:pbx.example SIP/2.0\r\nVia: SIP/2.0/UDP 203.0.113.5:5060;branch=z9hG4bK-1\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:pbx.example>\r\nCall-ID: ok-1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n';
+    const bad = 'OPTIONS sip:pbx.example SIP/2.0\r\nVia SIP/2.0/UDP \x00\x01\r\nCSeq: one OPTIONS\r\n\r\n';
+    const file = tempFile('malformed.pcap', pcapBytes([{ timeMs: 1_000, data: frame(bad) }, { timeMs: 1_010, data: frame(good) }]));
+    const { code, err } = await runCli(['replay', file]);
+    expect(code).toBe(0);
+    expect(err.join('\n')).toMatch(/1 records accepted .* rejected: MALFORMED_SIP=1, dead letters: 1/);
   });
 });

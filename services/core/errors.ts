@@ -6,6 +6,7 @@ export const ERROR_CODES = {
   BAD_RECORD: 'record does not match its JSON Schema',
   OVERSIZED: 'record or line exceeds the size limit',
   BAD_CAPTURE: 'a capture file is not pcap/pcapng, or is truncated or corrupt',
+  MALFORMED_SIP: 'a captured SIP message could not be parsed (malformed, truncated or over a limit)',
   UNKNOWN_TOPIC: 'no schema is known for the topic',
   BAD_CONFIG: 'configuration file is invalid',
   BUS_UNAVAILABLE: 'the message bus cannot be reached',

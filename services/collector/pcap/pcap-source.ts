@@ -44,6 +44,8 @@ export interface CaptureOptions {
   /** bytes held across packets by all TCP streams together (out-of-order data, partial messages). Default 64 MiB. */
   maxBufferedBytes?: number;
   read?: Omit<ReadOptions, 'stats'>;
+  /** every message that failed to parse, with its bytes when it came in one datagram (dead letters) */
+  onMalformed?: (m: { reason: ParseFailure; detail: string; meta: PacketMeta; bytes?: Buffer }) => void;
 }
 
 /** Timer work (timeouts, idle streams) runs at most this often in event time. */
@@ -69,9 +71,10 @@ export async function* readCaptureFlows(path: string, opts: CaptureOptions = {})
   const onSip = (msg: SipMessage, meta: PacketMeta): void => {
     for (const f of correlator.push(msg, meta)) out.push(f);
   };
-  const onSipError = (reason: ParseFailure): void => {
+  const onSipError = (reason: ParseFailure, meta: PacketMeta, detail = '', bytes?: Buffer): void => {
     correlator.noteParseFailure(reason);
     countError(stats, `sip/${reason}`);
+    opts.onMalformed?.({ reason, detail, meta, ...(bytes ? { bytes } : {}) });
   };
 
   const tls = new TlsSessions(stats.tls, new Set(opts.sipTlsPorts ?? [5061]));
@@ -91,7 +94,7 @@ export async function* readCaptureFlows(path: string, opts: CaptureOptions = {})
   const datagram = (payload: Buffer, meta: PacketMeta): void => {
     const r = parseSipMessage(payload);
     if (r.ok) onSip(r.message, meta);
-    else onSipError(r.reason);
+    else onSipError(r.reason, meta, r.detail, payload);
   };
 
   const udp = (p: TransportPacket, timeMs: number): void => {
