@@ -105,7 +105,8 @@ function attackRecord(s: Scenario, a: Attacker, sec: number, i: number): SipFlow
   const id = stableId('syn', s.seed, a.ip, a.method, sec, i);
   const status = a.method === 'INVITE' ? 407 : a.method === 'REGISTER' ? 401 : 200;
   const rec = base(s, id, t, { ip: a.ip, port: 5070 }, a.method, status, false);
-  rec.user_agent = { original: a.userAgent ?? 'friendly-scanner' };
+  // a load generator by default: a scenario names a scanner's User-Agent when it wants one
+  rec.user_agent = { original: a.userAgent ?? 'sipp/3.6.1' };
   const user = String(100 + (i % 900));
   rec.sip.from = { user, domain: 'pbx.example' };
   rec.sip.to = { user: a.method === 'INVITE' ? `00972${user}1234` : user, domain: 'pbx.example' };

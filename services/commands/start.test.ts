@@ -1,14 +1,15 @@
 import { runCli } from './test-io';
 
 describe('callsentry start --demo', () => {
-  it('detects the demo scenario\'s floods and prints dry-run blocks for their sources only', async () => {
+  it('detects the demo scenario\'s flood and its tool, and prints dry-run blocks for that source only', async () => {
     // 30 s of demo event time played ten times faster than real time: the INVITE flood starts at
     // 10 s, the REGISTER flood only at 35 s
     const { code, out } = await runCli(['start', '--demo', '--speed', '10', '--for', '3', '--json']);
     expect(code).toBe(0);
     const lines = out.filter(Boolean).map((l) => JSON.parse(l));
-    expect(lines.filter((l) => l.kind === 'finding').map((l) => l.key.value)).toEqual(['203.0.113.50']);
-    expect(lines.filter((l) => l.kind === 'decision').map((l) => `${l.action} ${l.target.value} ${l.mode}`)).toEqual(['block 203.0.113.50 dry-run']);
+    // the flooder announces itself as sipcli: the scanner detector sees the tool, the flood detector the rate
+    expect(lines.filter((l) => l.kind === 'finding').map((l) => `${l.detector} ${l.key.value}`).sort()).toEqual(['sip/request-flood 203.0.113.50', 'sip/scanner-ua 203.0.113.50']);
+    expect(new Set(lines.filter((l) => l.kind === 'decision').map((l) => `${l.action} ${l.target.value} ${l.mode}`))).toEqual(new Set(['block 203.0.113.50 dry-run']));
   });
 
   it('needs an input and says which', async () => {

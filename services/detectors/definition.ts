@@ -13,10 +13,26 @@ export interface CommonSettings {
   severity: Severity;
 }
 
-/** The counters of one key over the current window. */
+/** What one record adds to its key's window. */
+export interface Observation {
+  /** counters to add to; the window sums them */
+  count?: Record<string, number>;
+  /** per set name, one value for a set of distinct values over the window (users tried, numbers dialed) */
+  distinct?: Record<string, string>;
+  /** fields of this record the evaluate step may quote (a dialed number); not kept after it */
+  sample?: Record<string, string>;
+}
+
+/** One key over the current window, as the evaluate step sees it. */
 export interface WindowView {
   key: string;
   counts: Readonly<Record<string, number>>;
+  /** number of distinct values per set; saturates at the engine's bound (EngineLimits) */
+  distinct: Readonly<Record<string, number>>;
+  /** the sample of the record that is being evaluated */
+  sample: Readonly<Record<string, string>>;
+  /** whether a set holds a value within the window (for shapes like consecutive numbers); valid during evaluate */
+  has(set: string, value: string): boolean;
   windowSeconds: number;
 }
 
@@ -40,10 +56,15 @@ export interface DetectorDefinition<S extends CommonSettings = CommonSettings> {
   settingsSchema: Record<string, unknown>;
   /** Partition key of a record (source ip, account); undefined: the record is not for this detector. */
   keyOf(record: SipFlow): string | undefined;
-  /** Counters a record adds to its key's window, or undefined when it does not concern this detector. */
-  observe(record: SipFlow, settings: S): Record<string, number> | undefined;
+  /** What a record adds to its key's window, or undefined when it does not concern this detector. */
+  observe(record: SipFlow, settings: S): Observation | undefined;
   /** Pure: is the window over threshold? */
   evaluate(window: WindowView, settings: S): Verdict | undefined;
+  /**
+   * Optional, runs once when the configuration is loaded, never per record: turns settings that
+   * name files into data (a prefix list), so observe and evaluate stay pure. Throws BAD_CONFIG.
+   */
+  resolve?(settings: S): S;
 }
 
 /** Helps detector files keep their settings type while the registry holds them all. */

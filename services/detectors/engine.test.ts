@@ -1,5 +1,6 @@
 import { demoScenario, generate } from '../collector/synthetic';
 import type { SipFlow } from '../core/records';
+import { defineDetector, type CommonSettings, type DetectorDefinition, type WindowView } from './definition';
 import { DetectorEngine } from './engine';
 import { activeDetectors } from './registry';
 
@@ -24,7 +25,13 @@ describe('DetectorEngine', () => {
     };
     const a = run();
     const b = run();
-    expect(a.length).toBe(2);
+    // each of the demo's two flooders: its tool's User-Agent, then its rate
+    expect(a.map((f) => `${f.rule.id} ${f.key.value}`).sort()).toEqual([
+      'sip/request-flood 203.0.113.50',
+      'sip/request-flood 203.0.113.51',
+      'sip/scanner-ua 203.0.113.50',
+      'sip/scanner-ua 203.0.113.51',
+    ]);
     expect(a).toEqual(b);
   });
 
@@ -49,5 +56,41 @@ describe('DetectorEngine', () => {
     expect(e.snapshot().liveKeys).toBe(100);
     e.process(flood('10.2.0.1', 1, t0 + 3_600_000)[0]);
     expect(e.snapshot().liveKeys).toBe(1);
+  });
+
+  it('gives evaluate distinct counts, membership and the sample, with sets bounded per key', () => {
+    const views: WindowView[] = [];
+    const users = defineDetector<CommonSettings>({
+      id: 'test/users',
+      name: 'users',
+      description: 'distinct users per source',
+      category: 'recon',
+      keyType: 'ip',
+      labels: { behavior: 'test' },
+      remediation: 'alert-only',
+      defaults: { enabled: true, window_seconds: 10, suppress_seconds: 0, severity: 'low' },
+      settingsSchema: {},
+      keyOf: (r) => r.source.ip,
+      observe: (r) => ({ count: { seen: 1 }, distinct: { users: r.sip.to?.user ?? '' }, sample: { user: r.sip.to?.user ?? '' } }),
+      evaluate: (w) => {
+        views.push({ ...w, counts: { ...w.counts }, distinct: { ...w.distinct }, sample: { ...w.sample } });
+        return undefined;
+      },
+    }) as unknown as DetectorDefinition<CommonSettings>;
+    const e = new DetectorEngine([{ detector: users, settings: users.defaults }], { maxDistinctValues: 3 });
+    const rec = (user: string, ms: number) => ({ ...flood('203.0.113.9', 1, t0 + ms)[0], sip: { call_id: user, method: 'REGISTER', status: 404, to: { user } } });
+    ['100', '101', '100', '102', '103'].forEach((u, i) => e.process(rec(u, i * 1000)));
+    const last = views[views.length - 1];
+    expect(last.counts.seen).toBe(5);
+    // saturated at the bound: 101, the least recently seen (100 came back), was dropped for 103
+    expect(last.distinct.users).toBe(3);
+    expect(last.sample).toEqual({ user: '103' });
+    expect(last.has('users', '103')).toBe(true);
+    expect(last.has('users', '100')).toBe(true);
+    expect(last.has('users', '101')).toBe(false);
+    expect(e.snapshot().droppedDistinctValues).toBe(1);
+    // 20 s later every value has left the 10 s window
+    e.process(rec('200', 24_000));
+    expect(views[views.length - 1].distinct.users).toBe(1);
   });
 });

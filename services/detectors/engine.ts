@@ -5,13 +5,16 @@ import { stableId } from '../core/ids';
 import type { Finding, SipFlow } from '../core/records';
 import { SlidingCounter } from '../core/sliding-window';
 import { toIso } from '../core/clock';
-import type { CommonSettings, DetectorDefinition } from './definition';
+import type { CommonSettings, DetectorDefinition, Observation, WindowView } from './definition';
+import { DistinctWindow } from './distinct-window';
 
 const SEVERITY_SCORE = { low: 21, medium: 47, high: 73, critical: 99 } as const;
 const EVIDENCE_SAMPLES = 10;
 
 interface KeyState {
   counters: Map<string, SlidingCounter>;
+  /** created on first use: most detectors count and never keep values */
+  sets?: Map<string, DistinctWindow>;
   proven: SlidingCounter;
   total: SlidingCounter;
   evidence: string[];
@@ -29,12 +32,16 @@ interface Slot {
 export interface EngineLimits {
   /** per detector; beyond it the least recently seen key is evicted (and counted) */
   maxKeysPerDetector: number;
+  /** per key and set of distinct values; beyond it the least recently seen value is dropped (and counted) */
+  maxDistinctValues: number;
 }
 
 export interface EngineStats {
   records: number;
   findings: number;
   evictedKeys: number;
+  /** values dropped from full distinct sets: non-zero means some set saturated at its bound */
+  droppedDistinctValues: number;
   liveKeys: number;
 }
 
@@ -43,14 +50,14 @@ export class DetectorEngine {
   private readonly limits: EngineLimits;
   private watermark = 0;
   private lastSweep = 0;
-  private readonly stats = { records: 0, findings: 0, evictedKeys: 0 };
+  private readonly stats = { records: 0, findings: 0, evictedKeys: 0, droppedDistinctValues: 0 };
 
   constructor(
     active: Array<{ detector: DetectorDefinition<CommonSettings>; settings: CommonSettings }>,
     limits: Partial<EngineLimits> = {},
   ) {
     this.slots = active.filter((a) => a.settings.enabled).map((a) => ({ ...a, keys: new Map() }));
-    this.limits = { maxKeysPerDetector: limits.maxKeysPerDetector ?? 200_000 };
+    this.limits = { maxKeysPerDetector: limits.maxKeysPerDetector ?? 200_000, maxDistinctValues: limits.maxDistinctValues ?? 1000 };
   }
 
   /** Event time up to which this engine has seen records (epoch ms). */
@@ -75,9 +82,9 @@ export class DetectorEngine {
     for (const slot of this.slots) {
       const key = slot.detector.keyOf(record);
       if (key === undefined) continue;
-      const increments = slot.detector.observe(record, slot.settings);
-      if (!increments) continue;
-      const finding = this.observe(slot, key, t, record, increments);
+      const observation = slot.detector.observe(record, slot.settings);
+      if (!observation) continue;
+      const finding = this.observe(slot, key, t, record, observation);
       if (finding) (out ??= []).push(finding);
     }
     if (this.watermark - this.lastSweep > 1000) this.sweep();
@@ -90,7 +97,7 @@ export class DetectorEngine {
     return { ...this.stats, liveKeys };
   }
 
-  private observe(slot: Slot, key: string, t: number, record: SipFlow, increments: Record<string, number>): Finding | undefined {
+  private observe(slot: Slot, key: string, t: number, record: SipFlow, observation: Observation): Finding | undefined {
     const windowMs = slot.settings.window_seconds * 1000;
     let state = slot.keys.get(key);
     if (!state) {
@@ -121,15 +128,32 @@ export class DetectorEngine {
     else state.evidence[state.evidence.length - 1] = record.event.id;
 
     const counts: Record<string, number> = {};
-    for (const [name, n] of Object.entries(increments)) {
+    for (const [name, n] of Object.entries(observation.count ?? {})) {
       let c = state.counters.get(name);
       if (!c) state.counters.set(name, (c = new SlidingCounter(windowMs)));
       c.add(t, n);
     }
     for (const [name, c] of state.counters) counts[name] = c.countAt(t);
+    const distinct: Record<string, number> = {};
+    for (const [name, value] of Object.entries(observation.distinct ?? {})) {
+      const sets = (state.sets ??= new Map());
+      let set = sets.get(name);
+      if (!set) sets.set(name, (set = new DistinctWindow(windowMs, this.limits.maxDistinctValues)));
+      if (set.add(t, value)) this.stats.droppedDistinctValues++;
+    }
+    const sets = state.sets;
+    if (sets) for (const [name, set] of sets) distinct[name] = set.size(t);
 
     if (t < state.suppressedUntil) return undefined;
-    const verdict = slot.detector.evaluate({ key, counts, windowSeconds: slot.settings.window_seconds }, slot.settings);
+    const view: WindowView = {
+      key,
+      counts,
+      distinct,
+      sample: observation.sample ?? {},
+      has: (set, value) => sets?.get(set)?.has(t, value) ?? false,
+      windowSeconds: slot.settings.window_seconds,
+    };
+    const verdict = slot.detector.evaluate(view, slot.settings);
     if (!verdict) return undefined;
     state.suppressedUntil = t + slot.settings.suppress_seconds * 1000;
     this.stats.findings++;

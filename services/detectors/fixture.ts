@@ -1,5 +1,7 @@
 // Fixtures: records with the findings they must produce, benign and hostile, beside each detector.
-// A compact form (a record template repeated at an interval) keeps floods readable.
+// A compact form (a record template repeated at an interval) keeps floods readable; `{i}` or
+// `{i+N}` in a template string becomes the repetition index (plus N), so a sweep over many
+// hosts, users or numbers stays one line.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SipFlow } from '../core/records';
@@ -31,6 +33,14 @@ export function loadFixture(detectorId: string): Fixture {
   return JSON.parse(readFileSync(fixturePath(detectorId), 'utf8')) as Fixture;
 }
 
+const INDEX = /\{i(?:\+(\d+))?\}/g;
+
+function instantiate(template: DeepPartial<SipFlow>, i: number): DeepPartial<SipFlow> {
+  const text = JSON.stringify(template);
+  if (!text.includes('{i')) return template;
+  return JSON.parse(text.replace(INDEX, (_m, plus: string | undefined) => String(i + Number(plus ?? 0)))) as DeepPartial<SipFlow>;
+}
+
 /** Expands the fixture into complete SIP flow records in event-time order. */
 export function expandRecords(f: Fixture): SipFlow[] {
   const t0 = Date.parse(f.start);
@@ -38,14 +48,16 @@ export function expandRecords(f: Fixture): SipFlow[] {
   f.records.forEach((g, gi) => {
     for (let i = 0; i < (g.repeat ?? 1); i++) {
       const t = t0 + g.at_ms + i * (g.every_ms ?? 0);
-      const r = g.record;
+      const r = instantiate(g.record, i);
       out.push({
         '@timestamp': new Date(t).toISOString(),
         event: { id: `fx-${gi}-${i}`, kind: 'event', dataset: 'sip.flow' },
         source: { ip: '192.0.2.1', port: 5060, ...r.source },
         destination: { ip: '192.0.2.10', port: 5060, ...r.destination },
         network: { transport: 'udp', ...r.network },
+        ...(r.tls ? { tls: { ...r.tls } } : {}),
         ...(r.user_agent ? { user_agent: { original: r.user_agent.original ?? '' } } : {}),
+        ...(r.organization ? { organization: { id: r.organization.id ?? '' } } : {}),
         sip: { call_id: `fx-${gi}-${i}@fixture`, method: 'OPTIONS', ...r.sip } as SipFlow['sip'],
       });
     }

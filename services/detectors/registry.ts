@@ -2,9 +2,51 @@
 import Ajv from 'ajv';
 import { CallsentryError } from '../core/errors';
 import type { CommonSettings, DetectorDefinition } from './definition';
+import fraudCallVelocity from './fraud-call-velocity';
+import fraudClassOfService from './fraud-class-of-service';
+import fraudHighCostDestination from './fraud-high-cost-destination';
+import fraudSequentialDialing from './fraud-sequential-dialing';
+import policyTrunkToTrunkTransfer from './policy-trunk-to-trunk-transfer';
+import policyUnencryptedMedia from './policy-unencrypted-media';
+import policyUnencryptedSignalling from './policy-unencrypted-signalling';
+import policyWeakCrypto from './policy-weak-crypto';
+import sipCredentialStuffing from './sip-credential-stuffing';
+import sipDigestBruteforce from './sip-digest-bruteforce';
+import sipDigestBruteforceAccount from './sip-digest-bruteforce-account';
+import sipExtensionEnumeration from './sip-extension-enumeration';
+import sipOptionsSweep from './sip-options-sweep';
+import sipRegistrationHijack from './sip-registration-hijack';
 import sipRequestFlood from './sip-request-flood';
+import sipScannerUa from './sip-scanner-ua';
 
-export const DETECTORS: ReadonlyArray<DetectorDefinition<CommonSettings>> = [sipRequestFlood as unknown as DetectorDefinition<CommonSettings>];
+/** The registry holds every detector under the common settings type; each file keeps its own. */
+function entry<S extends CommonSettings>(d: DetectorDefinition<S>): DetectorDefinition<CommonSettings> {
+  return d as unknown as DetectorDefinition<CommonSettings>;
+}
+
+export const DETECTORS: ReadonlyArray<DetectorDefinition<CommonSettings>> = [
+  // dos
+  entry(sipRequestFlood),
+  // reconnaissance
+  entry(sipScannerUa),
+  entry(sipOptionsSweep),
+  entry(sipExtensionEnumeration),
+  // credential attacks
+  entry(sipDigestBruteforce),
+  entry(sipDigestBruteforceAccount),
+  entry(sipCredentialStuffing),
+  entry(sipRegistrationHijack),
+  // fraud, keyed by account
+  entry(fraudHighCostDestination),
+  entry(fraudCallVelocity),
+  entry(fraudSequentialDialing),
+  entry(fraudClassOfService),
+  // policy breaches
+  entry(policyUnencryptedSignalling),
+  entry(policyUnencryptedMedia),
+  entry(policyWeakCrypto),
+  entry(policyTrunkToTrunkTransfer),
+];
 
 const COMMON_SCHEMA = {
   enabled: { type: 'boolean' },
@@ -34,6 +76,16 @@ export function activeDetectors(
       const d = settings[k];
       settings[k] = d && typeof d === 'object' && !Array.isArray(d) && typeof v === 'object' ? { ...d, ...(v as object) } : v;
     }
-    return { detector, settings: settings as unknown as CommonSettings };
+    return { detector, settings: resolve(detector, settings as unknown as CommonSettings) };
   });
+}
+
+/** Runs a detector's start-time hook (reading its files); any failure is a configuration error. */
+function resolve(detector: DetectorDefinition<CommonSettings>, settings: CommonSettings): CommonSettings {
+  if (!detector.resolve) return settings;
+  try {
+    return detector.resolve(settings);
+  } catch (err) {
+    throw new CallsentryError('BAD_CONFIG', `detectors.${detector.id}: ${(err as Error).message}`, { cause: err });
+  }
 }

@@ -29,7 +29,7 @@ export default defineDetector<RequestFloodSettings>({
     },
   },
   keyOf: (r) => r.source.ip,
-  observe: (r) => ({ [r.sip.method.toUpperCase()]: 1 }),
+  observe: (r) => ({ count: { [r.sip.method.toUpperCase()]: 1 } }),
   evaluate(window, s) {
     for (const [method, count] of Object.entries(window.counts)) {
       const limit = s.thresholds[method] ?? s.thresholds.other;

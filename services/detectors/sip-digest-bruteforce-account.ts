@@ -1,0 +1,46 @@
+// Password guessing against one account, whatever the sources: a botnet spreads its guesses so
+// that no address crosses the per-source threshold. Keyed by the digest user name, which the
+// attacker chooses, so it only alerts: the account's owner should change the password, and no
+// address is blocked on this evidence.
+import { isCredentialFailure } from './authorised-call';
+import { defineDetector, type CommonSettings } from './definition';
+
+export interface AccountBruteforceSettings extends CommonSettings {
+  /** refused credentials for one account per window before a finding */
+  min_failures: number;
+  /** distinct sources those refusals must come from (1: any, including a single cracker) */
+  min_sources: number;
+}
+
+export default defineDetector<AccountBruteforceSettings>({
+  id: 'sip/digest-bruteforce-account',
+  name: 'SIP digest brute force against one account',
+  description: 'Credentials for one account are refused many times within the window, from one or many sources.',
+  category: 'credential',
+  keyType: 'account',
+  labels: { behavior: 'sip:bruteforce', mitre_technique: 'T1110.001' },
+  remediation: 'alert-only',
+  defaults: {
+    enabled: true,
+    window_seconds: 600,
+    suppress_seconds: 1800,
+    severity: 'high',
+    min_failures: 50,
+    min_sources: 1,
+  },
+  settingsSchema: {
+    min_failures: { type: 'integer', minimum: 2 },
+    min_sources: { type: 'integer', minimum: 1 },
+  },
+  keyOf: (r) => r.sip.auth_user,
+  observe: (r) => (isCredentialFailure(r) ? { count: { failures: 1 }, distinct: { sources: r.source.ip } } : undefined),
+  evaluate(w, s) {
+    const failures = w.counts.failures ?? 0;
+    const sources = w.distinct.sources ?? 0;
+    if (failures < s.min_failures || sources < s.min_sources) return undefined;
+    return {
+      counts: { failures, sources, threshold: s.min_failures },
+      reason: `${failures} refused credentials for account ${w.key} from ${sources} source(s) in ${w.windowSeconds}s (threshold ${s.min_failures})`,
+    };
+  },
+});
