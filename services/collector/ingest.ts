@@ -1,6 +1,7 @@
 // The edge of the system: raw records in, validated once, produced to the flow topics keyed by
 // source address. Anything unusable goes to the dead-letter topic with a reason code and is counted;
 // a bad record never stops the collector and never costs a good one.
+import { chargedAccount } from '../core/accounts';
 import { encode } from '../core/codec';
 import type { ErrorCode } from '../core/errors';
 import type { MetricsRegistry } from '../core/metrics';
@@ -59,6 +60,9 @@ export class Ingest {
       return this.accept(this.opts.topics.name('flows.media.v1'), value.source.ip, value, 'media', raw);
     }
     if (!validateSipFlow(value)) return this.reject(raw ?? JSON.stringify(value), 'BAD_RECORD', validateSipFlow.lastError());
+    // account-keyed detectors read the same flows partitioned by account (the collector is the re-key stage)
+    const account = chargedAccount(value);
+    if (account !== undefined) this.queue(this.opts.topics.name('flows.sip.by-account.v1'), this.message(account, value, raw));
     return this.accept(this.opts.topics.name('flows.sip.v1'), value.source.ip, value, 'sip', raw);
   }
 
@@ -86,12 +90,7 @@ export class Ingest {
   }
 
   private async accept(topic: string, key: string, record: SipFlow | MediaFlow, kind: 'sip' | 'media', raw?: string): Promise<void> {
-    const tenant = record.organization?.id ?? this.opts.tenant;
-    const headers: Record<string, string> = { [HEADER.sensor]: record.observer?.id ?? this.opts.sensor, ...(tenant ? { [HEADER.tenant]: tenant } : {}) };
-    const message = encode(key, record, Date.parse(record['@timestamp']), headers);
-    // a validated line is already the record's JSON: no need to serialize it again
-    if (raw !== undefined) message.value = raw;
-    this.queue(topic, message);
+    this.queue(topic, this.message(key, record, raw));
     this.stats.accepted++;
     this.stats[kind]++;
     this.accepted.inc({ dataset: kind });
@@ -115,6 +114,15 @@ export class Ingest {
       headers: { [HEADER.dlqReason]: code, [HEADER.dlqDetail]: detail.slice(0, 500), [HEADER.sensor]: this.opts.sensor },
     });
     if (this.pendingCount >= this.batchSize) await this.flush();
+  }
+
+  private message(key: string, record: SipFlow | MediaFlow, raw?: string): OutgoingMessage {
+    const tenant = record.organization?.id ?? this.opts.tenant;
+    const headers: Record<string, string> = { [HEADER.sensor]: record.observer?.id ?? this.opts.sensor, ...(tenant ? { [HEADER.tenant]: tenant } : {}) };
+    const message = encode(key, record, Date.parse(record['@timestamp']), headers);
+    // a validated line is already the record's JSON: no need to serialize it again
+    if (raw !== undefined) message.value = raw;
+    return message;
   }
 
   private queue(topic: string, m: OutgoingMessage): void {

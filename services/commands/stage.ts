@@ -15,8 +15,8 @@ interface StageCommand {
 
 const STAGES: Record<'detect' | 'enforce' | 'print', StageCommand> = {
   detect: {
-    summary: 'Run the detectors: flows.sip.v1 in, findings.v1 out. Start several in one consumer group to scale.',
-    start: async (rt) => [await startDetect(rt)],
+    summary: 'Run the detectors: flows.sip.v1 (by source) and flows.sip.by-account.v1 in, findings.v1 out. Start several to scale.',
+    start: (rt) => startDetect(rt),
   },
   enforce: {
     summary: 'Turn findings into decisions by policy, pass them through the guardrails and apply them with the configured actuators.',

@@ -3,15 +3,13 @@
 // challenged or refused. An INVITE answered 407 has cost nothing yet; a brute-force detector
 // sees it. The From user is never the key: anyone can write it, and a detector keyed on it would
 // let an attacker get any account suspended.
+import { chargedAccount } from '../core/accounts';
 import type { SipFlow } from '../core/records';
+
+export { chargedAccount };
 
 /** Challenge and refusal statuses: the credentials were missing, wrong or not enough. */
 export const AUTH_REFUSED: ReadonlySet<number> = new Set([401, 403, 407]);
-
-/** The account a request is charged to: set by the proxy, else the digest user name. */
-export function chargedAccount(r: SipFlow): string | undefined {
-  return r.sip.account ?? r.sip.auth_user;
-}
 
 /** An INVITE that passed authentication: it reached routing, so it may cost money. */
 export function isAuthorisedCall(r: SipFlow): boolean {

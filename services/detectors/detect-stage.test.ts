@@ -1,4 +1,9 @@
 import { MemoryBus } from '../adapters/memory-bus/memory-bus';
+import { partitionFor } from '../adapters/memory-bus/partition';
+import { Ingest } from '../collector/ingest';
+import { DEFAULT_CONFIG } from '../core/config';
+import { createRuntime } from '../runtime/runtime';
+import { startDetect } from '../runtime/stages';
 import { encode } from '../core/codec';
 import { MetricsRegistry } from '../core/metrics';
 import { silentLogger, type Subscription } from '../core/ports';
@@ -73,5 +78,36 @@ describe('detect stage in a consumer group', () => {
     const at = records.findIndex((r) => r.source.ip === '203.0.113.11' && ++registers === 60);
     const withFailover = await run({ key: '203.0.113.11', afterRecords: at + 1 });
     expect(distinct(withFailover)).toEqual(baseline);
+  });
+});
+
+describe('account-keyed detectors', () => {
+  it('see every call of an account together, whichever source addresses it comes from', async () => {
+    // two addresses on different partitions of flows.sip.v1
+    const a = '192.0.2.40';
+    const b = ['192.0.2.41', '192.0.2.42', '192.0.2.43', '192.0.2.44'].find((ip) => partitionFor(ip, 4) !== partitionFor(a, 4))!;
+    const bus = new MemoryBus({ defaultPartitions: 4 });
+    const rt = createRuntime(structuredClone(DEFAULT_CONFIG), { bus, log: silentLogger });
+    const findings: Finding[] = [];
+    const subs = await startDetect(rt, { onFinding: (f) => findings.push(f) });
+    const ingest = new Ingest({ producer: await bus.producer(), topics: rt.topics, metrics: rt.metrics, sensor: 't' });
+    const t0 = Date.parse('2026-04-01T10:00:00Z');
+    // 12 answered calls to distinct outside numbers in 60 s, alternating between the two addresses:
+    // 6 per address stays under call-velocity's 10, the account's 12 does not
+    for (let i = 0; i < 12; i++) {
+      await ingest.record({
+        '@timestamp': new Date(t0 + i * 4000).toISOString(),
+        event: { id: `call-${i}`, kind: 'event', dataset: 'sip.flow' },
+        source: { ip: i % 2 ? b : a, port: 5060 },
+        destination: { ip: '192.0.2.10', port: 5060 },
+        network: { transport: 'udp' },
+        sip: { call_id: `call-${i}`, method: 'INVITE', status: 200, auth_user: 'acct-9', source_proven: true, to: { user: `0049301234${String(i).padStart(3, '0')}` }, request_uri: `sip:0049301234${String(i).padStart(3, '0')}@pbx.example` },
+      });
+    }
+    await ingest.flush();
+    await bus.drained();
+    for (const s of subs) await s.stop();
+    await bus.close();
+    expect(findings.filter((f) => f.rule.id === 'fraud/call-velocity').map((f) => f.key)).toEqual([{ type: 'account', value: 'acct-9' }]);
   });
 });

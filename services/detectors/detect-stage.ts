@@ -1,6 +1,8 @@
-// The detectors as a stage: SIP flows in (keyed by source), findings out (keyed by the finding's
-// key). One engine per partition, so state follows partition ownership; commits lag by the state's
-// retention so that a new owner rebuilds it (core/watermark.ts).
+// The detectors as a stage: SIP flows in, findings out (keyed by the finding's key). Source-keyed
+// detectors read flows.sip.v1 (keyed by source address), account-keyed ones flows.sip.by-account.v1
+// (keyed by the charged account), so every key's records meet on one partition. One engine per
+// partition, so state follows partition ownership; commits lag by the state's retention so that a
+// new owner rebuilds it (core/watermark.ts).
 import { decode, encode } from '../core/codec';
 import type { Finding, SipFlow } from '../core/records';
 import type { StageDefinition } from '../core/stage';
@@ -11,8 +13,12 @@ import { DetectorEngine } from './engine';
 import { SourceStanding } from './source-standing';
 import type { CommonSettings, DetectorDefinition } from './definition';
 
+export type DetectInput = 'source' | 'account';
+
 export interface DetectStageOptions {
   topics: Topics;
+  /** which partitioning this stage reads; it runs the detectors keyed that way (default source) */
+  input?: DetectInput;
   groupId?: string;
   detectors: Array<{ detector: DetectorDefinition<CommonSettings>; settings: CommonSettings }>;
   metrics: MetricsRegistry;
@@ -21,21 +27,23 @@ export interface DetectStageOptions {
 }
 
 export function detectStage(opts: DetectStageOptions): StageDefinition {
-  const input = opts.topics.name('flows.sip.v1');
+  const by = opts.input ?? 'source';
+  const input = opts.topics.name(by === 'source' ? 'flows.sip.v1' : 'flows.sip.by-account.v1');
   const output = opts.topics.name('findings.v1');
+  const detectors = opts.detectors.filter((a) => (a.detector.keyType === 'account') === (by === 'account'));
   const partitions = new Map<number, { engine: DetectorEngine; watermark: CommitWatermark; standing: SourceStanding; next: bigint }>();
   const findings = opts.metrics.counter('callsentry_findings_total', 'Findings produced, by detector');
   const liveKeys = opts.metrics.gauge('callsentry_detector_live_keys', 'Keys held in detector windows, by partition');
 
   const stateOf = (p: number) => {
     let s = partitions.get(p);
-    if (!s) partitions.set(p, (s = { engine: new DetectorEngine(opts.detectors), watermark: new CommitWatermark(), standing: new SourceStanding(), next: -1n }));
+    if (!s) partitions.set(p, (s = { engine: new DetectorEngine(detectors), watermark: new CommitWatermark(), standing: new SourceStanding(), next: -1n }));
     return s;
   };
 
   return {
-    name: 'detect',
-    groupId: opts.groupId ?? 'callsentry-detect',
+    name: `detect-${by}`,
+    groupId: opts.groupId ?? `callsentry-detect-${by}`,
     topics: [input],
     onRevoked: (_topic, lost) => {
       for (const p of lost) partitions.delete(p);
@@ -60,7 +68,7 @@ export function detectStage(opts: DetectStageOptions): StageDefinition {
           continue;
         }
         watermark.observe(t, m.offset);
-        standing.observe(record, t);
+        if (by === 'source') standing.observe(record, t);
         for (const f of engine.process(record)) {
           if (f.key.type === 'ip') f.source_established = standing.established(f.key.value, t);
           findings.inc({ detector: f.rule.id });

@@ -3,6 +3,7 @@
 // attacker chooses, so it only alerts: the account's owner should change the password, and no
 // address is blocked on this evidence.
 import { isCredentialFailure } from './authorised-call';
+import { chargedAccount } from '../core/accounts';
 import { defineDetector, type CommonSettings } from './definition';
 
 export interface AccountBruteforceSettings extends CommonSettings {
@@ -32,7 +33,8 @@ export default defineDetector<AccountBruteforceSettings>({
     min_failures: { type: 'integer', minimum: 2 },
     min_sources: { type: 'integer', minimum: 1 },
   },
-  keyOf: (r) => r.sip.auth_user,
+  // the partition key of the by-account topic, which is the auth user unless a proxy set the account
+  keyOf: chargedAccount,
   observe: (r) => (isCredentialFailure(r) ? { count: { failures: 1 }, distinct: { sources: r.source.ip } } : undefined),
   evaluate(w, s) {
     const failures = w.counts.failures ?? 0;

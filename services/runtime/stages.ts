@@ -20,15 +20,15 @@ export interface StageHooks {
 
 const group = (name: string, hooks: StageHooks) => `callsentry-${name}${hooks.groupSuffix ?? ''}`;
 
-export async function startDetect(rt: Runtime, hooks: StageHooks = {}): Promise<Subscription> {
-  const stage = detectStage({
-    topics: rt.topics,
-    groupId: group('detect', hooks),
-    detectors: activeDetectors(rt.cfg.detectors),
-    metrics: rt.metrics,
-    onFinding: hooks.onFinding,
-  });
-  return runStage(rt.bus, stage, rt);
+/** Both detect stages: source-keyed detectors on flows.sip.v1, account-keyed on the by-account topic. */
+export async function startDetect(rt: Runtime, hooks: StageHooks = {}): Promise<Subscription[]> {
+  const detectors = activeDetectors(rt.cfg.detectors);
+  const subs: Subscription[] = [];
+  for (const input of ['source', 'account'] as const) {
+    const stage = detectStage({ topics: rt.topics, input, groupId: group(`detect-${input}`, hooks), detectors, metrics: rt.metrics, onFinding: hooks.onFinding });
+    subs.push(await runStage(rt.bus, stage, rt));
+  }
+  return subs;
 }
 
 export async function startEnforce(rt: Runtime, hooks: StageHooks = {}): Promise<Subscription[]> {
@@ -57,7 +57,7 @@ export async function startPrint(rt: Runtime, opts: { json: boolean; write: (lin
 
 /** Every stage in one process: the embedded default. */
 export async function startAll(rt: Runtime, print: { json: boolean; write: (line: string) => void } | undefined, hooks: StageHooks = {}): Promise<Subscription[]> {
-  const subs = [await startDetect(rt, hooks), ...(await startEnforce(rt, hooks))];
+  const subs = [...(await startDetect(rt, hooks)), ...(await startEnforce(rt, hooks))];
   if (print) subs.push(await startPrint(rt, print, hooks));
   return subs;
 }
