@@ -9,4 +9,5 @@ esac
 cd "$(dirname "$0")/.."
 bash infra/setup.sh
 echo "callsentry: starting the embedded pipeline on the demo scenario (Ctrl-C to stop)" >&2
-exec node bin/callsentry.js start --demo "$@"
+# findings and decisions go to stdout for people; stderr keeps only warnings and errors
+exec node bin/callsentry.js start --demo --log-level warn "$@"

@@ -27,6 +27,7 @@ export const spec: CommandSpec = {
     { name: 'for', type: 'number', description: 'stop after this many seconds' },
     { name: 'speed', type: 'number', description: 'play the demo this many times faster than real time', default: 1 },
     { name: 'json', type: 'boolean', description: 'print findings and decisions as JSON lines' },
+    { name: 'log-level', type: 'string', description: 'log level on stderr (debug, info, warn, error); default: log.level of the configuration' },
   ],
   examples: ['callsentry start --demo', 'callsentry start --input flows.ndjson', 'tail -F flows.ndjson | callsentry start --input -'],
 };
@@ -37,6 +38,11 @@ export async function run(args: ParsedArgs, io: CommandIo): Promise<number> {
     throw new CallsentryError('USAGE', 'start needs an input: --demo for the demo scenario or --input FILE|- (see callsentry start --help)');
   }
   const cfg = loadConfig(args.options.config as string | undefined, io.env);
+  if (args.options['log-level'] !== undefined) {
+    const level = String(args.options['log-level']);
+    if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new CallsentryError('USAGE', '--log-level must be debug, info, warn or error');
+    cfg.log.level = level as typeof cfg.log.level;
+  }
   const rt = createRuntime(cfg, {});
   await ensureTopics(rt);
   const subs = await startAll(rt, { json: Boolean(args.options.json), write: io.out });
