@@ -1,6 +1,9 @@
 // What a detector is: data (id, labels, key, window, thresholds, remediation) plus a small pure
 // evaluate step. The engine owns keys, windows, event time, suppression and metrics.
-import type { Finding, KeyType, Remediation, Severity, SipFlow } from '../core/records';
+import type { Finding, KeyType, MediaFlow, Remediation, Severity, SipFlow } from '../core/records';
+
+/** What detectors read: SIP transactions, or media streams and relay allocations. */
+export type FlowRecord = SipFlow | MediaFlow;
 
 export type Category = 'dos' | 'recon' | 'credential' | 'fraud' | 'policy' | 'relay';
 
@@ -19,6 +22,8 @@ export interface Observation {
   count?: Record<string, number>;
   /** per set name, one value for a set of distinct values over the window (users tried, numbers dialed) */
   distinct?: Record<string, string>;
+  /** per set name, a value to take out of the set before the window would (a call that hung up) */
+  forget?: Record<string, string>;
   /** fields of this record the evaluate step may quote (a dialed number); not kept after it */
   sample?: Record<string, string>;
 }
@@ -43,8 +48,10 @@ export interface Verdict {
   severity?: Severity;
 }
 
-export interface DetectorDefinition<S extends CommonSettings = CommonSettings> {
+export interface DetectorDefinition<S extends CommonSettings = CommonSettings, R extends FlowRecord = SipFlow> {
   id: string;
+  /** the records it reads: SIP flows unless it says media flows (it then runs on flows.media.v1) */
+  dataset?: FlowRecord['event']['dataset'];
   name: string;
   description: string;
   category: Category;
@@ -54,10 +61,13 @@ export interface DetectorDefinition<S extends CommonSettings = CommonSettings> {
   defaults: S;
   /** JSON Schema of the detector-specific settings (merged with the common ones for validation) */
   settingsSchema: Record<string, unknown>;
-  /** Partition key of a record (source ip, account); undefined: the record is not for this detector. */
-  keyOf(record: SipFlow): string | undefined;
+  /**
+   * Key of a record (source ip, account; a relay peer); undefined: the record is not for this
+   * detector. Settings are given for keys that depend on them (which peers are denied).
+   */
+  keyOf(record: R, settings: S): string | undefined;
   /** What a record adds to its key's window, or undefined when it does not concern this detector. */
-  observe(record: SipFlow, settings: S): Observation | undefined;
+  observe(record: R, settings: S): Observation | undefined;
   /** Pure: is the window over threshold? */
   evaluate(window: WindowView, settings: S): Verdict | undefined;
   /**
@@ -68,6 +78,13 @@ export interface DetectorDefinition<S extends CommonSettings = CommonSettings> {
 }
 
 /** Helps detector files keep their settings type while the registry holds them all. */
-export function defineDetector<S extends CommonSettings>(d: DetectorDefinition<S>): DetectorDefinition<S> {
+export function defineDetector<S extends CommonSettings, R extends FlowRecord = SipFlow>(d: DetectorDefinition<S, R>): DetectorDefinition<S, R> {
   return d;
+}
+
+/** A detector as the registry, the engine and the stages hold it, whatever its settings and records. */
+export type AnyDetector = DetectorDefinition<CommonSettings, FlowRecord>;
+
+export function isSipFlow(r: FlowRecord): r is SipFlow {
+  return r.event.dataset === 'sip.flow';
 }

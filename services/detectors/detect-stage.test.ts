@@ -111,3 +111,26 @@ describe('account-keyed detectors', () => {
     expect(findings.filter((f) => f.rule.id === 'fraud/call-velocity').map((f) => f.key)).toEqual([{ type: 'account', value: 'acct-9' }]);
   });
 });
+
+describe('relay detectors', () => {
+  it('run on flows.media.v1 in a detect stage of their own', async () => {
+    const bus = new MemoryBus({ defaultPartitions: 4 });
+    const rt = createRuntime(structuredClone(DEFAULT_CONFIG), { bus, log: silentLogger });
+    const findings: Finding[] = [];
+    const subs = await startDetect(rt, { onFinding: (f) => findings.push(f) });
+    const ingest = new Ingest({ producer: await bus.producer(), topics: rt.topics, metrics: rt.metrics, sensor: 't' });
+    await ingest.record({
+      '@timestamp': '2026-04-01T10:00:00.000Z',
+      event: { id: 'alloc-1', kind: 'event', dataset: 'media.flow' },
+      source: { ip: '203.0.113.90', port: 40000 },
+      destination: { ip: '192.0.2.30', port: 3478 },
+      network: { transport: 'udp' },
+      media: { srtp: false, packets: 10, bytes: 1200, relay: { user: 'guest-7', realm: 'voip.example', peers: ['169.254.169.254'] } },
+    });
+    await ingest.flush();
+    await bus.drained();
+    for (const s of subs) await s.stop();
+    await bus.close();
+    expect(findings.map((f) => [f.rule.id, f.key, f.remediation])).toEqual([['relay/denied-peer', { type: 'ip', value: '169.254.169.254' }, 'deny-peer']]);
+  });
+});

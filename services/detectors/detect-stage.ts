@@ -1,26 +1,35 @@
 // The detectors as a stage: SIP flows in, findings out (keyed by the finding's key). Source-keyed
 // detectors read flows.sip.v1 (keyed by source address), account-keyed ones flows.sip.by-account.v1
-// (keyed by the charged account), so every key's records meet on one partition. One engine per
+// (keyed by the charged account), so every key's records meet on one partition; relay detectors
+// read flows.media.v1 (keyed by source address). One engine per
 // partition, so state follows partition ownership; commits lag by the state's retention so that a
 // new owner rebuilds it (core/watermark.ts).
 import { decode, encode } from '../core/codec';
-import type { Finding, SipFlow } from '../core/records';
+import type { Finding } from '../core/records';
 import type { StageDefinition } from '../core/stage';
 import { CommitWatermark } from '../core/watermark';
 import type { Topics } from '../core/topics';
 import type { MetricsRegistry } from '../core/metrics';
 import { DetectorEngine } from './engine';
 import { SourceStanding } from './source-standing';
-import type { CommonSettings, DetectorDefinition } from './definition';
+import { isSipFlow, type AnyDetector, type CommonSettings, type FlowRecord } from './definition';
 
-export type DetectInput = 'source' | 'account';
+export type DetectInput = 'source' | 'account' | 'media';
+
+const INPUT_TOPIC = { source: 'flows.sip.v1', account: 'flows.sip.by-account.v1', media: 'flows.media.v1' } as const;
+
+/** Which detectors an input runs: media ones on media flows; SIP ones by the key they partition on. */
+function runsOn(by: DetectInput, d: AnyDetector): boolean {
+  if ((d.dataset ?? 'sip.flow') === 'media.flow') return by === 'media';
+  return by !== 'media' && (d.keyType === 'account') === (by === 'account');
+}
 
 export interface DetectStageOptions {
   topics: Topics;
   /** which partitioning this stage reads; it runs the detectors keyed that way (default source) */
   input?: DetectInput;
   groupId?: string;
-  detectors: Array<{ detector: DetectorDefinition<CommonSettings>; settings: CommonSettings }>;
+  detectors: Array<{ detector: AnyDetector; settings: CommonSettings }>;
   metrics: MetricsRegistry;
   /** called with every finding as it is produced (tests, console) */
   onFinding?: (f: Finding) => void;
@@ -28,9 +37,9 @@ export interface DetectStageOptions {
 
 export function detectStage(opts: DetectStageOptions): StageDefinition {
   const by = opts.input ?? 'source';
-  const input = opts.topics.name(by === 'source' ? 'flows.sip.v1' : 'flows.sip.by-account.v1');
+  const input = opts.topics.name(INPUT_TOPIC[by]);
   const output = opts.topics.name('findings.v1');
-  const detectors = opts.detectors.filter((a) => (a.detector.keyType === 'account') === (by === 'account'));
+  const detectors = opts.detectors.filter((a) => runsOn(by, a.detector));
   const partitions = new Map<number, { engine: DetectorEngine; watermark: CommitWatermark; standing: SourceStanding; next: bigint }>();
   const findings = opts.metrics.counter('callsentry_findings_total', 'Findings produced, by detector');
   const liveKeys = opts.metrics.gauge('callsentry_detector_live_keys', 'Keys held in detector windows, by partition');
@@ -55,20 +64,21 @@ export function detectStage(opts: DetectStageOptions): StageDefinition {
         // already in this engine's windows: a re-delivery after a rebalance (kafkajs re-fetches
         // from the committed offset) must not count a record twice
         if (BigInt(m.offset) < state.next) continue;
-        let record: SipFlow;
+        let record: FlowRecord;
         try {
-          record = decode<SipFlow>(m);
+          record = decode<FlowRecord>(m);
         } catch (err) {
           ctx.deadLetter(m, 'BAD_JSON', (err as Error).message);
           continue;
         }
         const t = Date.parse(record['@timestamp']);
-        if (!Number.isFinite(t) || !record.sip || !record.source) {
-          ctx.deadLetter(m, 'BAD_RECORD', 'not a SIP flow record');
+        const shaped = by === 'media' ? 'media' in record && record.media !== undefined : 'sip' in record && record.sip !== undefined;
+        if (!Number.isFinite(t) || !shaped || !record.source) {
+          ctx.deadLetter(m, 'BAD_RECORD', by === 'media' ? 'not a media flow record' : 'not a SIP flow record');
           continue;
         }
         watermark.observe(t, m.offset);
-        if (by === 'source') standing.observe(record, t);
+        if (by === 'source' && isSipFlow(record)) standing.observe(record, t);
         for (const f of engine.process(record)) {
           if (f.key.type === 'ip') f.source_established = standing.established(f.key.value, t);
           findings.inc({ detector: f.rule.id });

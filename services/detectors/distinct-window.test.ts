@@ -37,4 +37,14 @@ describe('DistinctWindow', () => {
     w.add(1_000, 'a');
     expect(w.has(15_000, 'a')).toBe(true);
   });
+
+  it('takes a value out before its time, and ignores one it never held', () => {
+    const w = new DistinctWindow(60_000, 10);
+    w.add(0, 'call-1');
+    w.add(1, 'call-2');
+    w.delete('call-1');
+    w.delete('call-9');
+    expect(w.size(2)).toBe(1);
+    expect(w.has(2, 'call-1')).toBe(false);
+  });
 });

@@ -31,6 +31,11 @@ export class DistinctWindow {
     return true;
   }
 
+  /** Takes a value out before its time (a call that ended); unknown values are ignored. */
+  delete(value: string): void {
+    this.seen.delete(value.length > MAX_VALUE_LENGTH ? value.slice(0, MAX_VALUE_LENGTH) : value);
+  }
+
   /** Distinct values within the window ending at `t`. */
   size(t: number): number {
     this.expire(t);

@@ -4,6 +4,9 @@ import { defineDetector, type CommonSettings, type DetectorDefinition, type Wind
 import { DetectorEngine } from './engine';
 import { activeDetectors } from './registry';
 
+// one source-keyed detector, so that live keys are the sources
+const perSource = () => activeDetectors().filter((a) => a.detector.id === 'sip/request-flood');
+
 const flood = (ip: string, n: number, t0: number, proven = false): SipFlow[] =>
   Array.from({ length: n }, (_, i) => ({
     '@timestamp': new Date(t0 + i * 10).toISOString(),
@@ -44,14 +47,38 @@ describe('DetectorEngine', () => {
   });
 
   it('bounds the keys it holds and counts what it evicts', () => {
-    const e = new DetectorEngine(activeDetectors(), { maxKeysPerDetector: 1000 });
+    // no admission gate: every new key gets state and the least recently seen one goes
+    const e = new DetectorEngine(perSource(), { maxKeysPerDetector: 1000, admissionSoftLimit: Infinity });
     for (let i = 0; i < 5000; i++) e.process(flood(`10.0.${i >> 8}.${i & 255}`, 1, t0 + i)[0]);
     expect(e.snapshot().liveKeys).toBe(1000);
     expect(e.snapshot().evictedKeys).toBe(4000);
   });
 
+  it('under a flood of a million forged sources keeps memory bounded and still finds the real flooders', () => {
+    const e = new DetectorEngine(perSource(), { maxKeysPerDetector: 10_000 });
+    const flooders = ['203.0.113.7', '203.0.113.8', '203.0.113.9'];
+    const found = new Set<string>();
+    const spoofed = (i: number, t: number): SipFlow => ({ ...flood(`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, 1, t)[0] });
+    const sample: Array<{ liveKeys: number; sketchBytes: number }> = [];
+    // 1,000,000 one-record sources over 100 s (10,000/s); each flooder 200 INVITEs per 10 s
+    for (let i = 0; i < 1_000_000; i++) {
+      const t = t0 + i / 10;
+      for (const f of e.process(spoofed(i, t))) found.add(f.key.value);
+      if (i % 500 === 0) for (const ip of flooders) for (const f of e.process(flood(ip, 1, t)[0])) found.add(f.key.value);
+      if (i === 100_000 || i === 999_999) sample.push(e.snapshot());
+      if (i % 50_000 === 0) expect(e.snapshot().liveKeys).toBeLessThanOrEqual(10_000);
+    }
+    expect([...found].sort()).toEqual(flooders);
+    const [early, late] = sample;
+    // memory follows the cap and the sketch, not the number of sources
+    expect(late.sketchBytes).toBe(early.sketchBytes);
+    expect(late.sketchBytes).toBeLessThanOrEqual((1 << 20) + 64);
+    expect(late.liveKeys).toBeLessThanOrEqual(10_000);
+    expect(e.snapshot().admissionsRefused).toBeGreaterThan(900_000);
+  });
+
   it('forgets idle keys once their window and suppression have passed', () => {
-    const e = new DetectorEngine(activeDetectors());
+    const e = new DetectorEngine(perSource());
     for (let i = 0; i < 100; i++) e.process(flood(`10.1.0.${i}`, 1, t0)[0]);
     expect(e.snapshot().liveKeys).toBe(100);
     e.process(flood('10.2.0.1', 1, t0 + 3_600_000)[0]);

@@ -2,11 +2,12 @@
 // pure evaluate step decides; the engine suppresses repeats and evicts idle keys. One engine holds
 // the state of one partition, so state moves with the partition (see docs/state.md).
 import { stableId } from '../core/ids';
-import type { Finding, SipFlow } from '../core/records';
+import type { Finding } from '../core/records';
 import { SlidingCounter } from '../core/sliding-window';
 import { toIso } from '../core/clock';
-import type { CommonSettings, DetectorDefinition, Observation, WindowView } from './definition';
+import { isSipFlow, type AnyDetector, type CommonSettings, type FlowRecord, type Observation, type WindowView } from './definition';
 import { DistinctWindow } from './distinct-window';
+import { DEFAULT_GATE, HeavyHitterGate, type GateOptions } from './heavy-hitter-gate';
 
 const SEVERITY_SCORE = { low: 21, medium: 47, high: 73, critical: 99 } as const;
 const EVIDENCE_SAMPLES = 10;
@@ -24,9 +25,13 @@ interface KeyState {
 }
 
 interface Slot {
-  detector: DetectorDefinition<CommonSettings>;
+  detector: AnyDetector;
+  /** the dataset of the records it reads */
+  dataset: FlowRecord['event']['dataset'];
   settings: CommonSettings;
   keys: Map<string, KeyState>;
+  /** created when the detector first holds `admissionSoftLimit` keys (a flood of new sources) */
+  gate?: HeavyHitterGate;
 }
 
 export interface EngineLimits {
@@ -34,6 +39,12 @@ export interface EngineLimits {
   maxKeysPerDetector: number;
   /** per key and set of distinct values; beyond it the least recently seen value is dropped (and counted) */
   maxDistinctValues: number;
+  /**
+   * per detector; past it a new key gets state only once the heavy-hitter sketch estimates it sent
+   * `sketch.minRecords` records recently, so forged one-packet sources cannot crowd out real flooders
+   */
+  admissionSoftLimit: number;
+  sketch: GateOptions;
 }
 
 export interface EngineStats {
@@ -42,7 +53,11 @@ export interface EngineStats {
   evictedKeys: number;
   /** values dropped from full distinct sets: non-zero means some set saturated at its bound */
   droppedDistinctValues: number;
+  /** records of new keys refused state while a detector was over its soft limit (their key was not yet a heavy hitter) */
+  admissionsRefused: number;
   liveKeys: number;
+  /** memory of the heavy-hitter sketches in use: fixed per detector under pressure, whatever the number of sources */
+  sketchBytes: number;
 }
 
 export class DetectorEngine {
@@ -50,14 +65,20 @@ export class DetectorEngine {
   private readonly limits: EngineLimits;
   private watermark = 0;
   private lastSweep = 0;
-  private readonly stats = { records: 0, findings: 0, evictedKeys: 0, droppedDistinctValues: 0 };
+  private readonly stats = { records: 0, findings: 0, evictedKeys: 0, droppedDistinctValues: 0, admissionsRefused: 0 };
 
   constructor(
-    active: Array<{ detector: DetectorDefinition<CommonSettings>; settings: CommonSettings }>,
-    limits: Partial<EngineLimits> = {},
+    active: Array<{ detector: AnyDetector; settings: CommonSettings }>,
+    limits: Partial<Omit<EngineLimits, 'sketch'>> & { sketch?: Partial<GateOptions> } = {},
   ) {
-    this.slots = active.filter((a) => a.settings.enabled).map((a) => ({ ...a, keys: new Map() }));
-    this.limits = { maxKeysPerDetector: limits.maxKeysPerDetector ?? 200_000, maxDistinctValues: limits.maxDistinctValues ?? 1000 };
+    this.slots = active.filter((a) => a.settings.enabled).map((a) => ({ ...a, dataset: a.detector.dataset ?? 'sip.flow', keys: new Map() }));
+    const maxKeysPerDetector = limits.maxKeysPerDetector ?? 200_000;
+    this.limits = {
+      maxKeysPerDetector,
+      maxDistinctValues: limits.maxDistinctValues ?? 1000,
+      admissionSoftLimit: limits.admissionSoftLimit ?? Math.floor(maxKeysPerDetector / 2),
+      sketch: { ...DEFAULT_GATE, ...limits.sketch },
+    };
   }
 
   /** Event time up to which this engine has seen records (epoch ms). */
@@ -74,13 +95,14 @@ export class DetectorEngine {
     return max;
   }
 
-  process(record: SipFlow): Finding[] {
+  process(record: FlowRecord): Finding[] {
     const t = Date.parse(record['@timestamp']);
     this.stats.records++;
     if (t > this.watermark) this.watermark = t;
     let out: Finding[] | undefined;
     for (const slot of this.slots) {
-      const key = slot.detector.keyOf(record);
+      if (slot.dataset !== record.event.dataset) continue;
+      const key = slot.detector.keyOf(record, slot.settings);
       if (key === undefined) continue;
       const observation = slot.detector.observe(record, slot.settings);
       if (!observation) continue;
@@ -93,14 +115,25 @@ export class DetectorEngine {
 
   snapshot(): EngineStats {
     let liveKeys = 0;
-    for (const s of this.slots) liveKeys += s.keys.size;
-    return { ...this.stats, liveKeys };
+    let sketchBytes = 0;
+    for (const s of this.slots) {
+      liveKeys += s.keys.size;
+      sketchBytes += s.gate?.bytes ?? 0;
+    }
+    return { ...this.stats, liveKeys, sketchBytes };
   }
 
-  private observe(slot: Slot, key: string, t: number, record: SipFlow, observation: Observation): Finding | undefined {
+  private observe(slot: Slot, key: string, t: number, record: FlowRecord, observation: Observation): Finding | undefined {
     const windowMs = slot.settings.window_seconds * 1000;
     let state = slot.keys.get(key);
     if (!state) {
+      if (slot.keys.size >= this.limits.admissionSoftLimit) {
+        slot.gate ??= new HeavyHitterGate(this.limits.sketch);
+        if (!slot.gate.admit(key, t)) {
+          this.stats.admissionsRefused++;
+          return undefined;
+        }
+      }
       if (slot.keys.size >= this.limits.maxKeysPerDetector) this.evictOldest(slot);
       state = {
         counters: new Map(),
@@ -123,7 +156,7 @@ export class DetectorEngine {
     }
     state.lastSeen = Math.max(state.lastSeen, t);
     state.total.add(t);
-    state.proven.add(t, record.sip.source_proven ? 1 : 0);
+    state.proven.add(t, proven(record) ? 1 : 0);
     if (state.evidence.length < EVIDENCE_SAMPLES) state.evidence.push(record.event.id);
     else state.evidence[state.evidence.length - 1] = record.event.id;
 
@@ -141,6 +174,7 @@ export class DetectorEngine {
       if (!set) sets.set(name, (set = new DistinctWindow(windowMs, this.limits.maxDistinctValues)));
       if (set.add(t, value)) this.stats.droppedDistinctValues++;
     }
+    for (const [name, value] of Object.entries(observation.forget ?? {})) state.sets?.get(name)?.delete(value);
     const sets = state.sets;
     if (sets) for (const [name, set] of sets) distinct[name] = set.size(t);
 
@@ -198,4 +232,12 @@ export class DetectorEngine {
       this.stats.evictedKeys++;
     }
   }
+}
+
+/**
+ * Whether the sender of a record proved it receives our packets: as the collector judged a SIP
+ * transaction; for media, a relay allocation (TURN authenticates with our nonce), never bare RTP.
+ */
+function proven(r: FlowRecord): boolean {
+  return isSipFlow(r) ? r.sip.source_proven === true : r.media.relay?.user !== undefined;
 }

@@ -1,17 +1,18 @@
 // Fixtures: records with the findings they must produce, benign and hostile, beside each detector.
 // A compact form (a record template repeated at an interval) keeps floods readable; `{i}` or
 // `{i+N}` in a template string becomes the repetition index (plus N), so a sweep over many
-// hosts, users or numbers stays one line.
+// hosts, users or numbers stays one line. A template with `media` is a media flow, else a SIP flow.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { SipFlow } from '../core/records';
+import type { MediaFlow, SipFlow } from '../core/records';
+import type { FlowRecord } from './definition';
 
 export interface FixtureGroup {
   label: string;
   repeat?: number;
   every_ms?: number;
   at_ms: number;
-  record: DeepPartial<SipFlow>;
+  record: DeepPartial<SipFlow> & DeepPartial<Pick<MediaFlow, 'media'>>;
 }
 
 export interface Fixture {
@@ -35,20 +36,32 @@ export function loadFixture(detectorId: string): Fixture {
 
 const INDEX = /\{i(?:\+(\d+))?\}/g;
 
-function instantiate(template: DeepPartial<SipFlow>, i: number): DeepPartial<SipFlow> {
+function instantiate(template: FixtureGroup['record'], i: number): FixtureGroup['record'] {
   const text = JSON.stringify(template);
   if (!text.includes('{i')) return template;
-  return JSON.parse(text.replace(INDEX, (_m, plus: string | undefined) => String(i + Number(plus ?? 0)))) as DeepPartial<SipFlow>;
+  return JSON.parse(text.replace(INDEX, (_m, plus: string | undefined) => String(i + Number(plus ?? 0)))) as FixtureGroup['record'];
 }
 
-/** Expands the fixture into complete SIP flow records in event-time order. */
-export function expandRecords(f: Fixture): SipFlow[] {
+/** Expands the fixture into complete flow records in event-time order. */
+export function expandRecords(f: Fixture): FlowRecord[] {
   const t0 = Date.parse(f.start);
-  const out: SipFlow[] = [];
+  const out: FlowRecord[] = [];
   f.records.forEach((g, gi) => {
     for (let i = 0; i < (g.repeat ?? 1); i++) {
       const t = t0 + g.at_ms + i * (g.every_ms ?? 0);
       const r = instantiate(g.record, i);
+      if (r.media) {
+        out.push({
+          '@timestamp': new Date(t).toISOString(),
+          event: { id: `fx-${gi}-${i}`, kind: 'event', dataset: 'media.flow' },
+          source: { ip: '192.0.2.1', port: 40000, ...r.source },
+          destination: { ip: '192.0.2.10', port: 3478, ...r.destination },
+          network: { transport: 'udp', ...r.network },
+          ...(r.organization ? { organization: { id: r.organization.id ?? '' } } : {}),
+          media: { srtp: true, packets: 0, bytes: 0, ...r.media } as MediaFlow['media'],
+        });
+        continue;
+      }
       out.push({
         '@timestamp': new Date(t).toISOString(),
         event: { id: `fx-${gi}-${i}`, kind: 'event', dataset: 'sip.flow' },

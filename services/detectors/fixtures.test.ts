@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { validateFinding, validateSipFlow } from '../core/validate';
+import { validateFinding, validateMediaFlow, validateSipFlow } from '../core/validate';
+import { isSipFlow } from './definition';
 import { DetectorEngine } from './engine';
 import { expandRecords, fixturePath, loadFixture } from './fixture';
 import { activeDetectors, DETECTORS } from './registry';
@@ -13,7 +14,10 @@ describe.each(DETECTORS.map((d) => [d.id]))('detector %s', (id) => {
     const fixture = loadFixture(id);
     expect(fixture.detector).toBe(id);
     const records = expandRecords(fixture);
-    for (const r of records) expect(validateSipFlow(r) || validateSipFlow.lastError()).toBe(true);
+    for (const r of records) {
+      const validate = isSipFlow(r) ? validateSipFlow : validateMediaFlow;
+      expect(validate(r) || validate.lastError()).toBe(true);
+    }
 
     const active = activeDetectors({ [id]: fixture.settings ?? {} }).filter((a) => a.detector.id === id);
     const engine = new DetectorEngine(active);

@@ -19,6 +19,12 @@ describe('detector registry', () => {
       /detectors\.policy\/trunk-to-trunk-transfer: trunk_addresses: bad prefix length/,
     );
     expect(() => activeDetectors({ 'sip/registration-hijack': { relays: ['proxy-1'] } })).toThrow(/detectors\.sip\/registration-hijack: relays: not an IP/);
+    expect(() =>
+      activeDetectors({ 'fraud/after-hours': { business_hours: { default: { time_zone: 'Mars/Olympus_Mons', days: [1], start: '08:00', end: '18:00' } } } }),
+    ).toThrow(/detectors\.fraud\/after-hours: business_hours\.default\.time_zone: unknown time zone/);
+    expect(() => activeDetectors({ 'policy/untrusted-trunk': { trunks: [{ name: 'carrier-a', addresses: ['198.51.100.0/40'] }] } })).toThrow(
+      /detectors\.policy\/untrusted-trunk: trunks\.carrier-a\.addresses: bad prefix length/,
+    );
   });
 
   it('refuses a setting a detector does not have', () => {

@@ -1,15 +1,24 @@
 // Every detector, in one list. Adding a detector is one file plus its fixture, and a line here.
 import Ajv from 'ajv';
 import { CallsentryError } from '../core/errors';
-import type { CommonSettings, DetectorDefinition } from './definition';
+import type { AnyDetector, CommonSettings, DetectorDefinition, FlowRecord } from './definition';
+import fraudConcurrentCalls from './fraud-concurrent-calls';
+import fraudWangiri from './fraud-wangiri';
+import fraudAfterHours from './fraud-after-hours';
 import fraudCallVelocity from './fraud-call-velocity';
 import fraudClassOfService from './fraud-class-of-service';
 import fraudHighCostDestination from './fraud-high-cost-destination';
 import fraudSequentialDialing from './fraud-sequential-dialing';
 import policyTrunkToTrunkTransfer from './policy-trunk-to-trunk-transfer';
+import policyUntrustedTrunk from './policy-untrusted-trunk';
+import policyLockedRoomJoin from './policy-locked-room-join';
+import policyHostPinGuessing from './policy-host-pin-guessing';
 import policyUnencryptedMedia from './policy-unencrypted-media';
 import policyUnencryptedSignalling from './policy-unencrypted-signalling';
 import policyWeakCrypto from './policy-weak-crypto';
+import sipDistributedFlood from './sip-distributed-flood';
+import relayBandwidthFlood from './relay-bandwidth-flood';
+import relayDeniedPeer from './relay-denied-peer';
 import sipCredentialStuffing from './sip-credential-stuffing';
 import sipDigestBruteforce from './sip-digest-bruteforce';
 import sipDigestBruteforceAccount from './sip-digest-bruteforce-account';
@@ -20,13 +29,14 @@ import sipRequestFlood from './sip-request-flood';
 import sipScannerUa from './sip-scanner-ua';
 
 /** The registry holds every detector under the common settings type; each file keeps its own. */
-function entry<S extends CommonSettings>(d: DetectorDefinition<S>): DetectorDefinition<CommonSettings> {
-  return d as unknown as DetectorDefinition<CommonSettings>;
+function entry<S extends CommonSettings, R extends FlowRecord>(d: DetectorDefinition<S, R>): AnyDetector {
+  return d as unknown as AnyDetector;
 }
 
-export const DETECTORS: ReadonlyArray<DetectorDefinition<CommonSettings>> = [
+export const DETECTORS: readonly AnyDetector[] = [
   // dos
   entry(sipRequestFlood),
+  entry(sipDistributedFlood),
   // reconnaissance
   entry(sipScannerUa),
   entry(sipOptionsSweep),
@@ -39,13 +49,22 @@ export const DETECTORS: ReadonlyArray<DetectorDefinition<CommonSettings>> = [
   // fraud, keyed by account
   entry(fraudHighCostDestination),
   entry(fraudCallVelocity),
+  entry(fraudConcurrentCalls),
   entry(fraudSequentialDialing),
   entry(fraudClassOfService),
+  entry(fraudWangiri),
+  entry(fraudAfterHours),
   // policy breaches
   entry(policyUnencryptedSignalling),
   entry(policyUnencryptedMedia),
   entry(policyWeakCrypto),
   entry(policyTrunkToTrunkTransfer),
+  entry(policyUntrustedTrunk),
+  entry(policyLockedRoomJoin),
+  entry(policyHostPinGuessing),
+  // relay abuse, on media flows
+  entry(relayDeniedPeer),
+  entry(relayBandwidthFlood),
 ];
 
 const COMMON_SCHEMA = {
@@ -60,7 +79,7 @@ const ajv = new Ajv({ allErrors: true, strict: false });
 /** Detectors with their settings: defaults overlaid by the `detectors:` section of the configuration. */
 export function activeDetectors(
   overrides: Record<string, Record<string, unknown>> = {},
-): Array<{ detector: DetectorDefinition<CommonSettings>; settings: CommonSettings }> {
+): Array<{ detector: AnyDetector; settings: CommonSettings }> {
   const unknown = Object.keys(overrides).filter((id) => !DETECTORS.some((d) => d.id === id));
   if (unknown.length) {
     throw new CallsentryError('BAD_CONFIG', `detectors: unknown detector id ${unknown.join(', ')} (known: ${DETECTORS.map((d) => d.id).join(', ')})`);
@@ -81,7 +100,7 @@ export function activeDetectors(
 }
 
 /** Runs a detector's start-time hook (reading its files); any failure is a configuration error. */
-function resolve(detector: DetectorDefinition<CommonSettings>, settings: CommonSettings): CommonSettings {
+function resolve(detector: AnyDetector, settings: CommonSettings): CommonSettings {
   if (!detector.resolve) return settings;
   try {
     return detector.resolve(settings);

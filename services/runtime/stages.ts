@@ -20,11 +20,11 @@ export interface StageHooks {
 
 const group = (name: string, hooks: StageHooks) => `callsentry-${name}${hooks.groupSuffix ?? ''}`;
 
-/** Both detect stages: source-keyed detectors on flows.sip.v1, account-keyed on the by-account topic. */
+/** The detect stages: source-keyed detectors on flows.sip.v1, account-keyed on the by-account topic, relay detectors on flows.media.v1. */
 export async function startDetect(rt: Runtime, hooks: StageHooks = {}): Promise<Subscription[]> {
   const detectors = activeDetectors(rt.cfg.detectors);
   const subs: Subscription[] = [];
-  for (const input of ['source', 'account'] as const) {
+  for (const input of ['source', 'account', 'media'] as const) {
     const stage = detectStage({ topics: rt.topics, input, groupId: group(`detect-${input}`, hooks), detectors, metrics: rt.metrics, onFinding: hooks.onFinding });
     subs.push(await runStage(rt.bus, stage, rt));
   }

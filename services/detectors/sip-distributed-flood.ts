@@ -1,0 +1,49 @@
+// Many sources together sending one destination far more requests than its normal load: a
+// distributed or forged-source flood, where each source alone stays under the per-source threshold.
+// The source stage is partitioned by source address, so each partition sees only its share of the
+// sources; thresholds are per partition (global rate / partitions, see docs/state.md). Sources
+// hash evenly over partitions, so a flood from many sources crosses them on every partition at
+// about the same time. The sources are unproven by nature, so the remedy is an aggregate rate
+// limit, never one block per (possibly forged) address.
+import { defineDetector, type CommonSettings } from './definition';
+
+export interface DistributedFloodSettings extends CommonSettings {
+  /** requests toward one destination per window, on one partition, before a finding */
+  min_requests: number;
+  /** distinct sources of those requests on one partition: fewer is a single flooder's business */
+  min_sources: number;
+}
+
+export default defineDetector<DistributedFloodSettings>({
+  id: 'sip/distributed-flood',
+  name: 'Distributed SIP flood toward one destination',
+  description: 'Many sources together send one destination more requests within the window than the threshold, each possibly under the per-source one.',
+  category: 'dos',
+  keyType: 'ip',
+  labels: { behavior: 'sip:flood', mitre_technique: 'T1498' },
+  remediation: 'rate-limit',
+  defaults: {
+    enabled: true,
+    window_seconds: 10,
+    suppress_seconds: 60,
+    severity: 'high',
+    min_requests: 1250,
+    min_sources: 25,
+  },
+  settingsSchema: {
+    min_requests: { type: 'integer', minimum: 1 },
+    min_sources: { type: 'integer', minimum: 2 },
+  },
+  keyOf: (r) => r.destination.ip,
+  // ACK completes a transaction we already counted; every other request loads the destination
+  observe: (r) => (r.sip.method.toUpperCase() === 'ACK' ? undefined : { count: { requests: 1 }, distinct: { sources: r.source.ip } }),
+  evaluate(w, s) {
+    const requests = w.counts.requests ?? 0;
+    const sources = w.distinct.sources ?? 0;
+    if (requests < s.min_requests || sources < s.min_sources) return undefined;
+    return {
+      counts: { requests, sources, threshold: s.min_requests },
+      reason: `${requests} requests from ${sources} sources toward ${w.key} in ${w.windowSeconds}s on this partition (threshold ${s.min_requests} from ${s.min_sources} sources)`,
+    };
+  },
+});
