@@ -6,9 +6,9 @@ import { encode } from '../core/codec';
 import type { ErrorCode } from '../core/errors';
 import type { MetricsRegistry } from '../core/metrics';
 import type { BusProducer, OutgoingMessage } from '../core/ports';
-import type { MediaFlow, SipFlow } from '../core/records';
+import type { MalformedSip, MediaFlow, SipFlow } from '../core/records';
 import { HEADER, type Topics } from '../core/topics';
-import { validateMediaFlow, validateSipFlow } from '../core/validate';
+import { validateMalformedSip, validateMediaFlow, validateSipFlow } from '../core/validate';
 
 export interface IngestOptions {
   producer: BusProducer;
@@ -23,6 +23,8 @@ export interface IngestStats {
   accepted: number;
   sip: number;
   media: number;
+  /** malformed SIP events (they also go to the dead-letter topic with the raw message) */
+  malformed: number;
   rejected: Partial<Record<ErrorCode, number>>;
 }
 
@@ -31,7 +33,7 @@ export class Ingest {
   private sending: Promise<void> = Promise.resolve();
   private pendingCount = 0;
   private readonly batchSize: number;
-  readonly stats: IngestStats = { accepted: 0, sip: 0, media: 0, rejected: {} };
+  readonly stats: IngestStats = { accepted: 0, sip: 0, media: 0, malformed: 0, rejected: {} };
   private readonly accepted;
   private readonly rejected;
 
@@ -58,6 +60,10 @@ export class Ingest {
     if (dataset === 'media.flow') {
       if (!validateMediaFlow(value)) return this.reject(raw ?? JSON.stringify(value), 'BAD_RECORD', validateMediaFlow.lastError());
       return this.accept(this.opts.topics.name('flows.media.v1'), value.source.ip, value, 'media', raw);
+    }
+    if (dataset === 'sip.malformed') {
+      if (!validateMalformedSip(value)) return this.reject(raw ?? JSON.stringify(value), 'BAD_RECORD', validateMalformedSip.lastError());
+      return this.accept(this.opts.topics.name('flows.sip.v1'), value.source.ip, value, 'malformed', raw);
     }
     if (!validateSipFlow(value)) return this.reject(raw ?? JSON.stringify(value), 'BAD_RECORD', validateSipFlow.lastError());
     // account-keyed detectors read the same flows partitioned by account (the collector is the re-key stage)
@@ -89,7 +95,7 @@ export class Ingest {
     await send;
   }
 
-  private async accept(topic: string, key: string, record: SipFlow | MediaFlow, kind: 'sip' | 'media', raw?: string): Promise<void> {
+  private async accept(topic: string, key: string, record: SipFlow | MediaFlow | MalformedSip, kind: 'sip' | 'media' | 'malformed', raw?: string): Promise<void> {
     this.queue(topic, this.message(key, record, raw));
     this.stats.accepted++;
     this.stats[kind]++;
@@ -116,7 +122,7 @@ export class Ingest {
     if (this.pendingCount >= this.batchSize) await this.flush();
   }
 
-  private message(key: string, record: SipFlow | MediaFlow, raw?: string): OutgoingMessage {
+  private message(key: string, record: SipFlow | MediaFlow | MalformedSip, raw?: string): OutgoingMessage {
     const tenant = record.organization?.id ?? this.opts.tenant;
     const headers: Record<string, string> = { [HEADER.sensor]: record.observer?.id ?? this.opts.sensor, ...(tenant ? { [HEADER.tenant]: tenant } : {}) };
     const message = encode(key, record, Date.parse(record['@timestamp']), headers);

@@ -3,6 +3,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { CallsentryError } from '../core/errors';
 import type { Ingest } from '../collector/ingest';
+import { malformedRecord } from '../collector/malformed-record';
 import { CaptureError, createCaptureStats, readCaptureFlows, type CaptureStats } from '../collector/pcap';
 import type { CommandIo } from './io';
 import { Progress } from './progress';
@@ -41,17 +42,13 @@ export async function feedCapture(ingest: Ingest, file: string, io: CommandIo, s
     const flows = readCaptureFlows(file, {
       stats,
       observerId: sensor,
-      // a message that does not parse is dead-lettered with its reason, keyed by its source
-      onMalformed: (m) =>
-        void malformed.push(
-          ingest.deadLetter(
-            m.bytes ? m.bytes.toString('latin1') : '',
-            'MALFORMED_SIP',
-            `${m.reason}: ${m.detail} (${m.meta.src.ip}:${m.meta.src.port} -> ${m.meta.dst.ip}:${m.meta.dst.port} ${m.meta.transport})`,
-            'flows.sip.v1',
-            m.meta.src.ip,
-          ),
-        ),
+      // a message that does not parse is dead-lettered with its reason (the bytes, for forensics)
+      // and becomes a malformed-SIP event in the flow stream (for detection), both keyed by source
+      onMalformed: (m) => {
+        const where = `${m.meta.src.ip}:${m.meta.src.port} -> ${m.meta.dst.ip}:${m.meta.dst.port} ${m.meta.transport}`;
+        malformed.push(ingest.deadLetter(m.bytes ? m.bytes.toString('latin1') : '', 'MALFORMED_SIP', `${m.reason}: ${m.detail} (${where})`, 'flows.sip.v1', m.meta.src.ip));
+        malformed.push(ingest.record(malformedRecord({ timeMs: m.meta.timeMs, src: m.meta.src, dst: m.meta.dst, transport: m.meta.transport, reason: m.reason, detail: m.detail, observerId: sensor })));
+      },
       onProgress: (done, total) => {
         progress ??= new Progress((s) => process.stderr.write(s), total, file, io.isTty);
         progress.update(done, `${stats.sip.messages} SIP messages`);

@@ -51,13 +51,20 @@ describe('callsentry replay over the shared captures', () => {
     expect(err.join('\n')).toMatch(/bad\.pcapng: .* at byte \d+ \[BAD_CAPTURE\]; the 0 records read before it are kept/);
   });
 
-  it('dead-letters a malformed SIP message with its reason and goes on', async () => {
+  it('dead-letters malformed SIP messages with their reason, and detects a flood of them', async () => {
     const frame = (payload: string) => ethernet(0x0800, ipv4(17, '203.0.113.5', '192.0.2.10', udp(5060, 5060, Buffer.from(payload, 'latin1'))));
     const good = 'OPTIONS sip:pbx.example SIP/2.0\r\nVia: SIP/2.0/UDP 203.0.113.5:5060;branch=z9hG4bK-1\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:pbx.example>\r\nCall-ID: ok-1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n';
     const bad = 'OPTIONS sip:pbx.example SIP/2.0\r\nVia SIP/2.0/UDP \x00\x01\r\nCSeq: one OPTIONS\r\n\r\n';
-    const file = tempFile('malformed.pcap', pcapBytes([{ timeMs: 1_000, data: frame(bad) }, { timeMs: 1_010, data: frame(good) }]));
-    const { code, err } = await runCli(['replay', file]);
+    // 25 unparsable messages in 2.5 s from one source, then one good one
+    const packets = [...Array.from({ length: 25 }, (_, i) => ({ timeMs: 1_000 + i * 100, data: frame(bad) })), { timeMs: 4_000, data: frame(good) }];
+    const file = tempFile('malformed.pcap', pcapBytes(packets));
+    const { code, out, err } = await runCli(['replay', '--json', file]);
     expect(code).toBe(0);
-    expect(err.join('\n')).toMatch(/1 records accepted .* rejected: MALFORMED_SIP=1, dead letters: 1/);
+    expect(err.join('\n')).toMatch(/26 records accepted \(1 sip, 0 media, 25 malformed sip\), rejected: MALFORMED_SIP=25, dead letters: 25/);
+    const lines = out.filter(Boolean).map((l) => JSON.parse(l));
+    expect(lines.map((l) => `${l.kind} ${l.detector} ${l.key?.value ?? l.target.value}`).sort()).toEqual([
+      'decision sip/malformed-flood 203.0.113.5',
+      'finding sip/malformed-flood 203.0.113.5',
+    ]);
   });
 });

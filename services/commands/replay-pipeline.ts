@@ -22,6 +22,7 @@ export interface ReplayResult {
   accepted: number;
   sip: number;
   media: number;
+  malformed: number;
   rejected: Record<string, number>;
   deadLetters: number;
   seconds: number;
@@ -66,6 +67,7 @@ export async function replayFiles(
     accepted: ingest.stats.accepted,
     sip: ingest.stats.sip,
     media: ingest.stats.media,
+    malformed: ingest.stats.malformed,
     rejected: ingest.stats.rejected as Record<string, number>,
     deadLetters: bus.read(rt.topics.dlq('flows.sip.v1')).length,
     seconds: Number(process.hrtime.bigint() - started) / 1e9,

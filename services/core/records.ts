@@ -97,6 +97,22 @@ export interface MediaFlow {
   };
 }
 
+/**
+ * A SIP message a sensor saw but could not parse (malformed, truncated, over a limit): an event in
+ * the SIP flow stream, keyed by source like the flows, so floods of garbage are detected too.
+ */
+export interface MalformedSip {
+  '@timestamp': IsoTime;
+  event: { id: string; kind: 'event'; dataset: 'sip.malformed' };
+  source: Endpoint;
+  destination: Endpoint;
+  network: { transport: Transport };
+  organization?: { id: string };
+  observer?: { id: string };
+  /** the parser's reason code and what it said */
+  error: { code: string; message: string };
+}
+
 export type KeyType = 'ip' | 'cidr' | 'account';
 
 export interface Key {

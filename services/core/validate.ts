@@ -7,7 +7,8 @@ import mediaFlow from './schemas/media-flow.v1.json';
 import finding from './schemas/finding.v1.json';
 import decision from './schemas/decision.v1.json';
 import auditEntry from './schemas/audit-entry.v1.json';
-import type { AuditEntry, Decision, Finding, MediaFlow, SipFlow } from './records';
+import malformedSip from './schemas/sip-malformed.v1.json';
+import type { AuditEntry, Decision, Finding, MalformedSip, MediaFlow, SipFlow } from './records';
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -37,6 +38,7 @@ function compile<T>(schema: object): RecordValidator<T> {
 
 export const validateSipFlow = compile<SipFlow>(sipFlow);
 export const validateMediaFlow = compile<MediaFlow>(mediaFlow);
+export const validateMalformedSip = compile<MalformedSip>(malformedSip);
 export const validateFinding = compile<Finding>(finding);
 export const validateDecision = compile<Decision>(decision);
 export const validateAuditEntry = compile<AuditEntry>(auditEntry);

@@ -1,9 +1,10 @@
 // What a detector is: data (id, labels, key, window, thresholds, remediation) plus a small pure
 // evaluate step. The engine owns keys, windows, event time, suppression and metrics.
-import type { Finding, KeyType, MediaFlow, Remediation, Severity, SipFlow } from '../core/records';
+import type { Finding, KeyType, MalformedSip, MediaFlow, Remediation, Severity, SipFlow } from '../core/records';
 
 /** What detectors read: SIP transactions, or media streams and relay allocations. */
-export type FlowRecord = SipFlow | MediaFlow;
+/** What detectors read: SIP flows, media flows, and malformed-SIP events (on the SIP topic). */
+export type FlowRecord = SipFlow | MediaFlow | MalformedSip;
 
 export type Category = 'dos' | 'recon' | 'credential' | 'fraud' | 'policy' | 'relay';
 

@@ -72,7 +72,8 @@ export function detectStage(opts: DetectStageOptions): StageDefinition {
           continue;
         }
         const t = Date.parse(record['@timestamp']);
-        const shaped = by === 'media' ? 'media' in record && record.media !== undefined : 'sip' in record && record.sip !== undefined;
+        const shaped =
+          by === 'media' ? 'media' in record && record.media !== undefined : ('sip' in record && record.sip !== undefined) || (by === 'source' && record.event?.dataset === 'sip.malformed');
         if (!Number.isFinite(t) || !shaped || !record.source) {
           ctx.deadLetter(m, 'BAD_RECORD', by === 'media' ? 'not a media flow record' : 'not a SIP flow record');
           continue;
@@ -80,7 +81,8 @@ export function detectStage(opts: DetectStageOptions): StageDefinition {
         watermark.observe(t, m.offset);
         if (by === 'source' && isSipFlow(record)) standing.observe(record, t);
         for (const f of engine.process(record)) {
-          if (f.key.type === 'ip') f.source_established = standing.established(f.key.value, t);
+          // standing speaks of the record's sender, not of a destination or relay peer key
+          if (f.key.type === 'ip' && f.key.value === record.source.ip) f.source_established = standing.established(f.key.value, t);
           findings.inc({ detector: f.rule.id });
           ctx.emit(output, encode(f.key.value, f, t));
           opts.onFinding?.(f);

@@ -239,5 +239,8 @@ export class DetectorEngine {
  * transaction; for media, a relay allocation (TURN authenticates with our nonce), never bare RTP.
  */
 function proven(r: FlowRecord): boolean {
-  return isSipFlow(r) ? r.sip.source_proven === true : r.media.relay?.user !== undefined;
+  if (isSipFlow(r)) return r.sip.source_proven === true;
+  // garbage over a connection-oriented transport came from its address; over UDP it may be forged
+  if (r.event.dataset === 'sip.malformed') return r.network.transport !== 'udp';
+  return 'media' in r && r.media.relay?.user !== undefined;
 }

@@ -1,10 +1,11 @@
 // Fixtures: records with the findings they must produce, benign and hostile, beside each detector.
 // A compact form (a record template repeated at an interval) keeps floods readable; `{i}` or
 // `{i+N}` in a template string becomes the repetition index (plus N), so a sweep over many
-// hosts, users or numbers stays one line. A template with `media` is a media flow, else a SIP flow.
+// hosts, users or numbers stays one line. A template with `media` is a media flow, one with `error`
+// a malformed-SIP event, else a SIP flow.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { MediaFlow, SipFlow } from '../core/records';
+import type { MalformedSip, MediaFlow, SipFlow } from '../core/records';
 import type { FlowRecord } from './definition';
 
 export interface FixtureGroup {
@@ -12,7 +13,7 @@ export interface FixtureGroup {
   repeat?: number;
   every_ms?: number;
   at_ms: number;
-  record: DeepPartial<SipFlow> & DeepPartial<Pick<MediaFlow, 'media'>>;
+  record: DeepPartial<SipFlow> & DeepPartial<Pick<MediaFlow, 'media'>> & DeepPartial<Pick<MalformedSip, 'error'>>;
 }
 
 export interface Fixture {
@@ -50,6 +51,17 @@ export function expandRecords(f: Fixture): FlowRecord[] {
     for (let i = 0; i < (g.repeat ?? 1); i++) {
       const t = t0 + g.at_ms + i * (g.every_ms ?? 0);
       const r = instantiate(g.record, i);
+      if (r.error) {
+        out.push({
+          '@timestamp': new Date(t).toISOString(),
+          event: { id: `fx-${gi}-${i}`, kind: 'event', dataset: 'sip.malformed' },
+          source: { ip: '192.0.2.1', port: 5060, ...r.source },
+          destination: { ip: '192.0.2.10', port: 5060, ...r.destination },
+          network: { transport: 'udp', ...r.network },
+          error: { code: 'bad-start-line', message: '', ...r.error } as MalformedSip['error'],
+        });
+        continue;
+      }
       if (r.media) {
         out.push({
           '@timestamp': new Date(t).toISOString(),

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { validateFinding, validateMediaFlow, validateSipFlow } from '../core/validate';
+import { validateFinding, validateMalformedSip, validateMediaFlow, validateSipFlow } from '../core/validate';
 import { isSipFlow } from './definition';
 import { DetectorEngine } from './engine';
 import { expandRecords, fixturePath, loadFixture } from './fixture';
@@ -15,7 +15,7 @@ describe.each(DETECTORS.map((d) => [d.id]))('detector %s', (id) => {
     expect(fixture.detector).toBe(id);
     const records = expandRecords(fixture);
     for (const r of records) {
-      const validate = isSipFlow(r) ? validateSipFlow : validateMediaFlow;
+      const validate = isSipFlow(r) ? validateSipFlow : r.event.dataset === 'sip.malformed' ? validateMalformedSip : validateMediaFlow;
       expect(validate(r) || validate.lastError()).toBe(true);
     }
 

@@ -23,6 +23,7 @@ import sipCredentialStuffing from './sip-credential-stuffing';
 import sipDigestBruteforce from './sip-digest-bruteforce';
 import sipDigestBruteforceAccount from './sip-digest-bruteforce-account';
 import sipExtensionEnumeration from './sip-extension-enumeration';
+import sipMalformedFlood from './sip-malformed-flood';
 import sipOptionsSweep from './sip-options-sweep';
 import sipRegistrationHijack from './sip-registration-hijack';
 import sipRequestFlood from './sip-request-flood';
@@ -37,6 +38,7 @@ export const DETECTORS: readonly AnyDetector[] = [
   // dos
   entry(sipRequestFlood),
   entry(sipDistributedFlood),
+  entry(sipMalformedFlood),
   // reconnaissance
   entry(sipScannerUa),
   entry(sipOptionsSweep),
