@@ -19,7 +19,7 @@ export type DetectInput = 'source' | 'account' | 'media';
 const INPUT_TOPIC = { source: 'flows.sip.v1', account: 'flows.sip.by-account.v1', media: 'flows.media.v1' } as const;
 
 /** Which detectors an input runs: media ones on media flows; SIP ones by the key they partition on. */
-function runsOn(by: DetectInput, d: AnyDetector): boolean {
+export function runsOn(by: DetectInput, d: AnyDetector): boolean {
   if ((d.dataset ?? 'sip.flow') === 'media.flow') return by === 'media';
   return by !== 'media' && (d.keyType === 'account') === (by === 'account');
 }

@@ -1,5 +1,7 @@
-// Many sources together sending one destination far more requests than its normal load: a
-// distributed or forged-source flood, where each source alone stays under the per-source threshold.
+// Many unproven sources together sending one destination far more requests than its normal load:
+// a distributed or forged-source flood, where each source alone stays under the per-source
+// threshold. Only unproven requests count: proven traffic (answered challenges, TCP/TLS) is real
+// load from real clients, and a single flooder is the per-source detector's business.
 // The source stage is partitioned by source address, so each partition sees only its share of the
 // sources; thresholds are per partition (global rate / partitions, see docs/state.md). Sources
 // hash evenly over partitions, so a flood from many sources crosses them on every partition at
@@ -35,15 +37,15 @@ export default defineDetector<DistributedFloodSettings>({
     min_sources: { type: 'integer', minimum: 2 },
   },
   keyOf: (r) => r.destination.ip,
-  // ACK completes a transaction we already counted; every other request loads the destination
-  observe: (r) => (r.sip.method.toUpperCase() === 'ACK' ? undefined : { count: { requests: 1 }, distinct: { sources: r.source.ip } }),
+  // ACK completes a transaction we already counted; proven requests are not a flood's
+  observe: (r) => (r.sip.method.toUpperCase() === 'ACK' || r.sip.source_proven === true ? undefined : { count: { requests: 1 }, distinct: { sources: r.source.ip } }),
   evaluate(w, s) {
     const requests = w.counts.requests ?? 0;
     const sources = w.distinct.sources ?? 0;
     if (requests < s.min_requests || sources < s.min_sources) return undefined;
     return {
       counts: { requests, sources, threshold: s.min_requests },
-      reason: `${requests} requests from ${sources} sources toward ${w.key} in ${w.windowSeconds}s on this partition (threshold ${s.min_requests} from ${s.min_sources} sources)`,
+      reason: `${requests} unproven requests from ${sources} sources toward ${w.key} in ${w.windowSeconds}s on this partition (threshold ${s.min_requests} from ${s.min_sources} sources)`,
     };
   },
 });

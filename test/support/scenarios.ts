@@ -3,6 +3,8 @@ import { generate, type Scenario } from '../../services/collector/synthetic';
 import type { Finding, SipFlow } from '../../services/core/records';
 import { DetectorEngine } from '../../services/detectors/engine';
 import { activeDetectors } from '../../services/detectors/registry';
+import { runsOn } from '../../services/detectors/detect-stage';
+import { partitionFor } from '../../services/adapters/memory-bus/partition';
 
 export const HUNDRED_K: Scenario = {
   startMs: Date.parse('2026-02-10T09:00:00Z'),
@@ -29,8 +31,13 @@ export function hundredK(): SipFlow[] {
   return generate(HUNDRED_K).slice(0, 100_000);
 }
 
-/** The findings one engine gives over the records in order: the reference a distributed run must match. */
-export function referenceFindings(records: SipFlow[]): Finding[] {
-  const engine = new DetectorEngine(activeDetectors());
-  return records.flatMap((r) => engine.process(r));
+/**
+ * The findings the source-keyed detect stage must give: one engine per partition of flows.sip.v1
+ * (the records of each source, in order), as the stage keeps them. Partition-local aggregates
+ * (sip/distributed-flood) make one engine over all records a different answer.
+ */
+export function referenceFindings(records: SipFlow[], partitions = 4): Finding[] {
+  const detectors = activeDetectors().filter((a) => runsOn('source', a.detector));
+  const engines = Array.from({ length: partitions }, () => new DetectorEngine(detectors));
+  return records.flatMap((r) => engines[partitionFor(r.source.ip, partitions)].process(r));
 }
