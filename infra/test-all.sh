@@ -8,8 +8,11 @@ case "${1:-}" in
 esac
 cd "$(dirname "$0")/.."
 
+port_open() { (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null; }
 kafka_was_running=0
-if (exec 3<>/dev/tcp/127.0.0.1/"${CALLSENTRY_KAFKA_PORT:-9092}") 2>/dev/null; then kafka_was_running=1; fi
+port_open "${CALLSENTRY_KAFKA_PORT:-9092}" && kafka_was_running=1
+coturn_was_running=0
+port_open "${CALLSENTRY_COTURN_PORT:-3478}" && coturn_was_running=1
 
 bash infra/setup-test.sh
 npx --no-install tsc -p tsconfig.json --noEmit
@@ -25,7 +28,8 @@ if [[ -f .run/jest-results.json ]]; then
   '
 fi
 
-if [[ "${CI:-}" == "true" || "${CALLSENTRY_STOP_SERVICES:-0}" == "1" ]] && (( ! kafka_was_running )); then
-  bash infra/kafka/stop.sh || true
+if [[ "${CI:-}" == "true" || "${CALLSENTRY_STOP_SERVICES:-0}" == "1" ]]; then
+  (( kafka_was_running )) || bash infra/kafka/stop.sh || true
+  (( coturn_was_running )) || bash infra/coturn/stop.sh || true
 fi
 exit "$status"
