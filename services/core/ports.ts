@@ -86,6 +86,8 @@ export interface LiveEntry {
 /** One interface for every enforcement point (nftables, coturn, kamailio, webhook) and its dry-run twin. */
 export interface Actuator {
   readonly name: string;
+  /** the decision scopes it enforces (firewall, relay, proxy); every scope when absent (dry-run) */
+  readonly scopes?: readonly Decision['scope'][];
   init(): Promise<void>;
   apply(decisions: Decision[]): Promise<ActuatorResult[]>;
   remove(decisions: Decision[]): Promise<ActuatorResult[]>;

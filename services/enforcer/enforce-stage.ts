@@ -32,6 +32,7 @@ export function enforceStage(opts: EnforceStageOptions): StageDefinition {
     topics: [opts.topics.name('decisions.v1')],
     async process(batch, ctx) {
       const todo: Decision[] = [];
+      const inBatch = new Set<string>();
       for (const m of batch.messages) {
         let d: Decision;
         try {
@@ -44,7 +45,9 @@ export function enforceStage(opts: EnforceStageOptions): StageDefinition {
           ctx.deadLetter(m, 'BAD_RECORD', 'not a decision record');
           continue;
         }
-        if (seen.has(d.id)) continue;
+        // once per decision id, also when a batch carries it twice (a replay, a re-delivery)
+        if (seen.has(d.id) || inBatch.has(d.id)) continue;
+        inBatch.add(d.id);
         const verdict = opts.guardrails.check(d);
         if (!verdict.allow) {
           refused.inc({ guardrail: verdict.guardrail });
@@ -56,9 +59,12 @@ export function enforceStage(opts: EnforceStageOptions): StageDefinition {
       }
       if (todo.length === 0) return;
       for (const actuator of opts.actuators) {
-        const results = await actuator.apply(todo);
+        // each enforcement point gets the decisions of its scope; alert-only decisions change nothing
+        const mine = todo.filter((d) => d.action !== 'alert-only' && (!actuator.scopes || actuator.scopes.includes(d.scope)));
+        if (mine.length === 0) continue;
+        const results = await actuator.apply(mine);
         for (const r of results) {
-          const d = todo.find((x) => x.id === r.decisionId);
+          const d = mine.find((x) => x.id === r.decisionId);
           if (r.ok) applied.inc({ actuator: actuator.name, action: d?.action ?? 'unknown' });
           else {
             failed.inc({ actuator: actuator.name });
