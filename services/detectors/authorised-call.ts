@@ -5,6 +5,7 @@
 // let an attacker get any account suspended.
 import { chargedAccount } from '../core/accounts';
 import type { SipFlow } from '../core/records';
+import { cleanNumber, dialedOf } from './dialed-number';
 
 export { chargedAccount };
 
@@ -22,4 +23,15 @@ export function isAuthorisedCall(r: SipFlow): boolean {
 /** A request whose credentials were refused: a wrong password, not the usual first challenge. */
 export function isCredentialFailure(r: SipFlow): boolean {
   return r.sip.auth_user !== undefined && r.sip.status !== undefined && AUTH_REFUSED.has(r.sip.status);
+}
+
+/**
+ * The dialed digits of an authorised call to an outside number (at least `minDigits` digits, so
+ * internal extensions do not count), or undefined: what every toll-fraud detector looks at.
+ */
+export function outsideCallDigits(r: SipFlow, minDigits: number): string | undefined {
+  if (!isAuthorisedCall(r)) return undefined;
+  const dialed = dialedOf(r);
+  const digits = dialed === undefined ? undefined : cleanNumber(dialed)?.replace(/^\+/, '');
+  return digits !== undefined && digits.length >= minDigits ? digits : undefined;
 }

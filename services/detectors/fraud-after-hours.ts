@@ -2,10 +2,9 @@
 // of a tenant outside that tenant's business hours (in its own time zone) is worth a look; how
 // much depends on the tenant, so the detector is silent until hours are configured. Alerts only:
 // people do work late.
-import { chargedAccount, isAuthorisedCall } from './authorised-call';
+import { chargedAccount, outsideCallDigits } from './authorised-call';
 import { BUSINESS_HOURS_SCHEMA, withinHours, zoneFormat, type BusinessHours } from './business-hours';
 import { defineDetector, type CommonSettings } from './definition';
-import { cleanNumber, dialedOf } from './dialed-number';
 
 export interface AfterHoursSettings extends CommonSettings {
   /** per tenant (organization id), or `default` for every other record; none: silent */
@@ -51,10 +50,8 @@ export default defineDetector<AfterHoursSettings>({
   keyOf: chargedAccount,
   observe(r, s) {
     const hours = s.business_hours[r.organization?.id ?? 'default'] ?? s.business_hours.default;
-    if (hours === undefined || !isAuthorisedCall(r)) return undefined;
-    const dialed = dialedOf(r);
-    const digits = dialed === undefined ? undefined : cleanNumber(dialed)?.replace(/^\+/, '');
-    if (digits === undefined || digits.length < s.min_digits) return undefined;
+    if (hours === undefined) return undefined;
+    if (outsideCallDigits(r, s.min_digits) === undefined) return undefined;
     if (withinHours(hours, Date.parse(r['@timestamp']))) return undefined;
     return { distinct: { calls: r.sip.call_id } };
   },

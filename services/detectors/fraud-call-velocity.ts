@@ -1,9 +1,8 @@
 // A compromised account is milked fast: many calls in parallel and back to back. Only calls that
 // leave the PBX cost money, so extensions (short numbers) do not count; a person places a few
 // outside calls a minute at most. Trunks and dialers that place more need a higher threshold.
-import { chargedAccount, isAuthorisedCall } from './authorised-call';
+import { chargedAccount, outsideCallDigits } from './authorised-call';
 import { defineDetector, type CommonSettings } from './definition';
-import { cleanNumber, dialedOf } from './dialed-number';
 
 export interface CallVelocitySettings extends CommonSettings {
   /** authorised outside calls (distinct Call-IDs) per window and account before a finding */
@@ -34,10 +33,8 @@ export default defineDetector<CallVelocitySettings>({
   },
   keyOf: chargedAccount,
   observe(r, s) {
-    if (!isAuthorisedCall(r)) return undefined;
-    const dialed = dialedOf(r);
-    const digits = dialed === undefined ? undefined : cleanNumber(dialed)?.replace(/^\+/, '');
-    if (digits === undefined || digits.length < s.min_digits) return undefined;
+    const digits = outsideCallDigits(r, s.min_digits);
+    if (digits === undefined) return undefined;
     // distinct Call-IDs: a re-INVITE inside a call (hold, codec change) is not a new call
     return { distinct: { calls: r.sip.call_id } };
   },

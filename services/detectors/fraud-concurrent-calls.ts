@@ -5,9 +5,8 @@
 // stamps sip.account on in-dialog requests, or an authenticated BYE); without them the count is
 // of calls answered within the window, an upper bound of the true concurrency. Only calls that
 // leave the PBX count, as in fraud/call-velocity.
-import { chargedAccount, isAuthorisedCall } from './authorised-call';
+import { chargedAccount, outsideCallDigits } from './authorised-call';
 import { defineDetector, type CommonSettings } from './definition';
-import { cleanNumber, dialedOf } from './dialed-number';
 
 export interface ConcurrentCallsSettings extends CommonSettings {
   /** open outside calls per account before a finding */
@@ -40,10 +39,9 @@ export default defineDetector<ConcurrentCallsSettings>({
   observe(r, s) {
     const method = r.sip.method.toUpperCase();
     if (method === 'BYE') return { forget: { open: r.sip.call_id } };
-    if (!isAuthorisedCall(r) || r.sip.status === undefined || r.sip.status < 200 || r.sip.status >= 300) return undefined;
-    const dialed = dialedOf(r);
-    const digits = dialed === undefined ? undefined : cleanNumber(dialed)?.replace(/^\+/, '');
-    if (digits === undefined || digits.length < s.min_digits) return undefined;
+    // an answered call to an outside number opens; anything else does not
+    if (r.sip.status === undefined || r.sip.status < 200 || r.sip.status >= 300) return undefined;
+    if (outsideCallDigits(r, s.min_digits) === undefined) return undefined;
     return { distinct: { open: r.sip.call_id } };
   },
   evaluate(w, s) {

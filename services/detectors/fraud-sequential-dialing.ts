@@ -1,9 +1,9 @@
 // Fraudsters test and milk number ranges in order: ...801, ...802, ...803. People do not dial
 // long numbers that differ by one, so a short run is telling. Short numbers (extensions, service
 // codes) are left out: calling 113, 114, 115 in turn is how a receptionist finds a colleague.
-import { chargedAccount, isAuthorisedCall } from './authorised-call';
+import { chargedAccount, outsideCallDigits } from './authorised-call';
 import { defineDetector, type CommonSettings } from './definition';
-import { cleanNumber, dialedOf, stepDigits } from './dialed-number';
+import { stepDigits } from './dialed-number';
 
 export interface SequentialDialingSettings extends CommonSettings {
   /** consecutive numbers (each one more than the last) within the window before a finding */
@@ -34,10 +34,8 @@ export default defineDetector<SequentialDialingSettings>({
   },
   keyOf: chargedAccount,
   observe(r, s) {
-    if (!isAuthorisedCall(r)) return undefined;
-    const dialed = dialedOf(r);
-    const digits = dialed === undefined ? undefined : cleanNumber(dialed)?.replace(/^\+/, '');
-    if (digits === undefined || digits.length < s.min_digits) return undefined;
+    const digits = outsideCallDigits(r, s.min_digits);
+    if (digits === undefined) return undefined;
     return { distinct: { numbers: digits }, sample: { number: digits } };
   },
   evaluate(w, s) {
