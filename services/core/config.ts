@@ -26,7 +26,11 @@ export interface CallsentryConfig {
   /** per detector id: its settings (validated against the detector's own schema) */
   detectors: Record<string, Record<string, unknown>>;
   decisions: { mode: 'dry-run' | 'enforce'; block_ttl_seconds: number; first_ban_seconds: number; rate_limit_ttl_seconds: number };
-  enforcer: { allowlist: string[]; actuators: string[] };
+  enforcer: {
+    allowlist: string[];
+    actuators: Array<'dry-run' | 'nftables'>;
+    nftables: { table: string; netns?: string; rate_limit_pps: number; rate_limit_burst: number };
+  };
   log: { level: 'debug' | 'info' | 'warn' | 'error' };
 }
 
@@ -41,7 +45,7 @@ export const DEFAULT_CONFIG: CallsentryConfig = {
   collector: { sensor: 'default', max_line_bytes: 65536 },
   detectors: {},
   decisions: { mode: 'dry-run', block_ttl_seconds: 600, first_ban_seconds: 300, rate_limit_ttl_seconds: 300 },
-  enforcer: { allowlist: [], actuators: ['dry-run'] },
+  enforcer: { allowlist: [], actuators: ['dry-run'], nftables: { table: 'callsentry', rate_limit_pps: 50, rate_limit_burst: 100 } },
   log: { level: 'info' },
 };
 
@@ -118,7 +122,17 @@ export const CONFIG_SCHEMA = {
       additionalProperties: false,
       properties: {
         allowlist: { type: 'array', items: { type: 'string', maxLength: 64 } },
-        actuators: { type: 'array', items: { enum: ['dry-run'] } },
+        actuators: { type: 'array', items: { enum: ['dry-run', 'nftables'] }, uniqueItems: true },
+        nftables: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            table: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_]{0,31}$' },
+            netns: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' },
+            rate_limit_pps: { type: 'integer', minimum: 1 },
+            rate_limit_burst: { type: 'integer', minimum: 1 },
+          },
+        },
       },
     },
     log: {

@@ -1,0 +1,27 @@
+import { systemClock } from '../core/clock';
+import { DEFAULT_CONFIG, parseConfig } from '../core/config';
+import { silentLogger } from '../core/ports';
+import { DryRunActuator } from './dry-run/dry-run-actuator';
+import { createActuators } from './factory';
+import { NftablesActuator } from './nftables/nftables-actuator';
+
+describe('createActuators', () => {
+  it('gives the dry-run twin of every enforcement point while decisions are dry-run', () => {
+    const cfg = parseConfig('enforcer:\n  actuators: [nftables]\n');
+    const [a] = createActuators(cfg, silentLogger, systemClock);
+    expect(a).toBeInstanceOf(DryRunActuator);
+    expect(a.name).toBe('dry-run:nftables');
+  });
+
+  it('gives the real nftables actuator, for the firewall scope only, when decisions are enforced', () => {
+    const cfg = parseConfig('decisions:\n  mode: enforce\nenforcer:\n  actuators: [nftables]\n  nftables: { table: edge, rate_limit_pps: 20 }\n');
+    const [a] = createActuators(cfg, silentLogger, systemClock);
+    expect(a).toBeInstanceOf(NftablesActuator);
+    expect(a.scopes).toEqual(['firewall']);
+  });
+
+  it('refuses a table name nft would not take, at start', () => {
+    expect(() => parseConfig('enforcer:\n  nftables: { table: "edge; flush ruleset" }\n')).toThrow(/table must match pattern/);
+    expect(createActuators(DEFAULT_CONFIG, silentLogger, systemClock).map((a) => a.name)).toEqual(['dry-run']);
+  });
+});
