@@ -25,3 +25,13 @@ describe('createActuators', () => {
     expect(createActuators(DEFAULT_CONFIG, silentLogger, systemClock).map((a) => a.name)).toEqual(['dry-run']);
   });
 });
+
+describe('createActuators: coturn', () => {
+  it('gives the relay actuator for relay and proxy decisions, with secrets from the environment only', () => {
+    const cfg = parseConfig('decisions:\n  mode: enforce\nenforcer:\n  actuators: [nftables, coturn]\n  coturn:\n    realm: example.net\n    cli: { host: 127.0.0.1, port: 5766, password_env: TURN_CLI_PASSWORD }\n');
+    expect(() => createActuators(cfg, silentLogger, systemClock, {})).toThrow(/TURN_CLI_PASSWORD .* is not set/);
+    const [, relay] = createActuators(cfg, silentLogger, systemClock, { TURN_CLI_PASSWORD: 's3cret' });
+    expect(relay.name).toBe('coturn');
+    expect(relay.scopes).toEqual(['relay', 'proxy']);
+  });
+});

@@ -6,6 +6,8 @@ import { DryRunActuator } from './dry-run/dry-run-actuator';
 import { KafkaBus } from './kafka/kafka-bus';
 import { MemoryBus } from './memory-bus/memory-bus';
 import { NftablesActuator } from './nftables/nftables-actuator';
+import { CoturnActuator } from './coturn-actuator/coturn-actuator';
+import { CallsentryError } from '../core/errors';
 
 export function createBus(cfg: CallsentryConfig, log: Logger): Bus {
   if (cfg.bus.kind === 'kafka') {
@@ -18,7 +20,7 @@ export function createBus(cfg: CallsentryConfig, log: Logger): Bus {
  * The configured enforcement points. In dry-run mode each is replaced by its dry-run twin, which
  * logs what it would do and answers `list` like the real one: nothing touches the network.
  */
-export function createActuators(cfg: CallsentryConfig, log: Logger, clock: Clock): Actuator[] {
+export function createActuators(cfg: CallsentryConfig, log: Logger, clock: Clock, env: NodeJS.ProcessEnv = process.env): Actuator[] {
   return cfg.enforcer.actuators.map((name): Actuator => {
     if (name === 'dry-run' || cfg.decisions.mode === 'dry-run') return new DryRunActuator(log.child({ actuator: name }), clock, name === 'dry-run' ? 'dry-run' : `dry-run:${name}`);
     switch (name) {
@@ -31,6 +33,23 @@ export function createActuators(cfg: CallsentryConfig, log: Logger, clock: Clock
           runner: n.netns ? { netns: n.netns } : {},
         });
       }
+      case 'coturn': {
+        const c = cfg.enforcer.coturn;
+        return new CoturnActuator({
+          log: log.child({ actuator: 'coturn' }),
+          clock,
+          realm: c.realm,
+          redis: { host: c.redis.host, port: c.redis.port, db: c.redis.db, ...(c.redis.password_env ? { password: secret(c.redis.password_env, env) } : {}) },
+          ...(c.cli ? { cli: { host: c.cli.host, port: c.cli.port, password: secret(c.cli.password_env, env) } } : {}),
+        });
+      }
     }
   });
+}
+
+/** Secrets come from the environment variable the configuration names, never from the file. */
+function secret(name: string, env: NodeJS.ProcessEnv): string {
+  const value = env[name];
+  if (!value) throw new CallsentryError('BAD_CONFIG', `environment variable ${name} (named in enforcer.coturn) is not set`);
+  return value;
 }

@@ -28,8 +28,13 @@ export interface CallsentryConfig {
   decisions: { mode: 'dry-run' | 'enforce'; block_ttl_seconds: number; first_ban_seconds: number; rate_limit_ttl_seconds: number };
   enforcer: {
     allowlist: string[];
-    actuators: Array<'dry-run' | 'nftables'>;
+    actuators: Array<'dry-run' | 'nftables' | 'coturn'>;
     nftables: { table: string; netns?: string; rate_limit_pps: number; rate_limit_burst: number };
+    coturn: {
+      redis: { host: string; port: number; db: number; password_env?: string };
+      realm: string;
+      cli?: { host: string; port: number; password_env: string };
+    };
   };
   log: { level: 'debug' | 'info' | 'warn' | 'error' };
 }
@@ -45,7 +50,9 @@ export const DEFAULT_CONFIG: CallsentryConfig = {
   collector: { sensor: 'default', max_line_bytes: 65536 },
   detectors: {},
   decisions: { mode: 'dry-run', block_ttl_seconds: 600, first_ban_seconds: 300, rate_limit_ttl_seconds: 300 },
-  enforcer: { allowlist: [], actuators: ['dry-run'], nftables: { table: 'callsentry', rate_limit_pps: 50, rate_limit_burst: 100 } },
+  enforcer: { allowlist: [], actuators: ['dry-run'], nftables: { table: 'callsentry', rate_limit_pps: 50, rate_limit_burst: 100 },
+    coturn: { redis: { host: '127.0.0.1', port: 6379, db: 5 }, realm: 'callsentry.test' },
+  },
   log: { level: 'info' },
 };
 
@@ -122,7 +129,34 @@ export const CONFIG_SCHEMA = {
       additionalProperties: false,
       properties: {
         allowlist: { type: 'array', items: { type: 'string', maxLength: 64 } },
-        actuators: { type: 'array', items: { enum: ['dry-run', 'nftables'] }, uniqueItems: true },
+        actuators: { type: 'array', items: { enum: ['dry-run', 'nftables', 'coturn'] }, uniqueItems: true },
+        coturn: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            redis: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                host: { type: 'string', minLength: 1 },
+                port: { type: 'integer', minimum: 1, maximum: 65535 },
+                db: { type: 'integer', minimum: 0, maximum: 15 },
+                password_env: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$' },
+              },
+            },
+            realm: { type: 'string', pattern: '^[A-Za-z0-9.-]{1,128}$' },
+            cli: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['host', 'port', 'password_env'],
+              properties: {
+                host: { type: 'string', minLength: 1 },
+                port: { type: 'integer', minimum: 1, maximum: 65535 },
+                password_env: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$' },
+              },
+            },
+          },
+        },
         nftables: {
           type: 'object',
           additionalProperties: false,

@@ -29,6 +29,7 @@ type Redis = ReturnType<typeof createClient>;
 
 export class CoturnActuator implements Actuator {
   readonly name: string;
+  readonly scopes = ['relay', 'proxy'] as const;
   private readonly realm: string;
   private readonly log: Logger;
   private readonly redis: Redis;
