@@ -18,6 +18,13 @@ export class Topics {
   name(topic: TopicName): string {
     return this.prefix + topic;
   }
+  /**
+   * A consumer group id under the same prefix: deployments (or test runs) that share a Kafka
+   * cluster with different prefixes must not share consumer groups either.
+   */
+  group(name: string): string {
+    return `${this.prefix}callsentry-${name}`;
+  }
   dlq(topic: TopicName): string {
     return this.prefix + topic + DLQ_SUFFIX;
   }

@@ -52,7 +52,7 @@ export function detectStage(opts: DetectStageOptions): StageDefinition {
 
   return {
     name: `detect-${by}`,
-    groupId: opts.groupId ?? `callsentry-detect-${by}`,
+    groupId: opts.groupId ?? opts.topics.group(`detect-${by}`),
     topics: [input],
     onRevoked: (_topic, lost) => {
       for (const p of lost) partitions.delete(p);

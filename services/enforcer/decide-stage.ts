@@ -10,7 +10,7 @@ export function decideStage(opts: { topics: Topics; policy: CallsentryConfig['de
   const output = opts.topics.name('decisions.v1');
   return {
     name: 'decide',
-    groupId: opts.groupId ?? 'callsentry-decide',
+    groupId: opts.groupId ?? opts.topics.group('decide'),
     topics: [opts.topics.name('findings.v1')],
     process(batch, ctx) {
       for (const m of batch.messages) {

@@ -28,7 +28,7 @@ export function enforceStage(opts: EnforceStageOptions): StageDefinition {
 
   return {
     name: 'enforce',
-    groupId: opts.groupId ?? 'callsentry-enforce',
+    groupId: opts.groupId ?? opts.topics.group('enforce'),
     topics: [opts.topics.name('decisions.v1')],
     async process(batch, ctx) {
       const todo: Decision[] = [];

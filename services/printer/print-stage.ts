@@ -10,7 +10,7 @@ export function printStage(opts: { topics: Topics; json: boolean; write: (line: 
   const printed = new Set<string>();
   return {
     name: 'print',
-    groupId: opts.groupId ?? 'callsentry-print',
+    groupId: opts.groupId ?? opts.topics.group('print'),
     topics: [findings, opts.topics.name('decisions.v1')],
     process(batch) {
       for (const m of batch.messages) {

@@ -18,14 +18,14 @@ export interface StageHooks {
   groupSuffix?: string;
 }
 
-const group = (name: string, hooks: StageHooks) => `callsentry-${name}${hooks.groupSuffix ?? ''}`;
+const group = (rt: Runtime, name: string, hooks: StageHooks) => rt.topics.group(name) + (hooks.groupSuffix ?? '');
 
 /** The detect stages: source-keyed detectors on flows.sip.v1, account-keyed on the by-account topic, relay detectors on flows.media.v1. */
 export async function startDetect(rt: Runtime, hooks: StageHooks = {}): Promise<Subscription[]> {
   const detectors = activeDetectors(rt.cfg.detectors);
   const subs: Subscription[] = [];
   for (const input of ['source', 'account', 'media'] as const) {
-    const stage = detectStage({ topics: rt.topics, input, groupId: group(`detect-${input}`, hooks), detectors, metrics: rt.metrics, onFinding: hooks.onFinding });
+    const stage = detectStage({ topics: rt.topics, input, groupId: group(rt, `detect-${input}`, hooks), detectors, metrics: rt.metrics, onFinding: hooks.onFinding });
     subs.push(await runStage(rt.bus, stage, rt));
   }
   return subs;
@@ -34,10 +34,10 @@ export async function startDetect(rt: Runtime, hooks: StageHooks = {}): Promise<
 export async function startEnforce(rt: Runtime, hooks: StageHooks = {}): Promise<Subscription[]> {
   const actuators = createActuators(rt.cfg, rt.log, rt.clock);
   for (const a of actuators) await a.init();
-  const decide = await runStage(rt.bus, decideStage({ topics: rt.topics, policy: rt.cfg.decisions, groupId: group('decide', hooks), onDecision: hooks.onDecision }), rt);
+  const decide = await runStage(rt.bus, decideStage({ topics: rt.topics, policy: rt.cfg.decisions, groupId: group(rt, 'decide', hooks), onDecision: hooks.onDecision }), rt);
   const enforce = await runStage(
     rt.bus,
-    enforceStage({ topics: rt.topics, guardrails: new Guardrails({ allowlist: rt.cfg.enforcer.allowlist }), actuators, metrics: rt.metrics, log: rt.log, groupId: group('enforce', hooks) }),
+    enforceStage({ topics: rt.topics, guardrails: new Guardrails({ allowlist: rt.cfg.enforcer.allowlist }), actuators, metrics: rt.metrics, log: rt.log, groupId: group(rt, 'enforce', hooks) }),
     rt,
   );
   return [
@@ -52,7 +52,7 @@ export async function startEnforce(rt: Runtime, hooks: StageHooks = {}): Promise
 }
 
 export async function startPrint(rt: Runtime, opts: { json: boolean; write: (line: string) => void }, hooks: StageHooks = {}): Promise<Subscription> {
-  return runStage(rt.bus, printStage({ topics: rt.topics, json: opts.json, write: opts.write, groupId: group('print', hooks) }), rt);
+  return runStage(rt.bus, printStage({ topics: rt.topics, json: opts.json, write: opts.write, groupId: group(rt, 'print', hooks) }), rt);
 }
 
 /** Every stage in one process: the embedded default. */
