@@ -66,10 +66,12 @@ export class Ingest {
       return this.accept(this.opts.topics.name('flows.sip.v1'), value.source.ip, value, 'malformed', raw);
     }
     if (!validateSipFlow(value)) return this.reject(raw ?? JSON.stringify(value), 'BAD_RECORD', validateSipFlow.lastError());
-    // account-keyed detectors read the same flows partitioned by account (the collector is the re-key stage)
+    // account-keyed detectors read the same flows partitioned by account (the collector is the
+    // re-key stage); both messages carry the same bytes, serialized once
     const account = chargedAccount(value);
-    if (account !== undefined) this.queue(this.opts.topics.name('flows.sip.by-account.v1'), this.message(account, value, raw));
-    return this.accept(this.opts.topics.name('flows.sip.v1'), value.source.ip, value, 'sip', raw);
+    const json = raw ?? JSON.stringify(value);
+    if (account !== undefined) this.queue(this.opts.topics.name('flows.sip.by-account.v1'), this.message(account, value, json));
+    return this.accept(this.opts.topics.name('flows.sip.v1'), value.source.ip, value, 'sip', json);
   }
 
   /** A line the reader refused for its size: counted and dead-lettered with its first bytes. */
@@ -122,13 +124,11 @@ export class Ingest {
     if (this.pendingCount >= this.batchSize) await this.flush();
   }
 
-  private message(key: string, record: SipFlow | MediaFlow | MalformedSip, raw?: string): OutgoingMessage {
+  /** `json` is the record's text when it is at hand (a validated input line): never serialized twice. */
+  private message(key: string, record: SipFlow | MediaFlow | MalformedSip, json?: string): OutgoingMessage {
     const tenant = record.organization?.id ?? this.opts.tenant;
     const headers: Record<string, string> = { [HEADER.sensor]: record.observer?.id ?? this.opts.sensor, ...(tenant ? { [HEADER.tenant]: tenant } : {}) };
-    const message = encode(key, record, Date.parse(record['@timestamp']), headers);
-    // a validated line is already the record's JSON: no need to serialize it again
-    if (raw !== undefined) message.value = raw;
-    return message;
+    return encode(key, json ?? record, Date.parse(record['@timestamp']), headers);
   }
 
   private queue(topic: string, m: OutgoingMessage): void {

@@ -3,10 +3,11 @@ import type { BusMessage, OutgoingMessage } from './ports';
 import { HEADER } from './topics';
 import { SCHEMA_VERSION } from './records';
 
-export function encode(key: string | null, record: object, eventTimeMs?: number, headers: Record<string, string> = {}): OutgoingMessage {
+/** `record` may already be its JSON text (a validated input line): it is then sent as it is. */
+export function encode(key: string | null, record: object | string, eventTimeMs?: number, headers: Record<string, string> = {}): OutgoingMessage {
   return {
     key,
-    value: JSON.stringify(record),
+    value: typeof record === 'string' ? record : JSON.stringify(record),
     headers: { [HEADER.schemaVersion]: String(SCHEMA_VERSION), ...headers },
     ...(eventTimeMs !== undefined && Number.isFinite(eventTimeMs) ? { timestamp: eventTimeMs } : {}),
   };

@@ -80,7 +80,7 @@ export function detectStage(opts: DetectStageOptions): StageDefinition {
         }
         watermark.observe(t, m.offset);
         if (by === 'source' && isSipFlow(record)) standing.observe(record, t);
-        for (const f of engine.process(record)) {
+        for (const f of engine.process(record, t)) {
           // standing speaks of the record's sender, not of a destination or relay peer key
           if (f.key.type === 'ip' && f.key.value === record.source.ip) f.source_established = standing.established(f.key.value, t);
           findings.inc({ detector: f.rule.id });

@@ -95,8 +95,8 @@ export class DetectorEngine {
     return max;
   }
 
-  process(record: FlowRecord): Finding[] {
-    const t = Date.parse(record['@timestamp']);
+  /** `t` is the record's event time when the caller has already parsed it. */
+  process(record: FlowRecord, t = Date.parse(record['@timestamp'])): Finding[] {
     this.stats.records++;
     if (t > this.watermark) this.watermark = t;
     let out: Finding[] | undefined;
