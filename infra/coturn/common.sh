@@ -70,12 +70,7 @@ coturn_redis() {
   redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" -n "$COTURN_REDIS_DB" "$@"
 }
 
+# needs lib/process.sh, which every script that calls it has sourced
 coturn_show_logs() {
-  local f
-  for f in "$COTURN_OUT_FILE" "$COTURN_LOG_FILE"; do
-    if [[ -s "$f" ]]; then
-      printf '\n----- last 30 lines of %s -----\n' "$f" >&2
-      tail -n 30 "$f" >&2
-    fi
-  done
+  show_log_tails 30 "$COTURN_OUT_FILE" "$COTURN_LOG_FILE"
 }

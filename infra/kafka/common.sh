@@ -79,13 +79,8 @@ kafka_probe() {
   kafka_run_probe "$KAFKA_BOOTSTRAP" "${1:-5000}"
 }
 
+# needs lib/process.sh, which every script that calls it has sourced
 kafka_show_logs() {
-  local f
-  for f in "$KAFKA_LOG_DIR/kafka.out" "$KAFKA_LOG_DIR/server.log"; do
-    if [[ -s "$f" ]]; then
-      printf '\n----- last 40 lines of %s -----\n' "$f" >&2
-      tail -n 40 "$f" >&2
-    fi
-  done
+  show_log_tails 40 "$KAFKA_LOG_DIR/kafka.out" "$KAFKA_LOG_DIR/server.log"
   printf '\nlogs: %s\n' "$KAFKA_LOG_DIR" >&2
 }

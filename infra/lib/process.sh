@@ -30,3 +30,15 @@ stop_gracefully() {
   "$log_fn" "pid $pid survived SIGKILL"
   return 1
 }
+
+# show_log_tails LINES FILE...: the last lines of each non-empty file on stderr, for a failed start.
+show_log_tails() {
+  local lines=$1 f
+  shift
+  for f in "$@"; do
+    if [[ -s "$f" ]]; then
+      printf '\n----- last %s lines of %s -----\n' "$lines" "$f" >&2
+      tail -n "$lines" "$f" >&2
+    fi
+  done
+}
