@@ -29,7 +29,11 @@ export function createActuators(cfg: CallsentryConfig, log: Logger, clock: Clock
         return new NftablesActuator({
           log: log.child({ actuator: 'nftables' }),
           clock,
-          ruleset: { table: n.table, rateLimit: { packetsPerSecond: n.rate_limit_pps, burst: n.rate_limit_burst } },
+          ruleset: {
+            table: n.table,
+            rateLimit: { packetsPerSecond: n.rate_limit_pps, burst: n.rate_limit_burst },
+            aggregateLimit: { packetsPerSecond: n.aggregate_limit_pps, burst: n.aggregate_limit_burst },
+          },
           runner: n.netns ? { netns: n.netns } : {},
         });
       }

@@ -29,13 +29,22 @@ export interface CallsentryConfig {
   enforcer: {
     allowlist: string[];
     actuators: Array<'dry-run' | 'nftables' | 'coturn'>;
-    nftables: { table: string; netns?: string; rate_limit_pps: number; rate_limit_burst: number };
+    nftables: { table: string; netns?: string; rate_limit_pps: number; rate_limit_burst: number; aggregate_limit_pps: number; aggregate_limit_burst: number };
+    guardrails: {
+      max_new_blocks_per_minute: number;
+      breaker_cooldown_seconds: number;
+      max_live_blocks: number;
+      repeat_offender: { factor: number; max_ttl_seconds: number; memory_seconds: number };
+    };
+    reconcile_interval_seconds: number;
     coturn: {
       redis: { host: string; port: number; db: number; password_env?: string };
       realm: string;
       cli?: { host: string; port: number; password_env: string };
     };
   };
+  /** the operator API (and later the console) */
+  api: { listen: string | null; token_env: string };
   log: { level: 'debug' | 'info' | 'warn' | 'error' };
 }
 
@@ -50,9 +59,20 @@ export const DEFAULT_CONFIG: CallsentryConfig = {
   collector: { sensor: 'default', max_line_bytes: 65536 },
   detectors: {},
   decisions: { mode: 'dry-run', block_ttl_seconds: 600, first_ban_seconds: 300, rate_limit_ttl_seconds: 300 },
-  enforcer: { allowlist: [], actuators: ['dry-run'], nftables: { table: 'callsentry', rate_limit_pps: 50, rate_limit_burst: 100 },
+  enforcer: {
+    allowlist: [],
+    actuators: ['dry-run'],
+    nftables: { table: 'callsentry', rate_limit_pps: 50, rate_limit_burst: 100, aggregate_limit_pps: 500, aggregate_limit_burst: 1000 },
+    guardrails: {
+      max_new_blocks_per_minute: 100,
+      breaker_cooldown_seconds: 300,
+      max_live_blocks: 10_000,
+      repeat_offender: { factor: 2, max_ttl_seconds: 86_400, memory_seconds: 86_400 },
+    },
+    reconcile_interval_seconds: 60,
     coturn: { redis: { host: '127.0.0.1', port: 6379, db: 5 }, realm: 'callsentry.test' },
   },
+  api: { listen: '127.0.0.1:9470', token_env: 'CALLSENTRY_API_TOKEN' },
   log: { level: 'info' },
 };
 
@@ -165,8 +185,37 @@ export const CONFIG_SCHEMA = {
             netns: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' },
             rate_limit_pps: { type: 'integer', minimum: 1 },
             rate_limit_burst: { type: 'integer', minimum: 1 },
+            aggregate_limit_pps: { type: 'integer', minimum: 1 },
+            aggregate_limit_burst: { type: 'integer', minimum: 1 },
           },
         },
+        guardrails: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            max_new_blocks_per_minute: { type: 'integer', minimum: 1 },
+            breaker_cooldown_seconds: { type: 'integer', minimum: 1 },
+            max_live_blocks: { type: 'integer', minimum: 1 },
+            repeat_offender: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                factor: { type: 'number', minimum: 1, maximum: 100 },
+                max_ttl_seconds: { type: 'integer', minimum: 1 },
+                memory_seconds: { type: 'integer', minimum: 1 },
+              },
+            },
+          },
+        },
+        reconcile_interval_seconds: { type: 'integer', minimum: 1 },
+      },
+    },
+    api: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        listen: { anyOf: [{ type: 'null' }, { type: 'string', pattern: '^[^\\s]+:\\d+$' }] },
+        token_env: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$' },
       },
     },
     log: {

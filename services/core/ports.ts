@@ -1,6 +1,6 @@
 // Interfaces between core and the outside world. Adapters implement them; only a service's
 // main.ts (or the embedded runtime) picks the adapter.
-import type { Decision, Key } from './records';
+import type { Action, Decision, Key } from './records';
 
 // ---- message bus ----------------------------------------------------------------------------
 
@@ -80,6 +80,8 @@ export interface ActuatorResult {
 
 export interface LiveEntry {
   target: Key;
+  /** what the entry does, when the enforcement point can tell */
+  action?: Action;
   expiresAt?: number;
 }
 
@@ -92,6 +94,12 @@ export interface Actuator {
   apply(decisions: Decision[]): Promise<ActuatorResult[]>;
   remove(decisions: Decision[]): Promise<ActuatorResult[]>;
   list(): Promise<LiveEntry[]>;
+  /**
+   * Makes the live state hold at least these decisions, each for the time it has left, and returns
+   * what it had to restore. Actuators without their own get the enforcer's generic one (list, then
+   * apply what is missing).
+   */
+  reconcile?(desired: Decision[]): Promise<{ restored: ActuatorResult[] }>;
   shutdown(): Promise<void>;
 }
 

@@ -122,7 +122,8 @@ export interface Key {
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
 
-export type Remediation = 'block-source' | 'deny-peer' | 'suspend-account' | 'rate-limit' | 'alert-only';
+/** aggregate-limit: one rate limit on everything unproven toward a destination (a flood from many, possibly forged, sources) */
+export type Remediation = 'block-source' | 'deny-peer' | 'suspend-account' | 'rate-limit' | 'aggregate-limit' | 'alert-only';
 
 export interface Finding {
   '@timestamp': IsoTime;
@@ -147,7 +148,8 @@ export interface Finding {
   organization?: { id: string };
 }
 
-export type Action = 'block' | 'unblock' | 'deny-peer' | 'suspend-account' | 'rate-limit' | 'alert-only';
+/** aggregate-limit targets a protected destination (ours), every other action a source, peer or account */
+export type Action = 'block' | 'unblock' | 'deny-peer' | 'suspend-account' | 'rate-limit' | 'aggregate-limit' | 'alert-only';
 export type Scope = 'firewall' | 'relay' | 'proxy';
 
 export interface Decision {
@@ -163,9 +165,47 @@ export interface Decision {
   finding_ids: string[];
   origin: { type: 'detector' | 'operator'; id: string };
   mode: 'enforce' | 'dry-run';
+  /** who asked, why, and the ticket: every operator decision carries them */
+  operator?: OperatorNote;
+}
+
+export interface OperatorNote {
+  who: string;
+  why: string;
+  ticket: string;
+}
+
+/**
+ * An address range operators exempt from every block, on the compacted topic allowlist.v1 keyed by
+ * the range: the latest record per range wins, so removal is a record with `removed` (who removed
+ * it, and why, stays on the record). Configured allowlists need no record.
+ */
+export interface AllowlistEntry {
+  '@timestamp': IsoTime;
+  cidr: string;
+  operator: OperatorNote;
+  /** absent: until removed */
+  expires_at?: IsoTime;
+  removed?: boolean;
 }
 
 export type Actor = 'detector' | 'decider' | 'enforcer' | 'operator' | 'system';
+
+/**
+ * What every stage and the operator API write to audit.v1: one decision outcome, one guardrail
+ * verdict, one operator change. The audit service chains them into AuditEntry records.
+ */
+export interface AuditEvent {
+  '@timestamp': IsoTime;
+  /** stable: the same outcome re-delivered has the same id, so the chain records it once */
+  id: string;
+  actor: { type: Actor; id: string };
+  what: string;
+  why: string;
+  result: string;
+  ref?: { kind: string; id: string };
+  ticket?: string;
+}
 
 export interface AuditEntry {
   sequence: number;

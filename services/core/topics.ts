@@ -7,6 +7,8 @@ export const TOPIC = {
   findings: 'findings.v1',
   decisions: 'decisions.v1',
   audit: 'audit.v1',
+  /** operator allowlist, compacted: every enforcer instance reads all of it */
+  allowlist: 'allowlist.v1',
 } as const;
 
 export type TopicName = (typeof TOPIC)[keyof typeof TOPIC];

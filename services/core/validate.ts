@@ -8,7 +8,9 @@ import finding from './schemas/finding.v1.json';
 import decision from './schemas/decision.v1.json';
 import auditEntry from './schemas/audit-entry.v1.json';
 import malformedSip from './schemas/sip-malformed.v1.json';
-import type { AuditEntry, Decision, Finding, MalformedSip, MediaFlow, SipFlow } from './records';
+import auditEvent from './schemas/audit-event.v1.json';
+import allowlistEntry from './schemas/allowlist-entry.v1.json';
+import type { AllowlistEntry, AuditEntry, AuditEvent, Decision, Finding, MalformedSip, MediaFlow, SipFlow } from './records';
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -42,3 +44,5 @@ export const validateMalformedSip = compile<MalformedSip>(malformedSip);
 export const validateFinding = compile<Finding>(finding);
 export const validateDecision = compile<Decision>(decision);
 export const validateAuditEntry = compile<AuditEntry>(auditEntry);
+export const validateAuditEvent = compile<AuditEvent>(auditEvent);
+export const validateAllowlistEntry = compile<AllowlistEntry>(allowlistEntry);

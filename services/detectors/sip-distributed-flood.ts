@@ -23,7 +23,7 @@ export default defineDetector<DistributedFloodSettings>({
   category: 'dos',
   keyType: 'ip',
   labels: { behavior: 'sip:flood', mitre_technique: 'T1498' },
-  remediation: 'rate-limit',
+  remediation: 'aggregate-limit',
   defaults: {
     enabled: true,
     window_seconds: 10,

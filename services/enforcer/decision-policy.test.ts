@@ -34,4 +34,9 @@ describe('decision policy', () => {
     expect(decide(finding({ key: { type: 'account', value: '105' }, remediation: 'suspend-account' }), policy).id).toBe(a.id);
     expect(decide(finding({ remediation: 'alert-only' }), policy)).toMatchObject({ action: 'alert-only', ttl_seconds: 0 });
   });
+
+  it('answers a flood from many unproven sources with one aggregate limit on the destination, not per-address blocks', () => {
+    const d = decide(finding({ rule: { id: 'sip/distributed-flood', name: 'distributed', category: 'dos' }, key: { type: 'ip', value: '10.0.0.10' }, remediation: 'aggregate-limit', source_proven: false }), policy);
+    expect(d).toMatchObject({ action: 'aggregate-limit', scope: 'firewall', target: { type: 'ip', value: '10.0.0.10' }, ttl_seconds: 300 });
+  });
 });

@@ -9,6 +9,7 @@ const ACTIONS: Record<Finding['remediation'], { action: Action; scope: Scope }> 
   'deny-peer': { action: 'deny-peer', scope: 'relay' },
   'suspend-account': { action: 'suspend-account', scope: 'proxy' },
   'rate-limit': { action: 'rate-limit', scope: 'firewall' },
+  'aggregate-limit': { action: 'aggregate-limit', scope: 'firewall' },
   'alert-only': { action: 'alert-only', scope: 'firewall' },
 };
 
@@ -39,7 +40,7 @@ export function decide(finding: Finding, policy: CallsentryConfig['decisions']):
  */
 function choose(f: Finding, policy: CallsentryConfig['decisions']): { action: Action; scope: Scope; ttl: number; why?: string } {
   const { action, scope } = ACTIONS[f.remediation];
-  if (action === 'rate-limit') return { action, scope, ttl: policy.rate_limit_ttl_seconds };
+  if (action === 'rate-limit' || action === 'aggregate-limit') return { action, scope, ttl: policy.rate_limit_ttl_seconds };
   if (action === 'alert-only') return { action, scope, ttl: 0 };
   if (action !== 'block' || f.key.type !== 'ip' || f.source_proven) return { action, scope, ttl: policy.block_ttl_seconds };
   if (f.source_established) {

@@ -1,12 +1,15 @@
 import { MemoryBus } from '../adapters/memory-bus/memory-bus';
-import { encode } from '../core/codec';
+import { ManualClock } from '../core/clock';
+import { decode, encode } from '../core/codec';
 import { MetricsRegistry } from '../core/metrics';
 import { silentLogger, type Actuator } from '../core/ports';
-import type { Decision } from '../core/records';
+import type { AuditEvent, Decision } from '../core/records';
 import { runStage } from '../core/stage';
 import { Topics } from '../core/topics';
+import { validateAuditEvent } from '../core/validate';
 import { enforceStage } from './enforce-stage';
-import { Guardrails } from './guardrails';
+import { Enforcer } from './enforcer';
+import { GUARDRAILS, decision } from './test-decisions';
 
 function recorder(name: string, scopes?: Decision['scope'][]): Actuator & { got: string[] } {
   const got: string[] = [];
@@ -15,25 +18,24 @@ function recorder(name: string, scopes?: Decision['scope'][]): Actuator & { got:
     ...(scopes ? { scopes } : {}),
     got,
     init: async () => undefined,
-    apply: async (ds) => ds.map((d) => (got.push(d.id), { decisionId: d.id, ok: true, detail: '' })),
+    apply: async (ds) => ds.map((d) => (got.push(d.id), { decisionId: d.id, ok: true, detail: 'ok' })),
     remove: async () => [],
     list: async () => [],
     shutdown: async () => undefined,
   };
 }
 
-const decision = (id: string, action: Decision['action'], scope: Decision['scope'], target: string): Decision =>
-  ({ '@timestamp': '2026-01-01T00:00:00Z', event: { id, kind: 'event', dataset: 'callsentry.decision' }, id, action, target: { type: 'ip', value: target }, scope, ttl_seconds: 60, reason: 'r', finding_ids: [], origin: { type: 'detector', id: 'x' }, mode: 'enforce' }) as Decision;
-
 describe('enforce stage', () => {
-  it('gives each enforcement point its scope, skips alert-only, refuses allowlisted targets and applies a decision id once', async () => {
+  it('gives each enforcement point its scope, skips alert-only, refuses allowlisted targets, applies a decision id once and audits every outcome', async () => {
     const bus = new MemoryBus();
     const topics = new Topics();
     const firewall = recorder('nft', ['firewall']);
     const relay = recorder('coturn', ['relay']);
     const everything = recorder('dry-run');
-    const stage = enforceStage({ topics, guardrails: new Guardrails({ allowlist: ['192.0.2.0/24'] }), actuators: [firewall, relay, everything], metrics: new MetricsRegistry(), log: silentLogger });
-    await runStage(bus, stage, { log: silentLogger, metrics: new MetricsRegistry() });
+    const enforcer = new Enforcer({ actuators: [firewall, relay, everything], guardrails: { ...GUARDRAILS, allowlist: ['192.0.2.0/24'] }, clock: new ManualClock(Date.parse('2026-01-01T00:00:00Z')), log: silentLogger, metrics: new MetricsRegistry() });
+    await runStage(bus, enforceStage({ topics, enforcer, log: silentLogger }), { log: silentLogger, metrics: new MetricsRegistry() });
+    const audit: AuditEvent[] = [];
+    await bus.subscribe({ groupId: 'audit-reader', topics: [topics.name('audit.v1')], handler: async (b) => void b.messages.forEach((m) => audit.push(decode<AuditEvent>(m))) });
     const ds = [
       decision('d1', 'block', 'firewall', '203.0.113.1'),
       decision('d2', 'deny-peer', 'relay', '10.0.0.5'),
@@ -47,5 +49,11 @@ describe('enforce stage', () => {
     expect(firewall.got).toEqual(['d1']);
     expect(relay.got).toEqual(['d2']);
     expect(everything.got.sort()).toEqual(['d1', 'd2']);
+    expect(audit.every((e) => validateAuditEvent(e))).toBe(true);
+    const byDecision = Object.fromEntries(audit.map((e) => [e.ref?.id, e.result]));
+    expect(Object.keys(byDecision).sort()).toEqual(['d1', 'd2', 'd3', 'd4']);
+    expect(byDecision.d1).toMatch(/^applied: nft: ok; dry-run: ok$/);
+    expect(byDecision.d3).toMatch(/^no change/);
+    expect(byDecision.d4).toMatch(/^refused by guardrail allowlist: 192\.0\.2\.7 is in allowlisted range 192\.0\.2\.0\/24/);
   });
 });

@@ -1,30 +1,30 @@
-// Decisions in; guardrails; then every configured actuator. Idempotent by decision id.
-import { decode } from '../core/codec';
+// Decisions in; the enforcer (guardrails, then actuators); every outcome out to the audit topic.
+// Idempotent by decision id: a replayed or re-delivered decision changes nothing twice.
+import { decode, encode } from '../core/codec';
 import type { Decision } from '../core/records';
-import type { Actuator, Logger } from '../core/ports';
+import type { Logger } from '../core/ports';
 import type { StageDefinition } from '../core/stage';
 import type { Topics } from '../core/topics';
-import type { MetricsRegistry } from '../core/metrics';
-import type { Guardrails } from './guardrails';
+import { outcomeEvent } from './audit-events';
+import type { Enforcer } from './enforcer';
 
 export interface EnforceStageOptions {
   topics: Topics;
-  guardrails: Guardrails;
-  actuators: Actuator[];
-  metrics: MetricsRegistry;
+  enforcer: Enforcer;
   log: Logger;
+  /** names this enforcer in audit entries */
+  enforcerId?: string;
   groupId?: string;
   /** decision ids already applied (bounded); a replayed decision changes nothing twice */
   seenLimit?: number;
+  onOutcome?: (o: Awaited<ReturnType<Enforcer['enforce']>>[number]) => void;
 }
 
 export function enforceStage(opts: EnforceStageOptions): StageDefinition {
-  const applied = opts.metrics.counter('callsentry_decisions_applied_total', 'Decisions applied, by actuator and action');
-  const refused = opts.metrics.counter('callsentry_decisions_refused_total', 'Decisions refused by a guardrail');
-  const failed = opts.metrics.counter('callsentry_actuator_failures_total', 'Actuator failures, by actuator');
   const seen = new Set<string>();
   const limit = opts.seenLimit ?? 100_000;
-  const log = opts.log.child({ stage: 'enforce' });
+  const audit = opts.topics.name('audit.v1');
+  const enforcerId = opts.enforcerId ?? 'enforcer';
 
   return {
     name: 'enforce',
@@ -41,38 +41,24 @@ export function enforceStage(opts: EnforceStageOptions): StageDefinition {
           ctx.deadLetter(m, 'BAD_JSON', (err as Error).message);
           continue;
         }
-        if (!d.id || !d.target) {
+        if (!d.id || !d.target || !d.action) {
           ctx.deadLetter(m, 'BAD_RECORD', 'not a decision record');
           continue;
         }
         // once per decision id, also when a batch carries it twice (a replay, a re-delivery)
         if (seen.has(d.id) || inBatch.has(d.id)) continue;
         inBatch.add(d.id);
-        const verdict = opts.guardrails.check(d);
-        if (!verdict.allow) {
-          refused.inc({ guardrail: verdict.guardrail });
-          log.warn({ decision: d.id, target: d.target, guardrail: verdict.guardrail, reason: verdict.reason }, 'decision refused by guardrail');
-          remember(d.id);
-          continue;
-        }
         todo.push(d);
       }
       if (todo.length === 0) return;
-      for (const actuator of opts.actuators) {
-        // each enforcement point gets the decisions of its scope; alert-only decisions change nothing
-        const mine = todo.filter((d) => d.action !== 'alert-only' && (!actuator.scopes || actuator.scopes.includes(d.scope)));
-        if (mine.length === 0) continue;
-        const results = await actuator.apply(mine);
-        for (const r of results) {
-          const d = mine.find((x) => x.id === r.decisionId);
-          if (r.ok) applied.inc({ actuator: actuator.name, action: d?.action ?? 'unknown' });
-          else {
-            failed.inc({ actuator: actuator.name });
-            log.error({ actuator: actuator.name, decision: r.decisionId, detail: r.detail }, 'actuator failed');
-          }
-        }
+      const outcomes = await opts.enforcer.enforce(todo);
+      for (const o of outcomes) {
+        const e = outcomeEvent(o, enforcerId, o.decision['@timestamp']);
+        ctx.emit(audit, encode(o.decision.target.value, e, Date.parse(e['@timestamp'])));
+        opts.onOutcome?.(o);
+        // a failed decision is not remembered: a re-delivery retries it
+        if (o.result !== 'failed') remember(o.decision.id);
       }
-      for (const d of todo) remember(d.id);
     },
   };
 

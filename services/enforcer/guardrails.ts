@@ -1,24 +1,75 @@
-// Decisions pass guardrails before they touch the network. This is the first one: allowlisted
-// ranges (own data centers, carriers, SBCs, customer trunks, monitoring) are never blocked.
-import { CidrSet } from '../core/cidr';
+// Decisions pass guardrails before they touch the network, in this order: allowlisted ranges are
+// never blocked; a renewal of what is live only extends it; a new block must fit under the maximum
+// of live blocks and through the circuit breaker; and a target that comes back is banned longer.
 import type { Decision } from '../core/records';
+import { Allowlist } from './allowlist';
+import { CircuitBreaker } from './circuit-breaker';
+import type { LiveBlocks } from './live-blocks';
+import { RepeatOffenders } from './repeat-offenders';
 
-export type GuardrailVerdict = { allow: true } | { allow: false; guardrail: string; reason: string };
+export interface GuardrailSettings {
+  allowlist: string[];
+  max_new_blocks_per_minute: number;
+  breaker_cooldown_seconds: number;
+  max_live_blocks: number;
+  repeat_offender: { factor: number; max_ttl_seconds: number; memory_seconds: number };
+}
 
-const BLOCKING: ReadonlySet<Decision['action']> = new Set(['block', 'rate-limit', 'deny-peer']);
+export type Verdict =
+  | { outcome: 'apply'; decision: Decision; renewal: boolean; note?: string }
+  | { outcome: 'refuse'; guardrail: string; reason: string }
+  /** the circuit breaker is open: nothing changes on the network, the decision is an alert */
+  | { outcome: 'alert-only'; guardrail: 'circuit-breaker'; reason: string; openedNow: boolean };
+
+/** Actions that change what a source, peer or account may do. */
+const ENFORCING: ReadonlySet<Decision['action']> = new Set(['block', 'rate-limit', 'deny-peer', 'suspend-account', 'aggregate-limit']);
+/** Actions that shut a target out: these count for the breaker and grow for repeat offenders. */
+const SHUTTING: ReadonlySet<Decision['action']> = new Set(['block', 'deny-peer', 'suspend-account']);
 
 export class Guardrails {
-  private readonly allowlist: CidrSet;
-  constructor(opts: { allowlist: string[] }) {
-    this.allowlist = new CidrSet(opts.allowlist);
+  readonly allowlist: Allowlist;
+  private readonly breaker: CircuitBreaker;
+  private readonly repeat: RepeatOffenders;
+
+  constructor(
+    private readonly s: GuardrailSettings,
+    private readonly live: LiveBlocks,
+  ) {
+    this.allowlist = new Allowlist(s.allowlist);
+    this.breaker = new CircuitBreaker({ maxNewBlocksPerMinute: s.max_new_blocks_per_minute, cooldownSeconds: s.breaker_cooldown_seconds });
+    this.repeat = new RepeatOffenders({ factor: s.repeat_offender.factor, maxTtlSeconds: s.repeat_offender.max_ttl_seconds, memorySeconds: s.repeat_offender.memory_seconds, maxTargets: 100_000 });
   }
 
-  check(d: Decision): GuardrailVerdict {
-    if (BLOCKING.has(d.action) && (d.target.type === 'ip' || d.target.type === 'cidr')) {
-      const ip = d.target.value.split('/')[0];
-      const hit = this.allowlist.match(ip);
-      if (hit) return { allow: false, guardrail: 'allowlist', reason: `${d.target.value} is in allowlisted range ${hit.text}` };
+  breakerOpen(now: number): boolean {
+    return this.breaker.isOpen(now);
+  }
+
+  check(d: Decision, now: number): Verdict {
+    if (!ENFORCING.has(d.action)) return { outcome: 'apply', decision: d, renewal: false };
+    // an aggregate limit protects one of our own destinations: the allowlist is about sources
+    if (d.action !== 'aggregate-limit' && (d.target.type === 'ip' || d.target.type === 'cidr')) {
+      const hit = this.allowlist.match(d.target.value.split('/')[0], now);
+      if (hit) {
+        const by = hit.entry ? ` (operator ${hit.entry.operator.who}, ticket ${hit.entry.operator.ticket})` : '';
+        return { outcome: 'refuse', guardrail: 'allowlist', reason: `${d.target.value} is in allowlisted range ${hit.range}${by}` };
+      }
     }
-    return { allow: true };
+    const current = this.live.get(d, now);
+    if (current && current.decision.action === d.action) return { outcome: 'apply', decision: d, renewal: true };
+    if (current?.decision.action === 'block' && d.action === 'rate-limit') {
+      return { outcome: 'refuse', guardrail: 'already-blocked', reason: `${d.target.value} is blocked already; a rate limit would weaken it` };
+    }
+    // operators decide for themselves: their blocks pass the breaker and the maximum, with their ttl
+    if (d.origin.type === 'operator') return { outcome: 'apply', decision: d, renewal: false };
+    const liveCount = this.live.count(now);
+    if (liveCount >= this.s.max_live_blocks) {
+      return { outcome: 'refuse', guardrail: 'max-live-blocks', reason: `${liveCount} live blocks, the maximum (enforcer.guardrails.max_live_blocks)` };
+    }
+    if (!SHUTTING.has(d.action)) return { outcome: 'apply', decision: d, renewal: false };
+    const admitted = this.breaker.admit(now);
+    if (!admitted.allow) return { outcome: 'alert-only', guardrail: 'circuit-breaker', reason: admitted.reason, openedNow: admitted.openedNow };
+    const { ttlSeconds, offense } = this.repeat.escalate(`${d.target.type}:${d.target.value}`, d.ttl_seconds, now);
+    if (offense === 1) return { outcome: 'apply', decision: d, renewal: false };
+    return { outcome: 'apply', decision: { ...d, ttl_seconds: ttlSeconds }, renewal: false, note: `offense ${offense}: ttl ${d.ttl_seconds}s grown to ${ttlSeconds}s` };
   }
 }

@@ -31,7 +31,8 @@ export function createRuntime(cfg: CallsentryConfig, over: Partial<Runtime> = {}
 /** Creates every topic (and its dead-letter topic) the pipeline uses. */
 export async function ensureTopics(rt: Runtime): Promise<void> {
   const specs = Object.values(TOPIC).flatMap((t) => [
-    { name: rt.topics.name(t), partitions: rt.cfg.bus.partitions },
+    // the allowlist is a table (latest entry per range), read whole by every enforcer
+    t === TOPIC.allowlist ? { name: rt.topics.name(t), partitions: 1, cleanup: 'compact' as const } : { name: rt.topics.name(t), partitions: rt.cfg.bus.partitions },
     { name: rt.topics.dlq(t), partitions: 1 },
   ]);
   await rt.bus.ensureTopics(specs);

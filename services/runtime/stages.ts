@@ -1,13 +1,16 @@
 // Starting stages on a runtime. The same functions serve the embedded default (all in one
 // process) and production (one command per stage).
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Subscription } from '../core/ports';
 import type { Decision, Finding } from '../core/records';
 import { runStage } from '../core/stage';
 import { detectStage } from '../detectors/detect-stage';
 import { activeDetectors } from '../detectors/registry';
 import { decideStage } from '../enforcer/decide-stage';
+import { allowlistStage } from '../enforcer/allowlist-stage';
 import { enforceStage } from '../enforcer/enforce-stage';
-import { Guardrails } from '../enforcer/guardrails';
+import { Enforcer } from '../enforcer/enforcer';
 import { printStage } from '../printer/print-stage';
 import { createActuators } from '../adapters/factory';
 import type { Runtime } from './runtime';
@@ -15,6 +18,8 @@ import type { Runtime } from './runtime';
 export interface StageHooks {
   onFinding?: (f: Finding) => void;
   onDecision?: (d: Decision) => void;
+  /** the enforcer, once it runs: the operator API lists and acts through it */
+  onEnforcer?: (e: Enforcer) => void;
   groupSuffix?: string;
 }
 
@@ -32,20 +37,31 @@ export async function startDetect(rt: Runtime, hooks: StageHooks = {}): Promise<
 }
 
 export async function startEnforce(rt: Runtime, hooks: StageHooks = {}): Promise<Subscription[]> {
-  const actuators = createActuators(rt.cfg, rt.log, rt.clock);
-  for (const a of actuators) await a.init();
+  const enforcerId = `${hostname()}:${process.pid}`;
+  const enforcer = new Enforcer({
+    actuators: createActuators(rt.cfg, rt.log, rt.clock),
+    guardrails: { allowlist: rt.cfg.enforcer.allowlist, ...rt.cfg.enforcer.guardrails },
+    clock: rt.clock,
+    log: rt.log,
+    metrics: rt.metrics,
+  });
+  await enforcer.start();
+  await enforcer.reconcile();
+  // every instance reads every operator allowlist entry: a group of its own
+  const allowlist = await runStage(rt.bus, allowlistStage({ topics: rt.topics, enforcer, enforcerId, groupId: `${group(rt, 'allowlist', hooks)}-${randomUUID()}` }), rt);
   const decide = await runStage(rt.bus, decideStage({ topics: rt.topics, policy: rt.cfg.decisions, groupId: group(rt, 'decide', hooks), onDecision: hooks.onDecision }), rt);
-  const enforce = await runStage(
-    rt.bus,
-    enforceStage({ topics: rt.topics, guardrails: new Guardrails({ allowlist: rt.cfg.enforcer.allowlist }), actuators, metrics: rt.metrics, log: rt.log, groupId: group(rt, 'enforce', hooks) }),
-    rt,
-  );
+  const enforce = await runStage(rt.bus, enforceStage({ topics: rt.topics, enforcer, enforcerId, log: rt.log, groupId: group(rt, 'enforce', hooks) }), rt);
+  const reconcile = setInterval(() => void enforcer.reconcile(), rt.cfg.enforcer.reconcile_interval_seconds * 1000);
+  reconcile.unref();
+  hooks.onEnforcer?.(enforcer);
   return [
+    allowlist,
     decide,
     {
       stop: async () => {
+        clearInterval(reconcile);
         await enforce.stop();
-        for (const a of actuators) await a.shutdown();
+        await enforcer.shutdown();
       },
     },
   ];

@@ -83,14 +83,14 @@ export class CoturnActuator implements Actuator {
         if (!range) continue;
         const pttl = await this.redis.pTTL(key);
         if (pttl === -2) continue; // expired between SCAN and PTTL
-        live.push(pttl >= 0 ? { target: range.target, expiresAt: now + pttl } : { target: range.target });
+        live.push(pttl >= 0 ? { target: range.target, action: 'deny-peer', expiresAt: now + pttl } : { target: range.target, action: 'deny-peer' });
       }
     }
     for await (const keys of this.redis.scanIterator({ MATCH: suspendedPattern(this.realm), COUNT: 500 })) {
       for (const key of keys) {
         const user = suspendedUser(this.realm, key);
         const until = Number((await this.redis.hGet(key, 'until')) ?? NaN);
-        if (user !== undefined && Number.isFinite(until)) live.push({ target: { type: 'account', value: user }, expiresAt: until });
+        if (user !== undefined && Number.isFinite(until)) live.push({ target: { type: 'account', value: user }, action: 'suspend-account', expiresAt: until });
       }
     }
     return live;

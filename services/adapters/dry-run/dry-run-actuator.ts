@@ -21,7 +21,9 @@ export class DryRunActuator implements Actuator {
   async apply(decisions: Decision[]): Promise<ActuatorResult[]> {
     return decisions.map((d) => {
       this.log.info({ actuator: this.name, action: d.action, target: d.target, ttl_seconds: d.ttl_seconds, decision: d.id }, 'dry-run: would apply');
-      if (d.ttl_seconds > 0) this.live.set(`${d.target.type}:${d.target.value}`, { target: d.target, expiresAt: this.clock.now() + d.ttl_seconds * 1000 });
+      const key = `${d.target.type}:${d.target.value}`;
+      if (d.action === 'unblock') this.live.delete(key);
+      else if (d.ttl_seconds > 0 && d.action !== 'alert-only') this.live.set(key, { target: d.target, action: d.action, expiresAt: this.clock.now() + d.ttl_seconds * 1000 });
       return { decisionId: d.id, ok: true, detail: 'dry-run' };
     });
   }

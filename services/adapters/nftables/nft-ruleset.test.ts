@@ -9,10 +9,10 @@ function el(type: 'ip' | 'cidr', value: string): NftElement {
 
 describe('resolveRuleset', () => {
   it('has defaults', () => {
-    expect(resolveRuleset()).toEqual({ table: 'callsentry', priority: -10, rateLimit: { packetsPerSecond: 50, burst: 100 }, meterIdleSeconds: 60 });
+    expect(resolveRuleset()).toEqual({ table: 'callsentry', priority: -10, rateLimit: { packetsPerSecond: 50, burst: 100 }, aggregateLimit: { packetsPerSecond: 500, burst: 1000 }, meterIdleSeconds: 60 });
   });
 
-  it.each([{ table: 'x; flush ruleset' }, { table: '' }, { priority: 1.5 }, { rateLimit: { packetsPerSecond: 0, burst: 1 } }, { meterIdleSeconds: -1 }])(
+  it.each([{ table: 'x; flush ruleset' }, { table: '' }, { priority: 1.5 }, { rateLimit: { packetsPerSecond: 0, burst: 1 } }, { aggregateLimit: { packetsPerSecond: 1, burst: -1 } }, { meterIdleSeconds: -1 }])(
     'rejects %j',
     (o) => {
       expect(() => resolveRuleset(o)).toThrow();
@@ -24,10 +24,17 @@ describe('initScript', () => {
   const script = initScript(resolveRuleset({ table: 'cs_test', rateLimit: { packetsPerSecond: 5, burst: 2 } }));
 
   it('declares every set with timeouts, intervals for ranges', () => {
-    expect(decisionSets()).toHaveLength(8);
+    expect(decisionSets()).toHaveLength(12);
     expect(script).toContain('add set inet cs_test block_addr4 { type ipv4_addr; flags timeout; }');
     expect(script).toContain('add set inet cs_test block_net6 { type ipv6_addr; flags interval, timeout; }');
     expect(script).toContain('add set inet cs_test limit_meter6 { type ipv6_addr; flags dynamic, timeout; timeout 60s; }');
+    expect(script).toContain('add set inet cs_test aggregate_meter4 { type ipv4_addr; flags dynamic, timeout; timeout 60s; }');
+  });
+
+  it('limits the UDP toward an aggregate-limited destination as a whole, per destination', () => {
+    expect(script).toContain(
+      'add rule inet cs_test input meta l4proto udp ip daddr @aggregate_addr4 update @aggregate_meter4 { ip daddr limit rate over 500/second burst 1000 packets } counter drop comment "input aggregate_addr4"',
+    );
   });
 
   it('drops in input and forward before filter, with counters, after replacing old rules', () => {

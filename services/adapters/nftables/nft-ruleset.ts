@@ -2,8 +2,12 @@
 // a script is either a validated option or an NftElement (re-printed from numbers), never raw input.
 import type { Family, NftElement, Shape } from './nft-element';
 
-/** block: drop every packet; limit: drop what a source sends over the rate */
-export type SetKind = 'block' | 'limit';
+/**
+ * block: drop every packet of a source; limit: drop what a source sends over its rate; aggregate:
+ * drop the UDP a destination (ours) receives over its rate, whoever sends it: the answer to a flood
+ * from many, possibly forged, sources (connection-oriented traffic has proven its source and passes)
+ */
+export type SetKind = 'block' | 'limit' | 'aggregate';
 
 export interface RulesetOptions {
   /** table in the inet family, ours alone; default `callsentry` */
@@ -12,13 +16,15 @@ export interface RulesetOptions {
   priority?: number;
   /** per-source rate allowed to addresses in a limit set; default 50 packets/s, burst 100 */
   rateLimit?: { packetsPerSecond: number; burst: number };
+  /** UDP rate allowed to each destination in an aggregate set; default 500 packets/s, burst 1000 */
+  aggregateLimit?: { packetsPerSecond: number; burst: number };
   /** how long the per-source rate state of a limited address lives after its last packet; default 60 s */
   meterIdleSeconds?: number;
 }
 
 export type Ruleset = Required<RulesetOptions>;
 
-export const KINDS: readonly SetKind[] = ['block', 'limit'];
+export const KINDS: readonly SetKind[] = ['block', 'limit', 'aggregate'];
 const SHAPES: readonly Shape[] = ['addr', 'net'];
 const FAMILIES: readonly Family[] = [4, 6];
 const CHAINS = ['input', 'forward'] as const;
@@ -28,12 +34,14 @@ export function resolveRuleset(o: RulesetOptions = {}): Ruleset {
     table: o.table ?? 'callsentry',
     priority: o.priority ?? -10,
     rateLimit: o.rateLimit ?? { packetsPerSecond: 50, burst: 100 },
+    aggregateLimit: o.aggregateLimit ?? { packetsPerSecond: 500, burst: 1000 },
     meterIdleSeconds: o.meterIdleSeconds ?? 60,
   };
   if (!/^[A-Za-z][A-Za-z0-9_]{0,31}$/.test(r.table)) throw new Error(`bad nftables table name: ${JSON.stringify(r.table)}`);
   if (!Number.isInteger(r.priority) || Math.abs(r.priority) > 1000) throw new Error(`bad chain priority: ${r.priority}`);
-  const { packetsPerSecond, burst } = r.rateLimit;
-  if (!isCount(packetsPerSecond, 1) || !isCount(burst, 0)) throw new Error('rate limit needs integer packetsPerSecond >= 1 and burst >= 0');
+  for (const { packetsPerSecond, burst } of [r.rateLimit, r.aggregateLimit]) {
+    if (!isCount(packetsPerSecond, 1) || !isCount(burst, 0)) throw new Error('rate limit needs integer packetsPerSecond >= 1 and burst >= 0');
+  }
   if (!isCount(r.meterIdleSeconds, 1)) throw new Error('meterIdleSeconds must be an integer >= 1');
   return r;
 }
@@ -69,19 +77,12 @@ export function initScript(r: Ruleset): string {
     lines.push(`add set ${t} ${s.name} { type ${addrType(s.family)}; flags ${flags}; }`);
   }
   for (const f of FAMILIES) {
-    lines.push(`add set ${t} ${meterName(f)} { type ${addrType(f)}; flags dynamic, timeout; timeout ${r.meterIdleSeconds}s; }`);
+    for (const m of [meterName(f), aggregateMeterName(f)]) lines.push(`add set ${t} ${m} { type ${addrType(f)}; flags dynamic, timeout; timeout ${r.meterIdleSeconds}s; }`);
   }
   for (const chain of CHAINS) {
     lines.push(`add chain ${t} ${chain} { type filter hook ${chain} priority ${r.priority}; policy accept; }`);
     lines.push(`flush chain ${t} ${chain}`);
-    for (const s of decisionSets()) {
-      const match = `${s.family === 4 ? 'ip' : 'ip6'} saddr`;
-      const verdict =
-        s.kind === 'block'
-          ? 'counter drop'
-          : `update @${meterName(s.family)} { ${match} limit rate over ${r.rateLimit.packetsPerSecond}/second burst ${r.rateLimit.burst} packets } counter drop`;
-      lines.push(`add rule ${t} ${chain} ${match} @${s.name} ${verdict} comment "${ruleComment(chain, s.name)}"`);
-    }
+    for (const s of decisionSets()) lines.push(`add rule ${t} ${chain} ${ruleBody(r, s)} comment "${ruleComment(chain, s.name)}"`);
   }
   return lines.join('\n') + '\n';
 }
@@ -115,6 +116,21 @@ export function deleteScript(r: Ruleset, items: Array<{ kind: SetKind; element: 
       return [`add element ${target} { ${element.text} }`, `delete element ${target} { ${element.text} }`];
     })
     .join('\n') + '\n';
+}
+
+function ruleBody(r: Ruleset, s: { kind: SetKind; family: Family; name: string }): string {
+  const ip = s.family === 4 ? 'ip' : 'ip6';
+  if (s.kind === 'block') return `${ip} saddr @${s.name} counter drop`;
+  if (s.kind === 'limit') {
+    const { packetsPerSecond: pps, burst } = r.rateLimit;
+    return `${ip} saddr @${s.name} update @${meterName(s.family)} { ${ip} saddr limit rate over ${pps}/second burst ${burst} packets } counter drop`;
+  }
+  const { packetsPerSecond: pps, burst } = r.aggregateLimit;
+  return `meta l4proto udp ${ip} daddr @${s.name} update @${aggregateMeterName(s.family)} { ${ip} daddr limit rate over ${pps}/second burst ${burst} packets } counter drop`;
+}
+
+function aggregateMeterName(f: Family): string {
+  return `aggregate_meter${f}`;
 }
 
 function meterName(f: Family): string {

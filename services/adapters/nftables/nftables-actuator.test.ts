@@ -117,10 +117,11 @@ describe('NftablesActuator', () => {
   it('unblocks from both kinds of set without failing on absent elements', async () => {
     const { fake, actuator } = setup();
     const [r] = await actuator.apply([decision('u', 'unblock', 'ip', '192.0.2.1')]);
-    expect(r).toEqual({ decisionId: 'u', ok: true, detail: 'removed from block_addr4, removed from limit_addr4' });
+    expect(r).toEqual({ decisionId: 'u', ok: true, detail: 'removed from block_addr4, removed from limit_addr4, removed from aggregate_addr4' });
     expect(fake.scripts[0].split('\n').filter((l) => l.startsWith('delete'))).toEqual([
       'delete element inet callsentry block_addr4 { 192.0.2.1 }',
       'delete element inet callsentry limit_addr4 { 192.0.2.1 }',
+      'delete element inet callsentry aggregate_addr4 { 192.0.2.1 }',
     ]);
   });
 
@@ -135,7 +136,7 @@ describe('NftablesActuator', () => {
     const { fake, clock, actuator } = setup();
     fake.sets.block_addr6 = [{ val: 'fd00::1', expires: 42 }];
     clock.advance(5_000);
-    expect(await actuator.list()).toEqual([{ kind: 'block', set: 'block_addr6', target: { type: 'ip', value: 'fd00:0:0:0:0:0:0:1' }, expiresAt: T0 + 5_000 + 42_000 }]);
+    expect(await actuator.list()).toEqual([{ kind: 'block', set: 'block_addr6', action: 'block', target: { type: 'ip', value: 'fd00:0:0:0:0:0:0:1' }, expiresAt: T0 + 5_000 + 42_000 }]);
   });
 
   it('reconciles: restores missing and short-lived elements with their remaining time, reports extras', async () => {

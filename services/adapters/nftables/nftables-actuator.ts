@@ -44,6 +44,9 @@ interface Op {
 
 type Plan = { decision: Decision; ops: Op[] } | { decision: Decision; reason: string };
 
+const ACTION_OF: Record<SetKind, Decision['action']> = { block: 'block', limit: 'rate-limit', aggregate: 'aggregate-limit' };
+const KINDS_OF: Partial<Record<Decision['action'], SetKind[]>> = { block: ['block'], 'rate-limit': ['limit'], 'aggregate-limit': ['aggregate'], unblock: ['block', 'limit', 'aggregate'] };
+
 // nft reports whole seconds, so a live timeout within this much of the desired one counts as equal
 const RENEW_SLACK_SECONDS = 2;
 
@@ -85,7 +88,7 @@ export class NftablesActuator implements Actuator {
     for (const s of decisionSets()) {
       const out = await this.cmd.nft(['-j', 'list', 'set', 'inet', this.rules.table, s.name]);
       for (const e of parseSetElements(out)) {
-        const entry: NftLiveEntry = { kind: s.kind, set: s.name, target: { type: s.shape === 'net' ? 'cidr' : 'ip', value: e.text } };
+        const entry: NftLiveEntry = { kind: s.kind, set: s.name, action: ACTION_OF[s.kind], target: { type: s.shape === 'net' ? 'cidr' : 'ip', value: e.text } };
         if (e.expiresInSeconds !== undefined) entry.expiresAt = now + e.expiresInSeconds * 1000;
         entries.push(entry);
       }
@@ -104,7 +107,7 @@ export class NftablesActuator implements Actuator {
     const todo: Plan[] = [];
     const explained = new Set<string>();
     for (const d of desired) {
-      if (d.action !== 'block' && d.action !== 'rate-limit') continue;
+      if (d.action === 'unblock' || !KINDS_OF[d.action]) continue;
       const left = Math.floor((Date.parse(d['@timestamp']) + d.ttl_seconds * 1000 - now) / 1000);
       if (!(left > 0)) continue;
       const plan = this.plan({ ...d, ttl_seconds: left }, 'apply');
@@ -135,7 +138,7 @@ export class NftablesActuator implements Actuator {
     const parsed = toElement(d.target, this.limits);
     if (!parsed.ok) return { decision: d, reason: parsed.reason };
     const element = parsed.element;
-    const kinds: SetKind[] | undefined = d.action === 'block' ? ['block'] : d.action === 'rate-limit' ? ['limit'] : d.action === 'unblock' ? ['block', 'limit'] : undefined;
+    const kinds = KINDS_OF[d.action];
     if (!kinds) return { decision: d, reason: `action ${d.action} is not a firewall action` };
     if (mode === 'remove') return { decision: d, ops: kinds.map((kind) => ({ kind, element })) };
     if (!Number.isFinite(d.ttl_seconds) || d.ttl_seconds <= 0) {

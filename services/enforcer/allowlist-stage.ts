@@ -1,0 +1,43 @@
+// Operator allowlist entries (allowlist.v1, compacted) into the enforcer's guardrails. Every
+// enforcer instance reads the whole topic under a group of its own, so each one knows every range;
+// what an entry unblocks is audited like any other outcome.
+import { decode, encode } from '../core/codec';
+import { stableId } from '../core/ids';
+import type { AllowlistEntry } from '../core/records';
+import type { StageDefinition } from '../core/stage';
+import type { Topics } from '../core/topics';
+import { validateAllowlistEntry } from '../core/validate';
+import { outcomeEvent } from './audit-events';
+import type { Enforcer } from './enforcer';
+
+export function allowlistStage(opts: { topics: Topics; enforcer: Enforcer; groupId: string; enforcerId?: string }): StageDefinition {
+  const audit = opts.topics.name('audit.v1');
+  return {
+    name: 'allowlist',
+    groupId: opts.groupId,
+    topics: [opts.topics.name('allowlist.v1')],
+    async process(batch, ctx) {
+      for (const m of batch.messages) {
+        let entry: AllowlistEntry;
+        try {
+          entry = decode<AllowlistEntry>(m);
+        } catch (err) {
+          ctx.deadLetter(m, 'BAD_JSON', (err as Error).message);
+          continue;
+        }
+        if (!validateAllowlistEntry(entry)) {
+          ctx.deadLetter(m, 'BAD_RECORD', validateAllowlistEntry.lastError());
+          continue;
+        }
+        let outcomes;
+        try {
+          outcomes = await opts.enforcer.allowlist(entry, (target, scope) => stableId('unblock', 'allowlist', entry.cidr, entry['@timestamp'], scope, target.value));
+        } catch (err) {
+          ctx.deadLetter(m, 'BAD_RECORD', (err as Error).message);
+          continue;
+        }
+        for (const o of outcomes) ctx.emit(audit, encode(o.decision.target.value, outcomeEvent(o, opts.enforcerId ?? 'enforcer', entry['@timestamp'])));
+      }
+    },
+  };
+}

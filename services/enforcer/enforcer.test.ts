@@ -1,0 +1,91 @@
+import { DryRunActuator } from '../adapters/dry-run/dry-run-actuator';
+import { ManualClock } from '../core/clock';
+import { MetricsRegistry } from '../core/metrics';
+import { silentLogger, type Actuator } from '../core/ports';
+import { Enforcer } from './enforcer';
+import { GUARDRAILS, decision } from './test-decisions';
+
+const T0 = Date.parse('2026-01-01T00:00:00Z');
+
+function setup(actuators?: (clock: ManualClock) => Actuator[]) {
+  const clock = new ManualClock(T0);
+  const point = new DryRunActuator(silentLogger, clock, 'point');
+  const metrics = new MetricsRegistry();
+  const enforcer = new Enforcer({ actuators: actuators ? actuators(clock) : [point], guardrails: GUARDRAILS, clock, log: silentLogger, metrics });
+  return { clock, point, enforcer, metrics };
+}
+
+describe('enforcer', () => {
+  it('applies, lists with reason and expiry, and removes on unblock', async () => {
+    const { enforcer, point, clock } = setup();
+    await enforcer.start();
+    const [o] = await enforcer.enforce([decision('b1', 'block', 'firewall', '203.0.113.1', { reason: 'sip/request-flood: INVITE flood', ttl_seconds: 600 })]);
+    expect(o).toMatchObject({ result: 'applied', details: ['point: dry-run'] });
+    clock.advance(100_000);
+    expect(await enforcer.list()).toEqual([
+      expect.objectContaining({ target: { type: 'ip', value: '203.0.113.1' }, action: 'block', reason: 'sip/request-flood: INVITE flood', expiresAt: T0 + 600_000, actuators: ['point'] }),
+    ]);
+    const [u] = await enforcer.enforce([decision('u1', 'unblock', 'firewall', '203.0.113.1', { ttl_seconds: 0 })]);
+    expect(u.result).toBe('removed');
+    expect(await point.list()).toEqual([]);
+    expect(await enforcer.list()).toEqual([]);
+  });
+
+  it('extends a live block on a renewal and never shortens it', async () => {
+    const { enforcer, point, clock } = setup();
+    await enforcer.enforce([decision('b1', 'block', 'firewall', '203.0.113.1', { ttl_seconds: 600 })]);
+    clock.advance(60_000);
+    const [longer] = await enforcer.enforce([decision('ext', 'block', 'firewall', '203.0.113.1', { ttl_seconds: 3600 })]);
+    expect(longer.result).toBe('renewed');
+    expect((await point.list())[0].expiresAt).toBe(T0 + 60_000 + 3_600_000);
+    const [shorter] = await enforcer.enforce([decision('short', 'block', 'firewall', '203.0.113.1', { ttl_seconds: 10 })]);
+    expect(shorter.result).toBe('renewed');
+    expect((await point.list())[0].expiresAt).toBe(T0 + 60_000 + 3_600_000);
+  });
+
+  it('adopts what is live at the enforcement point when it starts, and counts it', async () => {
+    const { enforcer, point, metrics } = setup();
+    await point.apply([decision('before', 'block', 'firewall', '198.51.100.9', { ttl_seconds: 300 })]);
+    await enforcer.start();
+    expect(metrics.gauge('callsentry_enforcer_live_blocks', '').get()).toBe(1);
+    expect(await enforcer.list()).toEqual([expect.objectContaining({ target: { type: 'ip', value: '198.51.100.9' }, reason: expect.stringContaining('live at the enforcement point') })]);
+  });
+
+  it('reconciles: restores what an enforcement point lost, for the time it has left', async () => {
+    const { enforcer, point, clock } = setup();
+    await enforcer.enforce([decision('b1', 'block', 'firewall', '203.0.113.1', { ttl_seconds: 600 })]);
+    await point.remove([decision('flush', 'unblock', 'firewall', '203.0.113.1')]); // somebody flushed the set
+    clock.advance(200_000);
+    expect(await enforcer.reconcile()).toBe(1);
+    expect(await point.list()).toEqual([expect.objectContaining({ target: { type: 'ip', value: '203.0.113.1' }, expiresAt: T0 + 600_000 })]);
+    expect(await enforcer.reconcile()).toBe(0);
+  });
+
+  it('reports a failed enforcement point per decision, keeps running, and does not count the block as live', async () => {
+    const broken: Actuator = {
+      name: 'broken',
+      init: async () => undefined,
+      apply: async () => {
+        throw new Error('nft: connection refused');
+      },
+      remove: async () => [],
+      list: async () => [],
+      shutdown: async () => undefined,
+    };
+    const { enforcer } = setup(() => [broken]);
+    const [o] = await enforcer.enforce([decision('b1', 'block', 'firewall', '203.0.113.1')]);
+    expect(o).toMatchObject({ result: 'failed', details: ['broken: apply failed: nft: connection refused'] });
+    expect(enforcer.live.count(T0)).toBe(0);
+  });
+
+  it('unblocks what is live inside a range an operator allowlists, and refuses it afterwards', async () => {
+    const { enforcer, point } = setup();
+    await enforcer.enforce([decision('b1', 'block', 'firewall', '198.51.100.7'), decision('b2', 'block', 'firewall', '203.0.113.1')]);
+    const operator = { who: 'ana', why: 'carrier trunk', ticket: 'NOC-7' };
+    const outcomes = await enforcer.allowlist({ '@timestamp': '2026-01-01T00:00:00Z', cidr: '198.51.100.0/24', operator }, (t) => `unblock-${t.value}`);
+    expect(outcomes).toEqual([expect.objectContaining({ result: 'removed', decision: expect.objectContaining({ id: 'unblock-198.51.100.7', operator }) })]);
+    expect((await point.list()).map((e) => e.target.value)).toEqual(['203.0.113.1']);
+    const [again] = await enforcer.enforce([decision('b3', 'block', 'firewall', '198.51.100.7')]);
+    expect(again).toMatchObject({ result: 'refused', guardrail: 'allowlist' });
+  });
+});
