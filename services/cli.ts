@@ -9,6 +9,7 @@ import * as collector from './commands/collector';
 import * as evaluate from './commands/evaluate';
 import { stageRunner, stageSpec } from './commands/stage';
 import { configSpec, generateSpec, runConfig, runGenerate, runTopics, topicsSpec } from './commands/admin';
+import { allowlistSpec, blocksSpec, runAllowlist, runBlocks } from './commands/operator';
 
 interface Command {
   spec: CommandSpec;
@@ -23,6 +24,8 @@ export const COMMANDS: Command[] = [
   { spec: stageSpec('detect'), run: stageRunner('detect') },
   { spec: stageSpec('enforce'), run: stageRunner('enforce') },
   { spec: stageSpec('print'), run: stageRunner('print') },
+  { spec: blocksSpec, run: runBlocks },
+  { spec: allowlistSpec, run: runAllowlist },
   { spec: topicsSpec, run: runTopics },
   { spec: configSpec, run: runConfig },
   { spec: generateSpec, run: runGenerate },

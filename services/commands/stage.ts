@@ -4,6 +4,8 @@ import { loadConfig } from '../cli/load-config';
 import type { Subscription } from '../core/ports';
 import { createRuntime, ensureTopics, type Runtime } from '../runtime/runtime';
 import { startDetect, startEnforce, startPrint } from '../runtime/stages';
+import { serveOperatorApi } from '../console/serve';
+import type { Enforcer } from '../enforcer/enforcer';
 import { CONFIG_OPTION } from './common-options';
 import type { CommandIo } from './io';
 
@@ -19,8 +21,13 @@ const STAGES: Record<'detect' | 'enforce' | 'print', StageCommand> = {
     start: (rt) => startDetect(rt),
   },
   enforce: {
-    summary: 'Turn findings into decisions by policy, pass them through the guardrails and apply them with the configured actuators.',
-    start: (rt) => startEnforce(rt),
+    summary: 'Turn findings into decisions by policy, pass them through the guardrails and apply them with the configured actuators; serves the operator API (api.listen).',
+    start: async (rt, io) => {
+      let enforcer: Enforcer | undefined;
+      const subs = await startEnforce(rt, { onEnforcer: (e) => (enforcer = e) });
+      const api = await serveOperatorApi(rt, enforcer!, io.env);
+      return api ? [...subs, { stop: () => api.close() }] : subs;
+    },
   },
   print: {
     summary: 'Print findings and decisions as they arrive (one line each; --json for JSON lines).',

@@ -1,0 +1,35 @@
+// The operator API from the command line's side: small, typed, with errors a NOC engineer can act on.
+import { CallsentryError } from '../core/errors';
+
+export class ApiClient {
+  constructor(
+    private readonly base: string,
+    private readonly token?: string,
+  ) {}
+
+  async get<T>(path: string): Promise<T> {
+    return this.call<T>('GET', path);
+  }
+
+  async post<T>(path: string, body: object): Promise<T> {
+    return this.call<T>('POST', path, body);
+  }
+
+  private async call<T>(method: string, path: string, body?: object): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(this.base + path, {
+        method,
+        headers: { 'content-type': 'application/json', ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(10_000),
+      });
+    } catch (err) {
+      throw new CallsentryError('USAGE', `cannot reach the operator API at ${this.base} (${(err as Error).message}): is \`callsentry enforce\` or \`callsentry start\` running? (--api URL, or api.listen in the configuration)`, { cause: err });
+    }
+    const json = (await res.json().catch(() => ({}))) as T & { error?: string };
+    if (res.status === 401) throw new CallsentryError('USAGE', `the operator API refused the token: set the variable named by api.token_env (${json.error ?? ''})`);
+    if (!res.ok) throw new CallsentryError('USAGE', `operator API: ${res.status} ${json.error ?? res.statusText}`);
+    return json;
+  }
+}

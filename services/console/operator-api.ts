@@ -1,0 +1,167 @@
+// The operator API (the console uses it too): list live blocks with reason and expiry, unblock,
+// extend, allowlist. Requests become records on the bus (decisions.v1, allowlist.v1) and an audit
+// event each, so an operator's change takes the same path, and leaves the same trail, as a
+// detector's. JSON over HTTP; a bearer token when one is configured, loopback only when none is.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { timingSafeEqual, createHash } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Clock } from '../core/clock';
+import { encode } from '../core/codec';
+import { CallsentryError } from '../core/errors';
+import type { BusProducer, Logger } from '../core/ports';
+import type { Decision } from '../core/records';
+import type { Topics } from '../core/topics';
+import type { Enforcer, LiveView } from '../enforcer/enforcer';
+import { allowlistRecord, operatorDecision, OperatorRequestError, parseNote, parseScope, parseTarget, parseTtl, requestEvent } from './operator-actions';
+
+export interface OperatorApiOptions {
+  listen: string;
+  /** the bearer token; undefined serves loopback only */
+  token?: string;
+  enforcer: Enforcer;
+  producer: BusProducer;
+  topics: Topics;
+  clock: Clock;
+  log: Logger;
+  /** longest block an operator may set with extend */
+  maxTtlSeconds?: number;
+}
+
+export interface OperatorApi {
+  url: string;
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 16 * 1024;
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+type Handler = (body: Record<string, unknown>) => Promise<{ status: number; json: unknown }>;
+
+export async function startOperatorApi(o: OperatorApiOptions): Promise<OperatorApi> {
+  const { host, port } = splitListen(o.listen);
+  if (!o.token && !LOOPBACK.has(host)) {
+    throw new CallsentryError('BAD_CONFIG', `api.listen ${o.listen} is not loopback, and no token is set: set the variable named by api.token_env, or listen on 127.0.0.1`);
+  }
+  const log = o.log.child({ component: 'operator-api' });
+  const maxTtl = o.maxTtlSeconds ?? 30 * 86_400;
+  const send = async (topic: 'decisions.v1' | 'allowlist.v1' | 'audit.v1', key: string, record: object & { '@timestamp': string }) =>
+    o.producer.send(o.topics.name(topic), [encode(key, record, Date.parse(record['@timestamp']))]);
+
+  const routes: Record<string, Handler> = {
+    'GET /v1/health': async () => ({ status: 200, json: { ok: true, circuit_open: o.enforcer.guardrails.breakerOpen(o.clock.now()) } }),
+    'GET /v1/blocks': async () => ({ status: 200, json: { blocks: (await o.enforcer.list()).map(view) } }),
+    'GET /v1/allowlist': async () => ({ status: 200, json: { entries: o.enforcer.guardrails.allowlist.entries(o.clock.now()) } }),
+    'POST /v1/blocks/unblock': async (body) => {
+      const target = parseTarget(body.target);
+      const note = parseNote(body);
+      const scope = parseScope(body.scope, target);
+      const d = operatorDecision({ action: 'unblock', target, scope, ttlSeconds: 0, note, now: o.clock.now(), verb: 'unblock' });
+      await request(d, `unblock ${target.type}=${target.value} at ${scope}`);
+      return { status: 202, json: { decision_id: d.id } };
+    },
+    'POST /v1/blocks/extend': async (body) => {
+      const target = parseTarget(body.target);
+      const note = parseNote(body);
+      const scope = parseScope(body.scope, target);
+      const ttl = parseTtl(body.ttl_seconds, maxTtl);
+      const now = o.clock.now();
+      const live = o.enforcer.live.get({ scope, target }, now);
+      if (!live) return { status: 404, json: { error: `${target.value} has no live block at ${scope} held by this enforcer` } };
+      const d = operatorDecision({ action: live.decision.action, target, scope, ttlSeconds: ttl, note, now, verb: 'extend' });
+      await request(d, `extend ${live.decision.action} ${target.type}=${target.value} at ${scope} to ${ttl}s from now`);
+      return { status: 202, json: { decision_id: d.id } };
+    },
+    'POST /v1/allowlist': async (body) => allowlist(body, false),
+    'POST /v1/allowlist/remove': async (body) => allowlist(body, true),
+  };
+
+  async function request(d: Decision, what: string): Promise<void> {
+    // the audit event first: a request that reached the bus is never missing from the trail
+    await send('audit.v1', d.target.value, requestEvent(what, d.operator!, Date.parse(d['@timestamp']), { kind: 'decision', id: d.id }));
+    await send('decisions.v1', d.target.value, d);
+    log.info({ decision: d.id, action: d.action, target: d.target, who: d.operator?.who, ticket: d.operator?.ticket }, 'operator request');
+  }
+
+  async function allowlist(body: Record<string, unknown>, removed: boolean): Promise<{ status: number; json: unknown }> {
+    if (typeof body.cidr !== 'string') throw new OperatorRequestError('cidr is required (an address or a range)');
+    const note = parseNote(body);
+    const ttlSeconds = !removed && body.ttl_seconds !== undefined ? parseTtl(body.ttl_seconds, 365 * 86_400) : undefined;
+    const entry = allowlistRecord({ cidr: body.cidr, note, now: o.clock.now(), ttlSeconds, removed });
+    const what = `${removed ? 'remove' : 'add'} allowlist ${entry.cidr}${entry.expires_at ? ` until ${entry.expires_at}` : ''}`;
+    await send('audit.v1', entry.cidr, requestEvent(what, note, o.clock.now(), { kind: 'allowlist', id: entry.cidr }));
+    await send('allowlist.v1', entry.cidr, entry);
+    log.info({ cidr: entry.cidr, removed, who: note.who, ticket: note.ticket }, 'operator allowlist change');
+    return { status: 202, json: { cidr: entry.cidr, removed } };
+  }
+
+  const server: Server = createServer((req, res) => {
+    void handle(req, res);
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const reply = (status: number, json: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(json));
+    };
+    try {
+      if (o.token && !authorized(req.headers.authorization, o.token)) return reply(401, { error: 'missing or wrong bearer token' });
+      const path = (req.url ?? '/').split('?')[0];
+      const route = routes[`${req.method} ${path}`];
+      if (!route) return reply(404, { error: `no route ${req.method} ${path}`, routes: Object.keys(routes) });
+      const body = req.method === 'POST' ? await readJson(req) : {};
+      const r = await route(body);
+      reply(r.status, r.json);
+    } catch (err) {
+      if (err instanceof OperatorRequestError) return reply(400, { error: err.message });
+      log.error({ err }, 'operator API request failed');
+      reply(500, { error: 'internal error; see the enforcer log' });
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(new CallsentryError('BAD_CONFIG', err.code === 'EADDRINUSE' ? `api.listen ${o.listen} is in use (another callsentry?); set api.listen to a free port or null` : `operator API cannot listen on ${o.listen}: ${err.message}`, { cause: err })),
+    );
+    server.listen(port, host, () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  const url = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
+  log.info({ url, token: Boolean(o.token) }, 'operator API listening');
+  return { url, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+function view(v: LiveView): object {
+  return { ...v, expires_at: v.expiresAt === undefined ? null : new Date(v.expiresAt).toISOString(), expiresAt: undefined };
+}
+
+function splitListen(listen: string): { host: string; port: number } {
+  const i = listen.lastIndexOf(':');
+  const host = listen.slice(0, i).replace(/^\[|\]$/g, '');
+  const port = Number(listen.slice(i + 1));
+  if (i <= 0 || !Number.isInteger(port) || port < 0 || port > 65535) throw new CallsentryError('BAD_CONFIG', `api.listen must be HOST:PORT, got ${listen}`);
+  return { host, port };
+}
+
+function authorized(header: string | undefined, token: string): boolean {
+  const given = /^Bearer (.+)$/.exec(header ?? '')?.[1] ?? '';
+  // hashes have equal length, so the comparison time says nothing about the token
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(given), digest(token));
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > MAX_BODY) throw new OperatorRequestError(`request body over ${MAX_BODY} bytes`);
+    chunks.push(c as Buffer);
+  }
+  try {
+    const v = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not an object');
+    return v as Record<string, unknown>;
+  } catch {
+    throw new OperatorRequestError('request body must be a JSON object');
+  }
+}
