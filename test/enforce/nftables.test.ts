@@ -7,6 +7,9 @@ import { NftablesActuator } from '../../services/adapters/nftables/nftables-actu
 import { parseRuleCounters } from '../../services/adapters/nftables/nft-json';
 import { hostCommands } from '../../services/adapters/nftables/nft-runner';
 import { canonical } from '../../services/adapters/nftables/nft-element';
+import { MetricsRegistry } from '../../services/core/metrics';
+import { Enforcer } from '../../services/enforcer/enforcer';
+import { GUARDRAILS } from '../../services/enforcer/test-decisions';
 import { createLab, requireRootAndTools, sh, udpProbe, type Lab } from './netns-lab';
 
 const TABLE = 'cs_test';
@@ -52,7 +55,7 @@ describe('nftables actuator in a network namespace', () => {
       log: silentLogger,
       clock: systemClock,
       runner: { netns: lab.dst },
-      ruleset: { table: TABLE, rateLimit: { packetsPerSecond: 5, burst: 5 } },
+      ruleset: { table: TABLE, rateLimit: { packetsPerSecond: 5, burst: 5 }, aggregateLimit: { packetsPerSecond: 5, burst: 5 } },
     });
     await actuator.init();
     await actuator.init(); // a restart: idempotent
@@ -109,6 +112,38 @@ describe('nftables actuator in a network namespace', () => {
     expect((await counter('limit_addr4')) - before).toBe(60 - got);
     await actuator.remove([limit]);
     expect(await udpProbe(lab!, { family: 4, count: 20, gapMs: 0 })).toBe(20);
+  });
+
+  it('limits all the UDP a protected destination receives under an aggregate limit, from any source', async () => {
+    const agg = decision('aggregate-limit', 'ip', lab!.dstIp4, 60);
+    expect((await actuator.apply([agg]))[0]).toMatchObject({ ok: true, detail: 'in aggregate_addr4' });
+    const before = await counter('aggregate_addr4');
+    const got = await udpProbe(lab!, { family: 4, count: 60, gapMs: 0 });
+    expect(got).toBeGreaterThan(0);
+    expect(got).toBeLessThan(30);
+    expect((await counter('aggregate_addr4')) - before).toBe(60 - got);
+    await actuator.remove([agg]);
+    expect(await udpProbe(lab!, { family: 4, count: 20, gapMs: 0 })).toBe(20);
+  });
+
+  it('an enforcer restores a block that vanished from the set, and a restarted one adopts what is live', async () => {
+    const enforcer = new Enforcer({ actuators: [actuator], guardrails: GUARDRAILS, clock: systemClock, log: silentLogger, metrics: new MetricsRegistry() });
+    await enforcer.start();
+    const block = decision('block', 'ip', v4, 120);
+    expect((await enforcer.enforce([{ ...block, origin: { type: 'detector', id: 'sip/request-flood' } }]))[0].result).toBe('applied');
+    expect(await probe4()).toBe(0);
+    // somebody flushes our set by hand: the attacker is back
+    await hostCommands({ netns: lab!.dst }).nft(['flush', 'set', 'inet', TABLE, 'block_addr4']);
+    expect(await probe4()).toBe(PROBE.count);
+    expect(await enforcer.reconcile()).toBe(1);
+    expect(await probe4()).toBe(0);
+    const restarted = new Enforcer({ actuators: [actuator], guardrails: GUARDRAILS, clock: systemClock, log: silentLogger, metrics: new MetricsRegistry() });
+    await restarted.start();
+    expect(await restarted.list()).toEqual([expect.objectContaining({ target: { type: 'ip', value: v4 }, action: 'block', actuators: ['nftables'] })]);
+    expect(restarted.live.count(Date.now())).toBe(1);
+    const [u] = await restarted.enforce([{ ...decision('unblock', 'ip', v4, 0), origin: { type: 'operator', id: 'jest' } }]);
+    expect(u.result).toBe('removed');
+    expect(await probe4()).toBe(PROBE.count);
   });
 
   it('blocks IPv6 sources, and CIDR ranges', async () => {
