@@ -21,6 +21,7 @@ export function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = pr
     cfg.bus.kafka.brokers = env.CALLSENTRY_KAFKA_BROKERS.split(',').map((s) => s.trim()).filter(Boolean);
   }
   if (env.CALLSENTRY_TOPIC_PREFIX !== undefined) cfg.bus.topic_prefix = env.CALLSENTRY_TOPIC_PREFIX;
+  if (env.CALLSENTRY_METRICS_LISTEN !== undefined) cfg.metrics.listen = env.CALLSENTRY_METRICS_LISTEN === 'off' ? null : env.CALLSENTRY_METRICS_LISTEN;
   if (env.CALLSENTRY_API_LISTEN !== undefined) cfg.api.listen = env.CALLSENTRY_API_LISTEN === 'off' ? null : env.CALLSENTRY_API_LISTEN;
   return cfg;
 }

@@ -8,6 +8,7 @@ import { Ingest } from '../collector/ingest';
 import { startRelaySource, type RelayReject } from '../collector/relay/relay-source';
 import { startHepCollector } from '../adapters/hep/hep-listener';
 import { createRuntime, ensureTopics } from '../runtime/runtime';
+import { serveMetrics } from '../runtime/serve-metrics';
 import { CONFIG_OPTION } from './common-options';
 import { feedNdjson } from './feed';
 import { describeCapture, feedCapture, isCapture } from './feed-capture';
@@ -90,7 +91,9 @@ export async function run(args: ParsedArgs, io: CommandIo): Promise<number> {
     else lines += await feedNdjson(ingest, f, io, cfg.collector.max_line_bytes);
   }
   if (live.length) {
+    const metrics = await serveMetrics(rt, 'collector');
     await io.stopSignal;
+    await metrics?.close();
     for (const l of live) await l.stop();
     clearInterval(flusher);
     await ingest.flush();

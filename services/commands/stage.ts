@@ -5,6 +5,7 @@ import type { Subscription } from '../core/ports';
 import { createRuntime, ensureTopics, type Runtime } from '../runtime/runtime';
 import { startDetect, startEnforce, startPrint } from '../runtime/stages';
 import { serveOperatorApi } from '../console/serve';
+import { serveMetrics } from '../runtime/serve-metrics';
 import type { Enforcer } from '../enforcer/enforcer';
 import { CONFIG_OPTION } from './common-options';
 import type { CommandIo } from './io';
@@ -56,8 +57,10 @@ export function stageRunner(name: StageName) {
     const rt = createRuntime(cfg);
     await ensureTopics(rt);
     const subs = await STAGES[name].start(rt, io, args);
+    const metrics = await serveMetrics(rt, name);
     rt.log.info({ stage: name, bus: cfg.bus.kind }, 'stage running');
     await io.stopSignal;
+    await metrics?.close();
     for (const s of subs) await s.stop();
     await rt.bus.close();
     return 0;

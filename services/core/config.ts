@@ -45,6 +45,8 @@ export interface CallsentryConfig {
   };
   /** the operator API (and later the console) */
   api: { listen: string | null; token_env: string };
+  /** Prometheus endpoint of each process */
+  metrics: { listen: string | null };
   log: { level: 'debug' | 'info' | 'warn' | 'error' };
 }
 
@@ -73,6 +75,7 @@ export const DEFAULT_CONFIG: CallsentryConfig = {
     coturn: { redis: { host: '127.0.0.1', port: 6379, db: 5 }, realm: 'callsentry.test' },
   },
   api: { listen: '127.0.0.1:9470', token_env: 'CALLSENTRY_API_TOKEN' },
+  metrics: { listen: '127.0.0.1:9464' },
   log: { level: 'info' },
 };
 
@@ -217,6 +220,11 @@ export const CONFIG_SCHEMA = {
         listen: { anyOf: [{ type: 'null' }, { type: 'string', pattern: '^[^\\s]+:\\d+$' }] },
         token_env: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$' },
       },
+    },
+    metrics: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { listen: { anyOf: [{ type: 'null' }, { type: 'string', pattern: '^[^\\s]+:\\d+$' }] } },
     },
     log: {
       type: 'object',

@@ -27,6 +27,8 @@ export interface BusBatch {
   topic: string;
   partition: number;
   messages: BusMessage[];
+  /** offset the partition's next message will get: consumer lag = highWatermark - (last offset + 1) */
+  highWatermark?: string;
 }
 
 export interface BatchResult {

@@ -34,6 +34,8 @@ export async function runStage(bus: Bus, stage: StageDefinition, deps: { log: Lo
   const recordsOut = deps.metrics.counter('callsentry_stage_records_out_total', 'Records written by a stage');
   const dlq = deps.metrics.counter('callsentry_dlq_total', 'Records sent to a dead-letter topic, by reason');
   const failures = deps.metrics.counter('callsentry_stage_failures_total', 'Batches that failed and will be re-delivered');
+  const batchSeconds = deps.metrics.histogram('callsentry_stage_batch_seconds', 'Time to process a batch and send its outputs, by stage');
+  const lag = deps.metrics.gauge('callsentry_consumer_lag', 'Messages behind the end of the partition after the last batch, by stage, topic and partition');
   const log = deps.log.child({ stage: stage.name });
 
   return bus.subscribe({
@@ -60,11 +62,17 @@ export async function runStage(bus: Bus, stage: StageDefinition, deps: { log: Lo
         },
       };
       recordsIn.inc({ stage: stage.name }, batch.messages.length);
+      const started = performance.now();
       try {
         const result = await stage.process(batch, ctx);
         for (const [topic, messages] of outputs) {
           await producer.send(topic, messages);
           recordsOut.inc({ stage: stage.name, topic }, messages.length);
+        }
+        batchSeconds.observe({ stage: stage.name }, (performance.now() - started) / 1000);
+        if (batch.highWatermark !== undefined && batch.messages.length > 0) {
+          const next = BigInt(batch.messages[batch.messages.length - 1].offset) + 1n;
+          lag.set({ stage: stage.name, topic: batch.topic, partition: String(batch.partition) }, Number(BigInt(batch.highWatermark) - next));
         }
         return result;
       } catch (err) {

@@ -43,6 +43,7 @@ export function detectStage(opts: DetectStageOptions): StageDefinition {
   const partitions = new Map<number, { engine: DetectorEngine; watermark: CommitWatermark; standing: SourceStanding; next: bigint }>();
   const findings = opts.metrics.counter('callsentry_findings_total', 'Findings produced, by detector');
   const liveKeys = opts.metrics.gauge('callsentry_detector_live_keys', 'Keys held in detector windows, by partition');
+  const evaluation = opts.metrics.histogram('callsentry_detector_evaluation_seconds', 'Time the detectors take over one batch (decode, windows, evaluation), by input topic');
 
   const stateOf = (p: number) => {
     let s = partitions.get(p);
@@ -58,6 +59,7 @@ export function detectStage(opts: DetectStageOptions): StageDefinition {
       for (const p of lost) partitions.delete(p);
     },
     process(batch, ctx) {
+      const started = performance.now();
       const state = stateOf(batch.partition);
       const { engine, watermark, standing } = state;
       for (const m of batch.messages) {
@@ -89,6 +91,7 @@ export function detectStage(opts: DetectStageOptions): StageDefinition {
         }
       }
       liveKeys.set({ partition: String(batch.partition) }, engine.snapshot().liveKeys);
+      evaluation.observe({ input: by }, (performance.now() - started) / 1000);
       const last = BigInt(batch.messages[batch.messages.length - 1].offset) + 1n;
       if (last > state.next) state.next = last;
       return { commitOffset: watermark.commitOffset(engine.eventTime(), engine.retentionMs(), String(state.next)) };

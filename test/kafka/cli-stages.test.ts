@@ -12,7 +12,7 @@ const CLI = path.resolve(__dirname, '../../dist/services/cli.js');
 
 describe('stages as separate processes on Kafka', () => {
   const prefix = `it-${randomBytes(4).toString('hex')}.`;
-  const env = { ...process.env, CALLSENTRY_KAFKA_BROKERS: KAFKA_BROKERS.join(','), CALLSENTRY_TOPIC_PREFIX: prefix, CALLSENTRY_API_LISTEN: '127.0.0.1:0' };
+  const env = { ...process.env, CALLSENTRY_KAFKA_BROKERS: KAFKA_BROKERS.join(','), CALLSENTRY_TOPIC_PREFIX: prefix, CALLSENTRY_API_LISTEN: '127.0.0.1:0', CALLSENTRY_METRICS_LISTEN: '127.0.0.1:0' };
   const children: ChildProcess[] = [];
 
   beforeAll(async () => {

@@ -272,7 +272,7 @@ export class MemoryBus implements Bus {
         }
         const from = pump.position - log.base;
         const messages = log.messages.slice(from, from + this.maxBatch);
-        const batch: BusBatch = { topic, partition, messages };
+        const batch: BusBatch = { topic, partition, messages, highWatermark: String(end) };
         pump.inFlight = true;
         let result: BatchResult | void;
         try {
