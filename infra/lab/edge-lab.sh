@@ -232,7 +232,7 @@ crack() {
   require_root
   command -v svcrack >/dev/null || die "svcrack missing: apt-get install sipvicious"
   # 200 numeric guesses for account 105; none is the lab password
-  exec ip netns exec "$NS_ATK" svcrack -u 105 -r 1000-1199 -d edge.lab "$EDGE_IP"
+  exec ip netns exec "$NS_ATK" svcrack -u 105 -r 1000-1199 --domain=edge.lab --maximumtime=60 "$EDGE_IP"
 }
 
 forge() {

@@ -5,8 +5,9 @@
 //      Kamailio while it keeps sending; the phone keeps calling; the kernel expires the block.
 //   B: a flood forged with the phone's own address gets a rate limit, never a block; the phone
 //      keeps calling.
+//   C: sipvicious svcrack is blocked too (by its scanner User-Agent, before most of its guesses).
 // Figures (time from attack to set element, packets) are printed, never asserted against a clock.
-// Needs root, kamailio, sipp, nft, jq, python3 and the Kafka broker (see requireEdgeLab).
+// Needs root, kamailio, sipp, svcrack, nft, jq, python3 and the Kafka broker (see requireEdgeLab).
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { Ingest } from '../../services/collector/ingest';
 import type { HepCollector } from '../../services/adapters/hep/hep-listener';
@@ -209,6 +210,32 @@ describe('edge lab: callsentry enforcing at a live Kamailio edge', () => {
       edgeCounters: c,
       msFromLimitToExpiry: expired! - limitedAt!,
     });
+  });
+
+  it('C: blocks sipvicious svcrack (it announces itself as friendly-scanner); its guesses stop reaching Kamailio', async () => {
+    const before = calls();
+    const c0 = counters();
+    const t0 = Date.now();
+    const crack = start('crack', ['crack']); // up to 200 wrong passwords for account 105, bounded to 60 s
+    const inSet = await pollUntil(async () => (await blocked()).includes(ATTACKER_IP), 90_000);
+    expect({ blocked: inSet !== undefined, crack: crack.tail.slice(-300) }).toMatchObject({ blocked: true });
+    const decision = decisions.find((x) => x.at >= t0 && x.d.target.value === ATTACKER_IP && x.d.action === 'block');
+    await sleep(1000);
+    const c1 = counters();
+    await sleep(5000);
+    const c2 = counters();
+    await crack.stop();
+    figures.C = {
+      detectors: [...new Set(findings.filter((x) => x.at >= t0 && x.f.key.value === ATTACKER_IP).map((x) => x.f.rule.id))],
+      decision: decision && `${decision.d.action} ${decision.d.ttl_seconds}s (${decision.d.reason})`,
+      msToElementInSet: inSet! - t0,
+      crackerPacketsReachedKamailio: c2.reached.attacker - c0.reached.attacker,
+      crackerPacketsArrivedWhileBlocked: c2.arrived.attacker - c1.arrived.attacker,
+    };
+    expect(c2.reached.attacker).toBe(c1.reached.attacker);
+    expect(await pollUntil(() => calls().successful >= before.successful + 3, 30_000)).toBeDefined();
+    expect(calls().failed).toBe(before.failed);
+    expect((await blocked()).includes(LEGIT_IP)).toBe(false);
     await legit?.stop();
     figures.legitFinal = calls();
   });

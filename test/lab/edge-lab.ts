@@ -24,6 +24,7 @@ export function requireEdgeLab(): void {
   for (const [bin, pkg] of [
     ['kamailio', 'kamailio'],
     ['sipp', 'sip-tester'],
+    ['svcrack', 'sipvicious'],
     ['nft', 'nftables'],
     ['jq', 'jq'],
     ['python3', 'python3'],
