@@ -227,8 +227,9 @@ describe('edge lab: callsentry enforcing at a live Kamailio edge', () => {
     await crack.stop();
     figures.C = {
       detectors: [...new Set(findings.filter((x) => x.at >= t0 && x.f.key.value === ATTACKER_IP).map((x) => x.f.rule.id))],
-      decision: decision && `${decision.d.action} ${decision.d.ttl_seconds}s (${decision.d.reason})`,
+      decisions: decisions.filter((x) => x.at >= t0 && x.d.target.value === ATTACKER_IP).map((x) => `${x.d.action} ${x.d.ttl_seconds}s (${x.d.reason})`),
       msToElementInSet: inSet! - t0,
+      msToFirstBlockDecision: decision && decision.at - t0,
       crackerPacketsReachedKamailio: c2.reached.attacker - c0.reached.attacker,
       crackerPacketsArrivedWhileBlocked: c2.arrived.attacker - c1.arrived.attacker,
     };
