@@ -171,7 +171,7 @@ describe('coturn actuator on a real coturn', () => {
       expect(refused.status).not.toBe(0);
       expect(refused.output).toContain('Cannot complete Allocation');
       expect(log()).toContain(`Cannot find credentials of user <${USER}>`);
-      expect(await actuator.list()).toContainEqual({ target: { type: 'account', value: USER }, expiresAt: expect.any(Number) });
+      expect(await actuator.list()).toContainEqual({ target: { type: 'account', value: USER }, action: 'suspend-account', expiresAt: expect.any(Number) });
 
       const [undone] = await actuator.remove([decision('suspend-1', 'suspend-account', { type: 'account', value: USER }, 60)]);
       expect(undone).toMatchObject({ ok: true, detail: 'credentials restored' });
