@@ -7,6 +7,7 @@ import * as replay from './commands/replay';
 import * as start from './commands/start';
 import * as collector from './commands/collector';
 import * as evaluate from './commands/evaluate';
+import * as dashboards from './commands/dashboards';
 import { stageRunner, stageSpec } from './commands/stage';
 import { configSpec, generateSpec, runConfig, runGenerate, runTopics, topicsSpec } from './commands/admin';
 import { allowlistSpec, blocksSpec, runAllowlist, runBlocks } from './commands/operator';
@@ -26,6 +27,7 @@ export const COMMANDS: Command[] = [
   { spec: stageSpec('print'), run: stageRunner('print') },
   { spec: blocksSpec, run: runBlocks },
   { spec: allowlistSpec, run: runAllowlist },
+  dashboards,
   { spec: topicsSpec, run: runTopics },
   { spec: configSpec, run: runConfig },
   { spec: generateSpec, run: runGenerate },

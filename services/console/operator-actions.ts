@@ -94,6 +94,7 @@ export function requestEvent(what: string, note: OperatorNote, now: number, ref:
     what,
     why: note.why,
     result: 'requested',
+    outcome: 'requested',
     ref,
     ticket: note.ticket,
   };

@@ -203,6 +203,8 @@ export interface AuditEvent {
   what: string;
   why: string;
   result: string;
+  /** the result in one word, for counting: applied, renewed, removed, refused, alert-only, failed, noop, requested */
+  outcome?: string;
   ref?: { kind: string; id: string };
   ticket?: string;
 }

@@ -19,6 +19,7 @@ export function outcomeEvent(o: Outcome, enforcerId: string, at: string): AuditE
     what: `${d.mode === 'dry-run' ? 'dry-run ' : ''}${describe(d)}`,
     why: d.operator ? `operator ${d.operator.who}: ${d.operator.why}` : d.reason,
     result,
+    outcome: o.result,
     ref: { kind: 'decision', id: d.id },
   };
   if (d.operator) e.ticket = d.operator.ticket;

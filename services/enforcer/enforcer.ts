@@ -36,7 +36,7 @@ export interface EnforcerOptions {
 }
 
 export class Enforcer {
-  readonly live = new LiveBlocks();
+  readonly live: LiveBlocks;
   readonly guardrails: Guardrails;
   private readonly actuators: Actuator[];
   private readonly clock: Clock;
@@ -47,6 +47,8 @@ export class Enforcer {
     this.actuators = o.actuators;
     this.clock = o.clock;
     this.log = o.log.child({ component: 'enforcer' });
+    const expired = o.metrics.counter('callsentry_enforcer_expired_total', 'Blocks and limits whose time ran out, by action');
+    this.live = new LiveBlocks((b) => expired.inc({ action: b.decision.action }));
     this.guardrails = new Guardrails(o.guardrails, this.live);
     this.m = {
       applied: o.metrics.counter('callsentry_decisions_applied_total', 'Decisions applied, by actuator and action'),
@@ -161,6 +163,7 @@ export class Enforcer {
         this.log.error({ actuator: a.name, err }, 'reconciliation failed; will retry on the next round');
       }
     }
+    this.gauges(now);
     return restored;
   }
 

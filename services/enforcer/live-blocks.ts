@@ -12,10 +12,14 @@ export const targetKey = (d: Pick<Decision, 'scope' | 'target'>): string => `${d
 export class LiveBlocks {
   private readonly blocks = new Map<string, LiveBlock>();
 
+  /** `onExpire` hears of each block whose time ran out (the enforcement point expired it too) */
+  constructor(private readonly onExpire: (b: LiveBlock) => void = () => undefined) {}
+
   get(d: Pick<Decision, 'scope' | 'target'>, now: number): LiveBlock | undefined {
     const b = this.blocks.get(targetKey(d));
     if (b && b.expiresAt <= now) {
       this.blocks.delete(targetKey(d));
+      this.onExpire(b);
       return undefined;
     }
     return b;
@@ -34,7 +38,11 @@ export class LiveBlocks {
   }
 
   all(now: number): LiveBlock[] {
-    for (const [k, b] of this.blocks) if (b.expiresAt <= now) this.blocks.delete(k);
+    for (const [k, b] of this.blocks) {
+      if (b.expiresAt > now) continue;
+      this.blocks.delete(k);
+      this.onExpire(b);
+    }
     return [...this.blocks.values()];
   }
 
