@@ -15,6 +15,8 @@ coturn_was_running=0
 port_open "${CALLSENTRY_COTURN_PORT:-3478}" && coturn_was_running=1
 prometheus_was_running=0
 port_open "${CALLSENTRY_PROMETHEUS_PORT:-9090}" && prometheus_was_running=1
+alertmanager_was_running=0
+port_open "${CALLSENTRY_ALERTMANAGER_PORT:-9097}" && alertmanager_was_running=1
 
 bash infra/setup-test.sh
 npx --no-install tsc -p tsconfig.json --noEmit
@@ -34,5 +36,6 @@ if [[ "${CI:-}" == "true" || "${CALLSENTRY_STOP_SERVICES:-0}" == "1" ]]; then
   (( kafka_was_running )) || bash infra/kafka/stop.sh || true
   (( coturn_was_running )) || bash infra/coturn/stop.sh || true
   (( prometheus_was_running )) || bash infra/prometheus/stop.sh || true
+  (( alertmanager_was_running )) || bash infra/alertmanager/stop.sh || true
 fi
 exit "$status"

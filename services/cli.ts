@@ -24,6 +24,7 @@ export const COMMANDS: Command[] = [
   collector,
   { spec: stageSpec('detect'), run: stageRunner('detect') },
   { spec: stageSpec('enforce'), run: stageRunner('enforce') },
+  { spec: stageSpec('alert'), run: stageRunner('alert') },
   { spec: stageSpec('print'), run: stageRunner('print') },
   { spec: blocksSpec, run: runBlocks },
   { spec: allowlistSpec, run: runAllowlist },

@@ -8,6 +8,9 @@ import { MemoryBus } from './memory-bus/memory-bus';
 import { NftablesActuator } from './nftables/nftables-actuator';
 import { CoturnActuator } from './coturn-actuator/coturn-actuator';
 import { CallsentryError } from '../core/errors';
+import type { AlertSink } from '../alerting/sink';
+import { AlertmanagerSink } from './alertmanager/alertmanager-sink';
+import { WebhookSink } from './webhook/webhook-sink';
 
 export function createBus(cfg: CallsentryConfig, log: Logger): Bus {
   if (cfg.bus.kind === 'kafka') {
@@ -56,4 +59,18 @@ function secret(name: string, env: NodeJS.ProcessEnv): string {
   const value = env[name];
   if (!value) throw new CallsentryError('BAD_CONFIG', `environment variable ${name} (named in enforcer.coturn) is not set`);
   return value;
+}
+
+/** The configured alert sinks: Alertmanager and the signed webhooks (secrets from the environment). */
+export function createAlertSinks(cfg: CallsentryConfig, env: NodeJS.ProcessEnv = process.env): AlertSink[] {
+  const sinks: AlertSink[] = [];
+  if (cfg.alerting.alertmanager_url) sinks.push(new AlertmanagerSink(cfg.alerting.alertmanager_url));
+  for (const w of cfg.alerting.webhooks) {
+    const secret = env[w.secret_env];
+    if (!secret) throw new CallsentryError('BAD_CONFIG', `alerting.webhooks ${w.name}: environment variable ${w.secret_env} (its HMAC secret) is not set`);
+    sinks.push(new WebhookSink(w.name, w.url, secret));
+  }
+  const names = new Set(sinks.map((s) => s.name));
+  for (const r of cfg.alerting.routes) for (const s of r.sinks) if (!names.has(s)) throw new CallsentryError('BAD_CONFIG', `alerting.routes names sink "${s}", which is not configured (known: ${[...names].join(', ') || 'none'})`);
+  return sinks;
 }

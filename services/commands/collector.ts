@@ -87,7 +87,7 @@ export async function run(args: ParsedArgs, io: CommandIo): Promise<number> {
   const files = args.positionals.length || live.length ? args.positionals : ['-'];
   let lines = 0;
   for (const f of files) {
-    if (isCapture(f)) rt.log.info({ summary: describeCapture(f, await feedCapture(ingest, f, io, cfg.collector.sensor)) }, 'capture read');
+    if (isCapture(f)) rt.log.info({ summary: describeCapture(f, await feedCapture(ingest, f, io, cfg.collector.sensor, cfg.collector.tenant)) }, 'capture read');
     else lines += await feedNdjson(ingest, f, io, cfg.collector.max_line_bytes);
   }
   if (live.length) {

@@ -33,7 +33,7 @@ export interface CaptureFeedResult {
   error?: CallsentryError;
 }
 
-export async function feedCapture(ingest: Ingest, file: string, io: CommandIo, sensor: string): Promise<CaptureFeedResult> {
+export async function feedCapture(ingest: Ingest, file: string, io: CommandIo, sensor: string, tenant?: string): Promise<CaptureFeedResult> {
   const stats = createCaptureStats();
   let progress: Progress | undefined;
   let records = 0;
@@ -42,6 +42,8 @@ export async function feedCapture(ingest: Ingest, file: string, io: CommandIo, s
     const flows = readCaptureFlows(file, {
       stats,
       observerId: sensor,
+      // a capture belongs to one tenant's network when collector.tenant says so
+      ...(tenant ? { organizationId: tenant } : {}),
       // a message that does not parse is dead-lettered with its reason (the bytes, for forensics)
       // and becomes a malformed-SIP event in the flow stream (for detection), both keyed by source
       onMalformed: (m) => {

@@ -3,7 +3,8 @@ import type { CommandSpec, ParsedArgs } from '../cli/args';
 import { loadConfig } from '../cli/load-config';
 import type { Subscription } from '../core/ports';
 import { createRuntime, ensureTopics, type Runtime } from '../runtime/runtime';
-import { startDetect, startEnforce, startPrint } from '../runtime/stages';
+import { startAlert, startDetect, startEnforce, startPrint } from '../runtime/stages';
+import { CallsentryError } from '../core/errors';
 import { serveOperatorApi } from '../console/serve';
 import { serveMetrics } from '../runtime/serve-metrics';
 import type { Enforcer } from '../enforcer/enforcer';
@@ -16,7 +17,7 @@ interface StageCommand {
   start(rt: Runtime, io: CommandIo, args: ParsedArgs): Promise<Subscription[]>;
 }
 
-const STAGES: Record<'detect' | 'enforce' | 'print', StageCommand> = {
+const STAGES: Record<'detect' | 'enforce' | 'alert' | 'print', StageCommand> = {
   detect: {
     summary: 'Run the detectors: flows.sip.v1 (by source), flows.sip.by-account.v1 and flows.media.v1 in, findings.v1 out. Start several to scale.',
     start: (rt) => startDetect(rt),
@@ -28,6 +29,14 @@ const STAGES: Record<'detect' | 'enforce' | 'print', StageCommand> = {
       const subs = await startEnforce(rt, { onEnforcer: (e) => (enforcer = e) });
       const api = await serveOperatorApi(rt, enforcer!, io.env);
       return api ? [...subs, { stop: () => api.close() }] : subs;
+    },
+  },
+  alert: {
+    summary: 'Send findings as alerts to Alertmanager and signed webhooks (alerting.*), grouped and deduplicated, resolving when the attack ends.',
+    start: async (rt, io) => {
+      const subs = await startAlert(rt, {}, io.env);
+      if (subs.length === 0) throw new CallsentryError('BAD_CONFIG', 'no alert sink configured: set alerting.alertmanager_url or alerting.webhooks');
+      return subs;
     },
   },
   print: {

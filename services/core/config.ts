@@ -47,6 +47,15 @@ export interface CallsentryConfig {
   api: { listen: string | null; token_env: string };
   /** Prometheus endpoint of each process */
   metrics: { listen: string | null };
+  alerting: {
+    alertmanager_url: string | null;
+    webhooks: Array<{ name: string; url: string; secret_env: string }>;
+    routes: Array<{ severity?: string[]; tenant?: string[]; sinks: string[] }>;
+    resolve_after_seconds: number;
+    resend_seconds: number;
+    max_keys_per_group: number;
+    runbook_base_url: string;
+  };
   log: { level: 'debug' | 'info' | 'warn' | 'error' };
 }
 
@@ -76,6 +85,15 @@ export const DEFAULT_CONFIG: CallsentryConfig = {
   },
   api: { listen: '127.0.0.1:9470', token_env: 'CALLSENTRY_API_TOKEN' },
   metrics: { listen: '127.0.0.1:9464' },
+  alerting: {
+    alertmanager_url: null,
+    webhooks: [],
+    routes: [],
+    resolve_after_seconds: 300,
+    resend_seconds: 60,
+    max_keys_per_group: 20,
+    runbook_base_url: 'https://github.com/callsentry/callsentry/blob/main/docs/runbooks',
+  },
   log: { level: 'info' },
 };
 
@@ -219,6 +237,43 @@ export const CONFIG_SCHEMA = {
       properties: {
         listen: { anyOf: [{ type: 'null' }, { type: 'string', pattern: '^[^\\s]+:\\d+$' }] },
         token_env: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$' },
+      },
+    },
+    alerting: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        alertmanager_url: { anyOf: [{ type: 'null' }, { type: 'string', pattern: '^https?://\\S+$' }] },
+        webhooks: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['name', 'url', 'secret_env'],
+            properties: {
+              name: { type: 'string', pattern: '^[a-z0-9-]{1,32}$' },
+              url: { type: 'string', pattern: '^https?://\\S+$' },
+              secret_env: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$' },
+            },
+          },
+        },
+        routes: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['sinks'],
+            properties: {
+              severity: { type: 'array', items: { enum: ['low', 'medium', 'high', 'critical'] } },
+              tenant: { type: 'array', items: { type: 'string' } },
+              sinks: { type: 'array', items: { type: 'string' } },
+            },
+          },
+        },
+        resolve_after_seconds: { type: 'integer', minimum: 1 },
+        resend_seconds: { type: 'integer', minimum: 1 },
+        max_keys_per_group: { type: 'integer', minimum: 1 },
+        runbook_base_url: { type: 'string', minLength: 1 },
       },
     },
     metrics: {

@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   BUS_UNAVAILABLE: 'the message bus cannot be reached',
   HANDLER_FAILED: 'a stage failed to process a batch',
   ACTUATOR_FAILED: 'an enforcement point rejected or failed an action',
+  SINK_FAILED: 'an alert sink (Alertmanager, webhook) stayed unreachable or refused alerts after its retries',
   USAGE: 'the command line is invalid',
 } as const;
 

@@ -12,7 +12,8 @@ import { allowlistStage } from '../enforcer/allowlist-stage';
 import { enforceStage } from '../enforcer/enforce-stage';
 import { Enforcer } from '../enforcer/enforcer';
 import { printStage } from '../printer/print-stage';
-import { createActuators } from '../adapters/factory';
+import { createActuators, createAlertSinks } from '../adapters/factory';
+import { alertStage } from '../alerting/alert-stage';
 import type { Runtime } from './runtime';
 
 export interface StageHooks {
@@ -71,9 +72,18 @@ export async function startPrint(rt: Runtime, opts: { json: boolean; write: (lin
   return runStage(rt.bus, printStage({ topics: rt.topics, json: opts.json, write: opts.write, groupId: group(rt, 'print', hooks) }), rt);
 }
 
+/** Findings to the configured alert sinks; nothing to run when none is configured. */
+export async function startAlert(rt: Runtime, hooks: StageHooks = {}, env: NodeJS.ProcessEnv = process.env): Promise<Subscription[]> {
+  const sinks = createAlertSinks(rt.cfg, env);
+  if (sinks.length === 0) return [];
+  const a = rt.cfg.alerting;
+  const book = { runbookBaseUrl: a.runbook_base_url, resolveAfterMs: a.resolve_after_seconds * 1000, resendMs: a.resend_seconds * 1000, maxKeysPerGroup: a.max_keys_per_group };
+  return [await runStage(rt.bus, alertStage({ topics: rt.topics, sinks, routes: a.routes, book, clock: rt.clock, metrics: rt.metrics, groupId: group(rt, 'alert', hooks) }), rt)];
+}
+
 /** Every stage in one process: the embedded default. */
 export async function startAll(rt: Runtime, print: { json: boolean; write: (line: string) => void } | undefined, hooks: StageHooks = {}): Promise<Subscription[]> {
-  const subs = [...(await startDetect(rt, hooks)), ...(await startEnforce(rt, hooks))];
+  const subs = [...(await startDetect(rt, hooks)), ...(await startEnforce(rt, hooks)), ...(await startAlert(rt, hooks))];
   if (print) subs.push(await startPrint(rt, print, hooks));
   return subs;
 }
