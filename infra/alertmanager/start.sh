@@ -76,14 +76,10 @@ amtool check-config "$AM_RUN_DIR/alertmanager.yml" >"$AM_RUN_DIR/check.log" 2>&1
 nohup prometheus-alertmanager --config.file="$AM_RUN_DIR/alertmanager.yml" --storage.path="$AM_RUN_DIR/data" \
   --web.listen-address="$AM_HOST:$AM_PORT" --cluster.listen-address="" >"$AM_LOG" 2>&1 &
 echo $! > "$AM_PID_FILE"
-for _ in $(seq 1 100); do
-  if ready; then
-    am_log "started (pid $(cat "$AM_PID_FILE")) on http://$AM_HOST:$AM_PORT"
-    exit 0
-  fi
-  kill -0 "$(cat "$AM_PID_FILE")" 2>/dev/null || break
-  sleep 0.2
-done
+if wait_until_ready ready "$AM_PID_FILE" 20; then
+  am_log "started (pid $(cat "$AM_PID_FILE")) on http://$AM_HOST:$AM_PORT"
+  exit 0
+fi
 show_log_tails 30 "$AM_LOG"
 am_log "did not become ready"
 exit 1

@@ -42,3 +42,25 @@ show_log_tails() {
     fi
   done
 }
+
+# wait_until_ready READY_FUNCTION PID_FILE SECONDS: polls READY_FUNCTION every 0.2 s while the
+# process of PID_FILE lives. Returns 0 once ready, 1 if it died or the time ran out.
+wait_until_ready() {
+  local ready_fn=$1 pid_file=$2 seconds=$3 i
+  for ((i = 0; i < seconds * 5; i++)); do
+    "$ready_fn" && return 0
+    kill -0 "$(cat "$pid_file")" 2>/dev/null || return 1
+    sleep 0.2
+  done
+  return 1
+}
+
+# stop_pid_file PID_FILE TIMEOUT_SECONDS LOG_FUNCTION: stops the process a start script recorded.
+stop_pid_file() {
+  local pid_file=$1 timeout=$2 log_fn=$3 pid
+  [[ -f "$pid_file" ]] || { "$log_fn" "not running (no pid file)"; return 0; }
+  pid=$(cat "$pid_file")
+  if kill -0 "$pid" 2>/dev/null; then stop_gracefully "$pid" "$timeout" "$log_fn" || return 1; fi
+  rm -f "$pid_file"
+  "$log_fn" "stopped"
+}

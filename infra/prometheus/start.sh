@@ -71,14 +71,10 @@ nohup prometheus --config.file="$PROM_RUN_DIR/prometheus.yml" --storage.tsdb.pat
   --web.listen-address="$PROM_HOST:$PROM_PORT" --web.enable-lifecycle --storage.tsdb.retention.time=2d \
   >"$PROM_LOG" 2>&1 &
 echo $! > "$PROM_PID_FILE"
-for _ in $(seq 1 100); do
-  if ready; then
-    prom_log "started (pid $(cat "$PROM_PID_FILE")) on http://$PROM_HOST:$PROM_PORT, scraping every $INTERVAL; targets in $PROM_TARGETS_DIR"
-    exit 0
-  fi
-  kill -0 "$(cat "$PROM_PID_FILE")" 2>/dev/null || break
-  sleep 0.2
-done
+if wait_until_ready ready "$PROM_PID_FILE" 20; then
+  prom_log "started (pid $(cat "$PROM_PID_FILE")) on http://$PROM_HOST:$PROM_PORT, scraping every $INTERVAL; targets in $PROM_TARGETS_DIR"
+  exit 0
+fi
 show_log_tails 30 "$PROM_LOG"
 prom_log "did not become ready"
 exit 1

@@ -2,7 +2,6 @@
 // which is re-delivered: alerts are late, never lost. Wall-clock time: an alert is about now, also
 // when a replay of an old capture produced the finding.
 import type { Clock } from '../core/clock';
-import { decode } from '../core/codec';
 import type { MetricsRegistry } from '../core/metrics';
 import type { Finding } from '../core/records';
 import type { StageDefinition } from '../core/stage';
@@ -36,13 +35,8 @@ export function alertStage(o: AlertStageOptions): StageDefinition {
       // the latest version of each alert due in this batch (a flood refreshes one alert many times)
       const due = new Map<string, Alert>();
       for (const m of batch.messages) {
-        let f: Finding;
-        try {
-          f = decode<Finding>(m);
-        } catch (err) {
-          ctx.deadLetter(m, 'BAD_JSON', (err as Error).message);
-          continue;
-        }
+        const f = ctx.decode<Finding>(m);
+        if (!f) continue;
         if (!f.rule?.id || !f.key || !f.severity) {
           ctx.deadLetter(m, 'BAD_RECORD', 'not a finding record');
           continue;

@@ -3,6 +3,7 @@
 // topic with a reason, and only then let the bus commit.
 import type { BatchResult, Bus, BusBatch, BusMessage, BusProducer, Logger, OutgoingMessage, Subscription } from './ports';
 import { HEADER, DLQ_SUFFIX } from './topics';
+import { decode } from './codec';
 import type { ErrorCode } from './errors';
 import type { MetricsRegistry } from './metrics';
 
@@ -16,6 +17,8 @@ export interface StageContext {
   emit(topic: string, message: OutgoingMessage): void;
   /** Send the message being processed to its topic's dead-letter topic with a reason code. */
   deadLetter(message: BusMessage, code: ErrorCode, detail: string): void;
+  /** The message's record, or undefined after dead-lettering it as BAD_JSON. */
+  decode<T>(message: BusMessage): T | undefined;
 }
 
 export interface StageDefinition {
@@ -51,6 +54,14 @@ export async function runStage(bus: Bus, stage: StageDefinition, deps: { log: Lo
       };
       const ctx: StageContext = {
         emit: push,
+        decode: <T>(m: BusMessage): T | undefined => {
+          try {
+            return decode<T>(m);
+          } catch (err) {
+            ctx.deadLetter(m, 'BAD_JSON', (err as Error).message);
+            return undefined;
+          }
+        },
         deadLetter: (m, code, detail) => {
           dlq.inc({ topic: m.topic, reason: code });
           log.warn({ topic: m.topic, partition: m.partition, offset: m.offset, reason: code, detail }, 'record sent to dead-letter topic');

@@ -4,7 +4,7 @@
 // read flows.media.v1 (keyed by source address). One engine per
 // partition, so state follows partition ownership; commits lag by the state's retention so that a
 // new owner rebuilds it (core/watermark.ts).
-import { decode, encode } from '../core/codec';
+import { encode } from '../core/codec';
 import type { Finding } from '../core/records';
 import type { StageDefinition } from '../core/stage';
 import { CommitWatermark } from '../core/watermark';
@@ -66,13 +66,8 @@ export function detectStage(opts: DetectStageOptions): StageDefinition {
         // already in this engine's windows: a re-delivery after a rebalance (kafkajs re-fetches
         // from the committed offset) must not count a record twice
         if (BigInt(m.offset) < state.next) continue;
-        let record: FlowRecord;
-        try {
-          record = decode<FlowRecord>(m);
-        } catch (err) {
-          ctx.deadLetter(m, 'BAD_JSON', (err as Error).message);
-          continue;
-        }
+        const record = ctx.decode<FlowRecord>(m);
+        if (!record) continue;
         const t = Date.parse(record['@timestamp']);
         const shaped =
           by === 'media' ? 'media' in record && record.media !== undefined : ('sip' in record && record.sip !== undefined) || (by === 'source' && record.event?.dataset === 'sip.malformed');

@@ -1,7 +1,7 @@
 // Operator allowlist entries (allowlist.v1, compacted) into the enforcer's guardrails. Every
 // enforcer instance reads the whole topic under a group of its own, so each one knows every range;
 // what an entry unblocks is audited like any other outcome.
-import { decode, encode } from '../core/codec';
+import { encode } from '../core/codec';
 import { stableId } from '../core/ids';
 import type { AllowlistEntry } from '../core/records';
 import type { StageDefinition } from '../core/stage';
@@ -18,13 +18,8 @@ export function allowlistStage(opts: { topics: Topics; enforcer: Enforcer; group
     topics: [opts.topics.name('allowlist.v1')],
     async process(batch, ctx) {
       for (const m of batch.messages) {
-        let entry: AllowlistEntry;
-        try {
-          entry = decode<AllowlistEntry>(m);
-        } catch (err) {
-          ctx.deadLetter(m, 'BAD_JSON', (err as Error).message);
-          continue;
-        }
+        const entry = ctx.decode<AllowlistEntry>(m);
+        if (!entry) continue;
         if (!validateAllowlistEntry(entry)) {
           ctx.deadLetter(m, 'BAD_RECORD', validateAllowlistEntry.lastError());
           continue;

@@ -1,5 +1,5 @@
 // Findings in, decisions out (keyed by target, the enforcer's partition key).
-import { decode, encode } from '../core/codec';
+import { encode } from '../core/codec';
 import type { CallsentryConfig } from '../core/config';
 import type { Decision, Finding } from '../core/records';
 import type { StageDefinition } from '../core/stage';
@@ -14,13 +14,8 @@ export function decideStage(opts: { topics: Topics; policy: CallsentryConfig['de
     topics: [opts.topics.name('findings.v1')],
     process(batch, ctx) {
       for (const m of batch.messages) {
-        let finding: Finding;
-        try {
-          finding = decode<Finding>(m);
-        } catch (err) {
-          ctx.deadLetter(m, 'BAD_JSON', (err as Error).message);
-          continue;
-        }
+        const finding = ctx.decode<Finding>(m);
+        if (!finding) continue;
         if (!finding.remediation || !finding.key) {
           ctx.deadLetter(m, 'BAD_RECORD', 'not a finding record');
           continue;

@@ -1,6 +1,6 @@
 // Decisions in; the enforcer (guardrails, then actuators); every outcome out to the audit topic.
 // Idempotent by decision id: a replayed or re-delivered decision changes nothing twice.
-import { decode, encode } from '../core/codec';
+import { encode } from '../core/codec';
 import type { Decision } from '../core/records';
 import type { Logger } from '../core/ports';
 import type { StageDefinition } from '../core/stage';
@@ -34,13 +34,8 @@ export function enforceStage(opts: EnforceStageOptions): StageDefinition {
       const todo: Decision[] = [];
       const inBatch = new Set<string>();
       for (const m of batch.messages) {
-        let d: Decision;
-        try {
-          d = decode<Decision>(m);
-        } catch (err) {
-          ctx.deadLetter(m, 'BAD_JSON', (err as Error).message);
-          continue;
-        }
+        const d = ctx.decode<Decision>(m);
+        if (!d) continue;
         if (!d.id || !d.target || !d.action) {
           ctx.deadLetter(m, 'BAD_RECORD', 'not a decision record');
           continue;
