@@ -126,7 +126,7 @@ export async function startOperatorApi(o: OperatorApiOptions): Promise<OperatorA
   });
   const addr = server.address() as AddressInfo;
   const url = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
-  log.info({ url, token: Boolean(o.token) }, 'operator API listening');
+  log.info({ url, bearer_required: Boolean(o.token) }, 'operator API listening');
   return { url, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
