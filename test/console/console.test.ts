@@ -56,6 +56,8 @@ describe('NOC console in a browser', () => {
     await operator.waitForSelector('#chart-legend .fam-recon');
     expect(await operator.locator('#chart-flows polyline').count()).toBe(1);
     await screenshot(operator, 'live');
+    // the first screen, as the README shows it (docs/console.png)
+    await screenshot(operator, 'live-first-screen', false);
   });
 
   it('lists the live blocks with reason, evidence, expiry and enforcement point, and unblocks one with a reason and a ticket, audited with who, why and ticket', async () => {

@@ -184,7 +184,7 @@ function acknowledge(id) {
 
 async function searchFlows(q) {
   const { json } = await api('GET', `/api/flows?q=${encodeURIComponent(q)}`);
-  $('flow-note').textContent = `Searches the last ${json.capacity.toLocaleString('en')} SIP flows this console has seen (holds ${json.held.toLocaleString('en')} now, ${json.seen.toLocaleString('en')} since it started); older ones are in Elasticsearch. ${json.rows.length} match${json.rows.length === 1 ? '' : 'es'}${json.rows.length === 200 ? ' (first 200)' : ''}.`;
+  $('flow-note').textContent = `Searches the last ${json.capacity.toLocaleString('en')} SIP flows this console has seen (holds ${json.held.toLocaleString('en')} now, of ${json.seen.toLocaleString('en')} seen since it started; older ones are no longer here). ${json.rows.length} match${json.rows.length === 1 ? '' : 'es'}${json.rows.length === 200 ? ' (first 200)' : ''}.`;
   const tb = clear($('flows').tBodies[0]);
   for (const r of json.rows) {
     tb.append(el('tr', {},
