@@ -136,3 +136,34 @@ describe('console users', () => {
     expect(await users.login('admin', 'x')).toBeUndefined();
   });
 });
+
+describe('console over HTTPS', () => {
+  it('serves HTTPS with a configured certificate, and its session cookie is Secure with the __Host- prefix', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const https = await import('node:https');
+    const dir = mkdtempSync(path.join(tmpdir(), 'console-tls-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', `${dir}/key.pem`, '-out', `${dir}/cert.pem`], { stdio: 'ignore' });
+    const users = await UserDirectory.fromConfig([{ name: 'ana', role: 'operator', password_hash: await hashPassword('operator-pass-1') }], {});
+    const s = await startConsoleServer({ listen: '0.0.0.0:0', tls: { cert: readFileSync(`${dir}/cert.pem`), key: readFileSync(`${dir}/key.pem`) }, users, sessionSeconds: 60, routes: {}, clock: systemClock, log: silentLogger });
+    try {
+      expect(s.url).toMatch(/^https:\/\//);
+      const port = new URL(s.url).port;
+      const res = await new Promise<{ status: number; cookie: string; hsts: string }>((resolve, reject) => {
+        const req = https.request({ host: '127.0.0.1', port, path: '/login', method: 'POST', ca: readFileSync(`${dir}/cert.pem`), headers: { 'content-type': 'application/json' } }, (r) => {
+          r.resume();
+          resolve({ status: r.statusCode!, cookie: String(r.headers['set-cookie']?.[0]), hsts: String(r.headers['strict-transport-security']) });
+        });
+        req.on('error', reject);
+        req.end(JSON.stringify({ user: 'ana', password: 'operator-pass-1' }));
+      });
+      expect(res.status).toBe(200);
+      expect(res.cookie).toMatch(/^__Host-callsentry_session=[\w-]+; Path=\/; HttpOnly; SameSite=Strict; Max-Age=60; Secure$/);
+      expect(res.hsts).toMatch(/max-age=/);
+    } finally {
+      await s.close();
+    }
+  });
+});
