@@ -8,6 +8,7 @@ import * as start from './commands/start';
 import * as collector from './commands/collector';
 import * as evaluate from './commands/evaluate';
 import * as dashboards from './commands/dashboards';
+import * as consoleCommand from './commands/console';
 import { stageRunner, stageSpec } from './commands/stage';
 import { configSpec, generateSpec, runConfig, runGenerate, runTopics, topicsSpec } from './commands/admin';
 import { allowlistSpec, blocksSpec, runAllowlist, runBlocks } from './commands/operator';
@@ -28,6 +29,7 @@ export const COMMANDS: Command[] = [
   { spec: stageSpec('print'), run: stageRunner('print') },
   { spec: blocksSpec, run: runBlocks },
   { spec: allowlistSpec, run: runAllowlist },
+  consoleCommand,
   dashboards,
   { spec: topicsSpec, run: runTopics },
   { spec: configSpec, run: runConfig },

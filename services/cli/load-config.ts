@@ -23,5 +23,6 @@ export function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = pr
   if (env.CALLSENTRY_TOPIC_PREFIX !== undefined) cfg.bus.topic_prefix = env.CALLSENTRY_TOPIC_PREFIX;
   if (env.CALLSENTRY_METRICS_LISTEN !== undefined) cfg.metrics.listen = env.CALLSENTRY_METRICS_LISTEN === 'off' ? null : env.CALLSENTRY_METRICS_LISTEN;
   if (env.CALLSENTRY_API_LISTEN !== undefined) cfg.api.listen = env.CALLSENTRY_API_LISTEN === 'off' ? null : env.CALLSENTRY_API_LISTEN;
+  if (env.CALLSENTRY_CONSOLE_LISTEN !== undefined) cfg.console.listen = env.CALLSENTRY_CONSOLE_LISTEN === 'off' ? null : env.CALLSENTRY_CONSOLE_LISTEN;
   return cfg;
 }

@@ -9,6 +9,7 @@ import { MemoryBus } from '../adapters/memory-bus/memory-bus';
 import { createRuntime, ensureTopics } from '../runtime/runtime';
 import { startAll } from '../runtime/stages';
 import { serveOperatorApi } from '../console/serve';
+import { serveEmbeddedConsole } from '../console/serve-console';
 import { serveMetrics } from '../runtime/serve-metrics';
 import type { Enforcer } from '../enforcer/enforcer';
 import { CONFIG_OPTION } from './common-options';
@@ -52,6 +53,9 @@ export async function run(args: ParsedArgs, io: CommandIo): Promise<number> {
   const subs = await startAll(rt, { json: Boolean(args.options.json), write: io.out }, { onEnforcer: (e) => (enforcer = e) });
   const api = await serveOperatorApi(rt, enforcer!, io.env);
   if (api) subs.push({ stop: () => api.close() });
+  // the login line (with a one-time password when no users are configured) goes to stderr, not the log
+  const noc = await serveEmbeddedConsole(rt, { env: io.env, operatorApi: api?.url, announce: io.err });
+  if (noc) subs.unshift({ stop: () => noc.close() });
   const metrics = await serveMetrics(rt, 'start');
   if (metrics) subs.push({ stop: () => metrics.close() });
   const ingest = new Ingest({ producer: await rt.bus.producer(), topics: rt.topics, metrics: rt.metrics, sensor: cfg.collector.sensor, tenant: cfg.collector.tenant });

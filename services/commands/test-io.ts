@@ -11,7 +11,7 @@ export async function runCli(argv: string[], opts: { stdin?: string; env?: NodeJ
     err: (l) => err.push(...l.split('\n')),
     stdin: Readable.from(opts.stdin !== undefined ? [Buffer.from(opts.stdin)] : []),
     // an ephemeral port: tests run side by side, and beside a callsentry an operator may be running
-    env: { CALLSENTRY_API_LISTEN: '127.0.0.1:0', CALLSENTRY_METRICS_LISTEN: '127.0.0.1:0', ...opts.env },
+    env: { CALLSENTRY_API_LISTEN: '127.0.0.1:0', CALLSENTRY_METRICS_LISTEN: '127.0.0.1:0', CALLSENTRY_CONSOLE_LISTEN: '127.0.0.1:0', ...opts.env },
     isTty: false,
     stopSignal: new Promise(() => undefined),
   };

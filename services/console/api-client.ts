@@ -16,6 +16,14 @@ export class ApiClient {
   }
 
   private async call<T>(method: string, path: string, body?: object): Promise<T> {
+    const { status, json } = await this.request<T>(method, path, body);
+    if (status === 401) throw new CallsentryError('USAGE', `the operator API refused the token: set the variable named by api.token_env (${json.error ?? ''})`);
+    if (status < 200 || status > 299) throw new CallsentryError('USAGE', `operator API: ${status} ${json.error ?? ''}`.trimEnd());
+    return json;
+  }
+
+  /** The status and body as the API answered them, for a caller (the console) that passes them on. */
+  async request<T>(method: string, path: string, body?: object): Promise<{ status: number; json: T & { error?: string } }> {
     let res: Response;
     try {
       res = await fetch(this.base + path, {
@@ -28,8 +36,6 @@ export class ApiClient {
       throw new CallsentryError('USAGE', `cannot reach the operator API at ${this.base} (${(err as Error).message}): is \`callsentry enforce\` or \`callsentry start\` running? (--api URL, or api.listen in the configuration)`, { cause: err });
     }
     const json = (await res.json().catch(() => ({}))) as T & { error?: string };
-    if (res.status === 401) throw new CallsentryError('USAGE', `the operator API refused the token: set the variable named by api.token_env (${json.error ?? ''})`);
-    if (!res.ok) throw new CallsentryError('USAGE', `operator API: ${res.status} ${json.error ?? res.statusText}`);
-    return json;
+    return { status: res.status, json };
   }
 }

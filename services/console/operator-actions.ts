@@ -99,3 +99,26 @@ export function requestEvent(what: string, note: OperatorNote, now: number, ref:
     ticket: note.ticket,
   };
 }
+
+const FINDING_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function parseFindingId(v: unknown): string {
+  if (typeof v !== 'string' || !FINDING_ID.test(v)) throw new OperatorRequestError('finding_id must be the id of a finding (letters, digits, . _ : -)');
+  return v;
+}
+
+/** An operator acknowledged a finding: seen, handled under a ticket. Nothing changes on the network. */
+export function ackEvent(findingId: string, note: OperatorNote, now: number): AuditEvent {
+  const at = new Date(now).toISOString();
+  return {
+    '@timestamp': at,
+    id: stableId('audit', 'operator', 'ack', findingId, note.who, note.ticket, at),
+    actor: { type: 'operator', id: note.who },
+    what: `acknowledge finding ${findingId}`,
+    why: note.why,
+    result: 'acknowledged',
+    outcome: 'acknowledged',
+    ref: { kind: 'finding', id: findingId },
+    ticket: note.ticket,
+  };
+}

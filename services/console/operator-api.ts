@@ -1,7 +1,7 @@
 // The operator API (the console uses it too): list live blocks with reason and expiry, unblock,
-// extend, allowlist. Requests become records on the bus (decisions.v1, allowlist.v1) and an audit
-// event each, so an operator's change takes the same path, and leaves the same trail, as a
-// detector's. JSON over HTTP; a bearer token when one is configured, loopback only when none is.
+// extend, allowlist, acknowledge a finding. Requests become records on the bus (decisions.v1,
+// allowlist.v1; an acknowledgement is only an audit event) and an audit event each, so an
+// operator's change takes the same path, and leaves the same trail, as a detector's. JSON over HTTP; a bearer token when one is configured, loopback only when none is.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -12,7 +12,7 @@ import type { BusProducer, Logger } from '../core/ports';
 import type { Decision } from '../core/records';
 import type { Topics } from '../core/topics';
 import type { Enforcer, LiveView } from '../enforcer/enforcer';
-import { allowlistRecord, operatorDecision, OperatorRequestError, parseNote, parseScope, parseTarget, parseTtl, requestEvent } from './operator-actions';
+import { ackEvent, allowlistRecord, operatorDecision, parseFindingId, OperatorRequestError, parseNote, parseScope, parseTarget, parseTtl, requestEvent } from './operator-actions';
 
 export interface OperatorApiOptions {
   listen: string;
@@ -70,6 +70,12 @@ export async function startOperatorApi(o: OperatorApiOptions): Promise<OperatorA
       const d = operatorDecision({ action: live.decision.action, target, scope, ttlSeconds: ttl, note, now, verb: 'extend' });
       await request(d, `extend ${live.decision.action} ${target.type}=${target.value} at ${scope} to ${ttl}s from now`);
       return { status: 202, json: { decision_id: d.id } };
+    },
+    'POST /v1/findings/ack': async (body) => {
+      const e = ackEvent(parseFindingId(body.finding_id), parseNote(body), o.clock.now());
+      await send('audit.v1', e.ref!.id, e);
+      log.info({ finding: e.ref!.id, who: e.actor.id, ticket: e.ticket }, 'operator acknowledged a finding');
+      return { status: 202, json: { audit_id: e.id } };
     },
     'POST /v1/allowlist': async (body) => allowlist(body, false),
     'POST /v1/allowlist/remove': async (body) => allowlist(body, true),

@@ -14,6 +14,20 @@ export interface KafkaSettings {
   connection_timeout_ms: number;
 }
 
+export interface ConsoleSettings {
+  listen: string | null;
+  /** no users: a one-time admin password is generated at start and printed once on stderr */
+  users: Array<{ name: string; role: 'viewer' | 'operator' | 'admin'; password_hash?: string; token_env?: string }>;
+  session_seconds: number;
+  tls: { cert_file?: string; key_file?: string };
+  /** the enforcer's operator API; null: http:// + api.listen */
+  operator_api: string | null;
+  /** /metrics endpoints of the stages whose health the console shows (production) */
+  metrics_urls: string[];
+  /** recent SIP flows kept for the search */
+  flow_buffer: number;
+}
+
 export interface CallsentryConfig {
   bus: {
     kind: 'memory' | 'kafka';
@@ -47,6 +61,8 @@ export interface CallsentryConfig {
   api: { listen: string | null; token_env: string };
   /** Prometheus endpoint of each process */
   metrics: { listen: string | null };
+  /** the NOC console (services/console) */
+  console: ConsoleSettings;
   alerting: {
     alertmanager_url: string | null;
     webhooks: Array<{ name: string; url: string; secret_env: string }>;
@@ -85,6 +101,7 @@ export const DEFAULT_CONFIG: CallsentryConfig = {
   },
   api: { listen: '127.0.0.1:9470', token_env: 'CALLSENTRY_API_TOKEN' },
   metrics: { listen: '127.0.0.1:9464' },
+  console: { listen: '127.0.0.1:8470', users: [], session_seconds: 28_800, tls: {}, operator_api: null, metrics_urls: [], flow_buffer: 100_000 },
   alerting: {
     alertmanager_url: null,
     webhooks: [],
@@ -280,6 +297,36 @@ export const CONFIG_SCHEMA = {
       type: 'object',
       additionalProperties: false,
       properties: { listen: { anyOf: [{ type: 'null' }, { type: 'string', pattern: '^[^\\s]+:\\d+$' }] } },
+    },
+    console: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        listen: { anyOf: [{ type: 'null' }, { type: 'string', pattern: '^[^\\s]+:\\d+$' }] },
+        users: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['name', 'role'],
+            properties: {
+              name: { type: 'string', pattern: '^[A-Za-z0-9._@-]{1,64}$' },
+              role: { enum: ['viewer', 'operator', 'admin'] },
+              password_hash: { type: 'string', pattern: '^scrypt\\$' },
+              token_env: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$' },
+            },
+          },
+        },
+        session_seconds: { type: 'integer', minimum: 60, maximum: 604_800 },
+        tls: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { cert_file: { type: 'string', minLength: 1 }, key_file: { type: 'string', minLength: 1 } },
+        },
+        operator_api: { anyOf: [{ type: 'null' }, { type: 'string', pattern: '^https?://\\S+$' }] },
+        metrics_urls: { type: 'array', items: { type: 'string', pattern: '^https?://\\S+$' } },
+        flow_buffer: { type: 'integer', minimum: 100, maximum: 1_000_000 },
+      },
     },
     log: {
       type: 'object',

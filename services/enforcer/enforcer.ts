@@ -23,6 +23,8 @@ export interface LiveView {
   decisionId?: string;
   origin?: Decision['origin'];
   operator?: Decision['operator'];
+  /** the findings that led to it (evidence) */
+  findingIds?: string[];
   /** the enforcement points that hold it */
   actuators: string[];
 }
@@ -173,7 +175,7 @@ export class Enforcer {
     const views = new Map<string, LiveView>();
     for (const b of this.live.all(now)) {
       const d = b.decision;
-      views.set(targetKey(d), { target: d.target, scope: d.scope, action: d.action, expiresAt: b.expiresAt, reason: d.reason, decisionId: d.id, origin: d.origin, operator: d.operator, actuators: [] });
+      views.set(targetKey(d), { target: d.target, scope: d.scope, action: d.action, expiresAt: b.expiresAt, reason: d.reason, decisionId: d.id, origin: d.origin, operator: d.operator, findingIds: d.finding_ids, actuators: [] });
     }
     for (const { actuator, entry } of await this.liveEntries()) {
       const scope = scopeOf(entry);
