@@ -13,6 +13,9 @@ export const ERROR_CODES = {
   HANDLER_FAILED: 'a stage failed to process a batch',
   ACTUATOR_FAILED: 'an enforcement point rejected or failed an action',
   USAGE: 'the command line is invalid',
+  AUDIT_CHAIN_BROKEN: 'an audit log or export does not verify: an entry was altered, removed, reordered or inserted',
+  AUDIT_KEY: 'the audit signing key is missing, unreadable or not an Ed25519 private key',
+  AUDIT_STORAGE: 'the audit log file cannot be read or written',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
