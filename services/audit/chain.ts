@@ -40,8 +40,16 @@ export function link(head: ChainHead, drafts: EntryDraft[], nowMs: number): { en
  * read back from CSV exactly as it was hashed.
  */
 function normalise(d: EntryDraft): EntryDraft {
-  const out: EntryDraft = { '@timestamp': d['@timestamp'], source_id: d.source_id, actor: { type: d.actor.type, id: d.actor.id }, what: d.what, why: d.why, result: d.result };
-  if (d.ref && d.ref.kind && d.ref.id) out.ref = { kind: d.ref.kind, id: d.ref.id };
-  if (d.ticket) out.ticket = d.ticket;
+  const out: EntryDraft = { '@timestamp': d['@timestamp'], source_id: wellFormed(d.source_id), actor: { type: d.actor.type, id: wellFormed(d.actor.id) }, what: wellFormed(d.what), why: wellFormed(d.why), result: wellFormed(d.result) };
+  if (d.ref && d.ref.kind && d.ref.id) out.ref = { kind: wellFormed(d.ref.kind), id: wellFormed(d.ref.id) };
+  if (d.ticket) out.ticket = wellFormed(d.ticket);
   return out;
+}
+
+/**
+ * A lone UTF-16 surrogate (JSON allows "\ud800") has no UTF-8 form: written to a CSV file it would
+ * come back as U+FFFD and the entry would no longer match its hash. It becomes U+FFFD before hashing.
+ */
+function wellFormed(s: string): string {
+  return s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 }
