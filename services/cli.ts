@@ -7,6 +7,7 @@ import * as replay from './commands/replay';
 import * as start from './commands/start';
 import * as collector from './commands/collector';
 import * as evaluate from './commands/evaluate';
+import * as audit from './commands/audit';
 import { stageRunner, stageSpec } from './commands/stage';
 import { configSpec, generateSpec, runConfig, runGenerate, runTopics, topicsSpec } from './commands/admin';
 import { allowlistSpec, blocksSpec, runAllowlist, runBlocks } from './commands/operator';
@@ -24,6 +25,7 @@ export const COMMANDS: Command[] = [
   { spec: stageSpec('detect'), run: stageRunner('detect') },
   { spec: stageSpec('enforce'), run: stageRunner('enforce') },
   { spec: stageSpec('print'), run: stageRunner('print') },
+  audit,
   { spec: blocksSpec, run: runBlocks },
   { spec: allowlistSpec, run: runAllowlist },
   { spec: topicsSpec, run: runTopics },

@@ -21,9 +21,12 @@ export interface AuditStore {
   close(): Promise<void>;
 }
 
+/** Keeps the newest `limit` entries: the embedded default runs for days and exports nothing. */
 export class MemoryAuditStore implements AuditStore {
   readonly location = 'memory';
   readonly all: AuditEntry[] = [];
+
+  constructor(private readonly limit = 100_000) {}
 
   async open(recentLimit: number): Promise<OpenedChain> {
     const last = this.all[this.all.length - 1];
@@ -32,6 +35,7 @@ export class MemoryAuditStore implements AuditStore {
 
   async append(entries: AuditEntry[]): Promise<void> {
     this.all.push(...entries);
+    if (this.all.length > this.limit) this.all.splice(0, this.all.length - this.limit);
   }
 
   async *entries(): AsyncIterable<AuditEntry> {

@@ -21,7 +21,7 @@ import { verifyExport } from './verify-export';
 
 const key = createPrivateKey(generateSigningKey().privatePem);
 const trusted = createPublicKey(key);
-const RUNS = 40;
+const RUNS = Number(process.env.AUDIT_PROPERTY_RUNS ?? 40);
 const root = mkdtempSync(path.join(tmpdir(), 'audit-prop-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 

@@ -47,6 +47,13 @@ export interface CallsentryConfig {
   api: { listen: string | null; token_env: string };
   /** Prometheus endpoint of each process */
   metrics: { listen: string | null };
+  /** the hash-chained audit trail and its signed exports (services/audit) */
+  audit: {
+    /** null: `callsentry audit` writes .callsentry/audit.ndjson, `callsentry start` keeps the chain in memory */
+    log_file: string | null;
+    signing_key_file: string | null;
+    export: { schedule: string | null; dir: string; format: 'csv' | 'ndjson' };
+  };
   log: { level: 'debug' | 'info' | 'warn' | 'error' };
 }
 
@@ -76,6 +83,7 @@ export const DEFAULT_CONFIG: CallsentryConfig = {
   },
   api: { listen: '127.0.0.1:9470', token_env: 'CALLSENTRY_API_TOKEN' },
   metrics: { listen: '127.0.0.1:9464' },
+  audit: { log_file: null, signing_key_file: null, export: { schedule: '0 0 * * *', dir: '.callsentry/audit-exports', format: 'ndjson' } },
   log: { level: 'info' },
 };
 
@@ -225,6 +233,23 @@ export const CONFIG_SCHEMA = {
       type: 'object',
       additionalProperties: false,
       properties: { listen: { anyOf: [{ type: 'null' }, { type: 'string', pattern: '^[^\\s]+:\\d+$' }] } },
+    },
+    audit: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        log_file: { anyOf: [{ type: 'null' }, { type: 'string', minLength: 1 }] },
+        signing_key_file: { anyOf: [{ type: 'null' }, { type: 'string', minLength: 1 }] },
+        export: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            schedule: { anyOf: [{ type: 'null' }, { type: 'string', minLength: 9, maxLength: 100 }] },
+            dir: { type: 'string', minLength: 1 },
+            format: { enum: ['csv', 'ndjson'] },
+          },
+        },
+      },
     },
     log: {
       type: 'object',

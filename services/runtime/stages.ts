@@ -13,6 +13,7 @@ import { enforceStage } from '../enforcer/enforce-stage';
 import { Enforcer } from '../enforcer/enforcer';
 import { printStage } from '../printer/print-stage';
 import { createActuators } from '../adapters/factory';
+import { auditStore, startAuditService } from '../audit/service';
 import type { Runtime } from './runtime';
 
 export interface StageHooks {
@@ -71,9 +72,17 @@ export async function startPrint(rt: Runtime, opts: { json: boolean; write: (lin
   return runStage(rt.bus, printStage({ topics: rt.topics, json: opts.json, write: opts.write, groupId: group(rt, 'print', hooks) }), rt);
 }
 
+/**
+ * The audit chain of the embedded default: in memory unless audit.log_file is set (pipelines run
+ * side by side in tests and must not share a file); scheduled exports belong to `callsentry audit`.
+ */
+export async function startAudit(rt: Runtime, hooks: StageHooks = {}): Promise<Subscription[]> {
+  return (await startAuditService(rt, { store: auditStore(rt, false), groupId: group(rt, 'audit', hooks) })).subscriptions;
+}
+
 /** Every stage in one process: the embedded default. */
 export async function startAll(rt: Runtime, print: { json: boolean; write: (line: string) => void } | undefined, hooks: StageHooks = {}): Promise<Subscription[]> {
-  const subs = [...(await startDetect(rt, hooks)), ...(await startEnforce(rt, hooks))];
+  const subs = [...(await startDetect(rt, hooks)), ...(await startEnforce(rt, hooks)), ...(await startAudit(rt, hooks))];
   if (print) subs.push(await startPrint(rt, print, hooks));
   return subs;
 }
