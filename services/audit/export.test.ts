@@ -82,6 +82,18 @@ describe('export and verify', () => {
     expect(readdirSync(parentDir)).toEqual([exportDirName(T0, T0 + HOUR)]);
   });
 
+  it('reports a manifest whose fields were renamed or retyped instead of crashing on it', async () => {
+    const chain = await memoryChain(2);
+    const { dir } = await exportPeriod(iter(chain), { fromMs: T0, toMs: T0 + HOUR, format: 'ndjson', parentDir: tmp(), key, allowlist: [], nowMs: T0 + HOUR });
+    const file = path.join(dir, 'manifest.json');
+    // found by the property test: one flipped byte turned "period" into "perioe"
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"period"', '"perioe"'));
+    const v = await verifyExport(dir);
+    expect(v.ok).toBe(false);
+    expect(v.checks.map((c) => `${c.name} ${c.ok}`)).toEqual(['signature false', 'files false']);
+    expect(v.checks[1].detail).toMatch(/not an export manifest: data must have required property 'period'/);
+  });
+
   it('names the first broken entry and the altered file, and fails a signature by another key', async () => {
     const chain = await memoryChain(6);
     const { dir } = await exportPeriod(iter(chain), { fromMs: T0, toMs: T0 + HOUR, format: 'ndjson', parentDir: tmp(), key, allowlist: [], nowMs: T0 + HOUR });

@@ -69,6 +69,22 @@ describe('summary of a period', () => {
     expect(escapeHtml(`&<>"'`)).toBe('&amp;&lt;&gt;&quot;&#39;');
   });
 
+  it('counts values that are names of Object properties like any other (found by the property test)', async () => {
+    const drafts = ['toString', '__proto__', 'constructor'].map((id, i) => ({ ...sampleDrafts()[0], source_id: `s${i}`, actor: { type: 'detector' as const, id } }));
+    const enforcer = { ...sampleDrafts()[6], source_id: 'e', result: 'toString', what: '__proto__ ip=1.2.3.4 at firewall' };
+    const chain = await memoryChain(4, (i) => [...drafts, enforcer][i]);
+    const b = new SummaryBuilder([]);
+    chain.forEach((e) => b.add(e));
+    const s = b.result();
+    expect(Object.entries(s.detections).map(([f, d]) => [f, Object.entries(d)])).toEqual([
+      ['toString', [['toString', 1]]],
+      ['__proto__', [['__proto__', 1]]],
+      ['constructor', [['constructor', 1]]],
+    ]);
+    expect(Object.entries(s.actions.__proto__)).toEqual([['toString', 1]]);
+    expect(summaryHtml(s, manifest)).toContain('<td>__proto__</td><td>toString</td><td>1</td>');
+  });
+
   it('says so when no block hit an allowlisted range', async () => {
     const b = new SummaryBuilder([]);
     expect(summaryHtml(b.result(), manifest)).toMatch(/Blocks that hit allowlisted ranges<\/h2>\s*<p class="ok">None\.<\/p>/);

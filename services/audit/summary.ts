@@ -38,8 +38,17 @@ const GUARDRAIL = /^(?:refused|alert-only) by guardrail (\S+?):/;
 /** actions that take traffic away from a source; an aggregate limit protects our own destination */
 const BLOCKING = new Set(['block', 'deny-peer', 'rate-limit']);
 
+/** Keys come from the network ("__proto__", "toString"): tables without a prototype. */
+function table<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
+function bump(t: Record<string, number>, key: string): void {
+  t[key] = (t[key] ?? 0) + 1;
+}
+
 export class SummaryBuilder {
-  private readonly s: Summary = { entries: 0, detections: {}, actions: {}, operatorChanges: [], refusals: {}, allowlistHits: [] };
+  private readonly s: Summary = { entries: 0, detections: table(), actions: table(), operatorChanges: [], refusals: table(), allowlistHits: [] };
   private readonly allowlist: CidrSet;
   private readonly ranges: string[];
 
@@ -52,8 +61,7 @@ export class SummaryBuilder {
     this.s.entries++;
     if (e.actor.type === 'detector') {
       const family = e.actor.id.split('/')[0];
-      const byDetector = (this.s.detections[family] ??= {});
-      byDetector[e.actor.id] = (byDetector[e.actor.id] ?? 0) + 1;
+      bump((this.s.detections[family] ??= table()), e.actor.id);
     } else if (e.actor.type === 'operator') {
       this.s.operatorChanges.push({ sequence: e.sequence, at: e['@timestamp'], who: e.actor.id, what: e.what, why: e.why, ticket: e.ticket ?? '', result: e.result });
     } else if (e.actor.type === 'enforcer') this.enforcer(e);
@@ -67,10 +75,9 @@ export class SummaryBuilder {
     const described = DESCRIBED.exec(e.what);
     const action = described?.[1] ?? 'other';
     const outcome = e.result.split(/[\s:(]/)[0] || 'other';
-    const byOutcome = (this.s.actions[action] ??= {});
-    byOutcome[outcome] = (byOutcome[outcome] ?? 0) + 1;
+    bump((this.s.actions[action] ??= table()), outcome);
     const guardrail = GUARDRAIL.exec(e.result);
-    if (guardrail) this.s.refusals[guardrail[1]] = (this.s.refusals[guardrail[1]] ?? 0) + 1;
+    if (guardrail) bump(this.s.refusals, guardrail[1]);
     if (!described || !/^(applied|renewed)\b/.test(e.result) || !BLOCKING.has(action)) return;
     const [, , type, value] = described;
     const range = type === 'ip' ? this.allowlist.match(value)?.text : type === 'cidr' ? this.overlapping(value) : undefined;

@@ -1,15 +1,19 @@
 // Checks an export as an auditor would: the manifest's signature, every file's SHA-256, and the
 // chain of its entries against what the signed manifest says (first link, last hash, counts,
 // period). Reports every check and names the first broken entry.
+import Ajv from 'ajv';
 import type { KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AuditEntry } from '../core/records';
 import { GENESIS_HASH, sha256Hex } from './canonical';
 import { parseEntries, type ExportFormat } from './entries-file';
-import { MANIFEST_FILE, PUBLIC_KEY_FILE, SIGNATURE_FILE, type Manifest } from './manifest';
+import { MANIFEST_FILE, MANIFEST_SCHEMA, PUBLIC_KEY_FILE, SIGNATURE_FILE, type Manifest } from './manifest';
 import { fingerprint, loadPublicKey, verifyBase64 } from './signing';
 import { ChainVerifier, type ChainBreak } from './verify-chain';
+
+const ajv = new Ajv({ allErrors: false, strict: false });
+const validManifest = ajv.compile<Manifest>(MANIFEST_SCHEMA);
 
 export interface Check {
   name: 'signature' | 'files' | 'chain';
@@ -39,8 +43,9 @@ export async function verifyExport(dir: string, trustedKey?: KeyObject): Promise
 
   let manifest: Manifest;
   try {
-    manifest = JSON.parse(bytes.toString('utf8')) as Manifest;
-    if (typeof manifest.files !== 'object' || manifest.files === null || typeof manifest.entries?.file !== 'string') throw new Error('not an export manifest');
+    const value: unknown = JSON.parse(bytes.toString('utf8'));
+    if (!validManifest(value)) throw new Error(`not an export manifest: ${ajv.errorsText(validManifest.errors)}`);
+    manifest = value;
   } catch (err) {
     checks.push({ name: 'files', ok: false, detail: `${MANIFEST_FILE} cannot be read: ${(err as Error).message}` });
     return verdict();
@@ -87,15 +92,14 @@ async function checkFiles(dir: string, m: Manifest): Promise<Check> {
 
 async function checkChain(dir: string, m: Manifest): Promise<{ check: Check; broken?: ChainBreak }> {
   const fail = (broken: ChainBreak) => ({ check: { name: 'chain' as const, ok: false, detail: `broken at entry ${broken.sequence} (line ${broken.line}): ${broken.why}` }, broken });
-  const format = m.entries.format as ExportFormat;
-  if (format !== 'csv' && format !== 'ndjson') return fail({ sequence: 0, line: 0, why: `unknown entries format ${String(format)}` });
+  const format: ExportFormat = m.entries.format;
   const text = path.basename(m.entries.file) === m.entries.file ? await readFile(path.join(dir, m.entries.file), 'utf8').catch(() => undefined) : undefined;
   const startSeq = m.previous ? m.previous.sequence + 1 : 0;
   if (text === undefined) return fail({ sequence: startSeq, line: 0, why: `${m.entries.file} is missing` });
   // the chain continues from the entry before the period, as the signed manifest says
   const verifier = new ChainVerifier({ sequence: startSeq, hashPrev: m.previous?.hash ?? GENESIS_HASH });
-  const from = Date.parse(m.period?.from);
-  const to = Date.parse(m.period?.to);
+  const from = Date.parse(m.period.from);
+  const to = Date.parse(m.period.to);
   const counts: Record<string, number> = {};
   for (const p of parseEntries(text, format)) {
     const expected = startSeq + verifier.count;
@@ -113,7 +117,7 @@ async function checkChain(dir: string, m: Manifest): Promise<{ check: Check; bro
   if (m.first && m.first.hash_prev !== (m.previous?.hash ?? GENESIS_HASH)) return mismatch('the manifest\'s first hash_prev and previous entry disagree');
   if (verifier.count !== m.entries.count) return mismatch(`${verifier.count} entries where the manifest says ${m.entries.count}: entries were removed or added at the end`);
   if ((m.last?.hash ?? null) !== (verifier.last?.hash ?? null) || (m.last?.sequence ?? null) !== (verifier.last?.sequence ?? null)) return mismatch('the last entry is not the one the manifest names: entries were removed or added at the end');
-  if (JSON.stringify(sorted(counts)) !== JSON.stringify(sorted(m.counts_by_actor ?? {}))) return mismatch('the counts by actor differ from the manifest');
+  if (JSON.stringify(sorted(counts)) !== JSON.stringify(sorted(m.counts_by_actor))) return mismatch('the counts by actor differ from the manifest');
   const range = verifier.count ? `entries ${verifier.first!.sequence} to ${verifier.last!.sequence}` : 'no entries';
   return { check: { name: 'chain', ok: true, detail: `${verifier.count} entries verify (${range}), linked from ${m.previous ? `entry ${m.previous.sequence}` : 'the start of the chain'}` } };
 }
