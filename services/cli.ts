@@ -9,6 +9,7 @@ import * as collector from './commands/collector';
 import * as evaluate from './commands/evaluate';
 import * as dashboards from './commands/dashboards';
 import * as consoleCommand from './commands/console';
+import * as audit from './commands/audit';
 import { stageRunner, stageSpec } from './commands/stage';
 import { configSpec, generateSpec, runConfig, runGenerate, runTopics, topicsSpec } from './commands/admin';
 import { allowlistSpec, blocksSpec, runAllowlist, runBlocks } from './commands/operator';
@@ -27,6 +28,7 @@ export const COMMANDS: Command[] = [
   { spec: stageSpec('enforce'), run: stageRunner('enforce') },
   { spec: stageSpec('alert'), run: stageRunner('alert') },
   { spec: stageSpec('print'), run: stageRunner('print') },
+  audit,
   { spec: blocksSpec, run: runBlocks },
   { spec: allowlistSpec, run: runAllowlist },
   consoleCommand,

@@ -72,6 +72,13 @@ export interface CallsentryConfig {
     max_keys_per_group: number;
     runbook_base_url: string;
   };
+  /** the hash-chained audit trail and its signed exports (services/audit) */
+  audit: {
+    /** null: `callsentry audit` writes .callsentry/audit.ndjson, `callsentry start` keeps the chain in memory */
+    log_file: string | null;
+    signing_key_file: string | null;
+    export: { schedule: string | null; dir: string; format: 'csv' | 'ndjson' };
+  };
   log: { level: 'debug' | 'info' | 'warn' | 'error' };
 }
 
@@ -111,6 +118,7 @@ export const DEFAULT_CONFIG: CallsentryConfig = {
     max_keys_per_group: 20,
     runbook_base_url: 'https://github.com/callsentry/callsentry/blob/main/docs/runbooks',
   },
+  audit: { log_file: null, signing_key_file: null, export: { schedule: '0 0 * * *', dir: '.callsentry/audit-exports', format: 'ndjson' } },
   log: { level: 'info' },
 };
 
@@ -326,6 +334,23 @@ export const CONFIG_SCHEMA = {
         operator_api: { anyOf: [{ type: 'null' }, { type: 'string', pattern: '^https?://\\S+$' }] },
         metrics_urls: { type: 'array', items: { type: 'string', pattern: '^https?://\\S+$' } },
         flow_buffer: { type: 'integer', minimum: 100, maximum: 1_000_000 },
+      },
+    },
+    audit: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        log_file: { anyOf: [{ type: 'null' }, { type: 'string', minLength: 1 }] },
+        signing_key_file: { anyOf: [{ type: 'null' }, { type: 'string', minLength: 1 }] },
+        export: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            schedule: { anyOf: [{ type: 'null' }, { type: 'string', minLength: 9, maxLength: 100 }] },
+            dir: { type: 'string', minLength: 1 },
+            format: { enum: ['csv', 'ndjson'] },
+          },
+        },
       },
     },
     log: {

@@ -14,6 +14,9 @@ export const ERROR_CODES = {
   ACTUATOR_FAILED: 'an enforcement point rejected or failed an action',
   SINK_FAILED: 'an alert sink (Alertmanager, webhook) stayed unreachable or refused alerts after its retries',
   USAGE: 'the command line is invalid',
+  AUDIT_CHAIN_BROKEN: 'an audit log or export does not verify: an entry was altered, removed, reordered or inserted',
+  AUDIT_KEY: 'the audit signing key is missing, unreadable or not an Ed25519 private key',
+  AUDIT_STORAGE: 'the audit log file cannot be read or written',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -209,14 +209,28 @@ export interface AuditEvent {
   ticket?: string;
 }
 
+/**
+ * One link of the audit trail (services/audit): a finding, a decision or an audit event, numbered
+ * and hash-chained by the single chain writer. `hash` is SHA-256 over the canonical JSON (sorted
+ * keys) of every other field, `hash_prev` included; the first entry's hash_prev is 64 zeros.
+ */
 export interface AuditEntry {
+  /** gap-free, from 0 */
   sequence: number;
+  /** event time of the record the entry is about */
   '@timestamp': IsoTime;
+  /** when the chain writer appended it; never goes backwards along the chain, so exports select periods by it */
+  recorded_at: IsoTime;
+  /** `finding:<id>`, `decision:<id>` or `audit:<id>`: a re-delivered record is chained once */
+  source_id: string;
   actor: { type: Actor; id: string };
   what: string;
   why: string;
   result: string;
+  /** the result in one word, when the event gave one (applied, refused, requested ...) */
+  outcome?: string;
   ref?: { kind: string; id: string };
+  ticket?: string;
   hash_prev: string;
   hash: string;
 }

@@ -7,6 +7,8 @@ export const TOPIC = {
   findings: 'findings.v1',
   decisions: 'decisions.v1',
   audit: 'audit.v1',
+  /** the hash-chained audit entries, in sequence order: one partition, keyed by sequence */
+  auditLog: 'audit.log.v1',
   /** operator allowlist, compacted: every enforcer instance reads all of it */
   allowlist: 'allowlist.v1',
 } as const;

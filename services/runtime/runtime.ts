@@ -32,7 +32,10 @@ export function createRuntime(cfg: CallsentryConfig, over: Partial<Runtime> = {}
 export async function ensureTopics(rt: Runtime): Promise<void> {
   const specs = Object.values(TOPIC).flatMap((t) => [
     // the allowlist is a table (latest entry per range), read whole by every enforcer
-    t === TOPIC.allowlist ? { name: rt.topics.name(t), partitions: 1, cleanup: 'compact' as const } : { name: rt.topics.name(t), partitions: rt.cfg.bus.partitions },
+    t === TOPIC.allowlist
+      ? { name: rt.topics.name(t), partitions: 1, cleanup: 'compact' as const }
+      : // the audit chain is one sequence: one partition keeps it in order for its readers
+        { name: rt.topics.name(t), partitions: t === TOPIC.auditLog ? 1 : rt.cfg.bus.partitions },
     { name: rt.topics.dlq(t), partitions: 1 },
   ]);
   await rt.bus.ensureTopics(specs);

@@ -14,6 +14,7 @@ import { Enforcer } from '../enforcer/enforcer';
 import { printStage } from '../printer/print-stage';
 import { createActuators, createAlertSinks } from '../adapters/factory';
 import { alertStage } from '../alerting/alert-stage';
+import { auditStore, startAuditService } from '../audit/service';
 import type { Runtime } from './runtime';
 
 export interface StageHooks {
@@ -81,9 +82,17 @@ export async function startAlert(rt: Runtime, hooks: StageHooks = {}, env: NodeJ
   return [await runStage(rt.bus, alertStage({ topics: rt.topics, sinks, routes: a.routes, book, clock: rt.clock, metrics: rt.metrics, groupId: group(rt, 'alert', hooks) }), rt)];
 }
 
+/**
+ * The audit chain of the embedded default: in memory unless audit.log_file is set (pipelines run
+ * side by side in tests and must not share a file); scheduled exports belong to `callsentry audit`.
+ */
+export async function startAudit(rt: Runtime, hooks: StageHooks = {}): Promise<Subscription[]> {
+  return (await startAuditService(rt, { store: auditStore(rt, false), groupId: group(rt, 'audit', hooks) })).subscriptions;
+}
+
 /** Every stage in one process: the embedded default. */
 export async function startAll(rt: Runtime, print: { json: boolean; write: (line: string) => void } | undefined, hooks: StageHooks = {}): Promise<Subscription[]> {
-  const subs = [...(await startDetect(rt, hooks)), ...(await startEnforce(rt, hooks)), ...(await startAlert(rt, hooks))];
+  const subs = [...(await startDetect(rt, hooks)), ...(await startEnforce(rt, hooks)), ...(await startAlert(rt, hooks)), ...(await startAudit(rt, hooks))];
   if (print) subs.push(await startPrint(rt, print, hooks));
   return subs;
 }

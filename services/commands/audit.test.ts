@@ -1,0 +1,82 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ManualClock } from '../core/clock';
+import { silentLogger } from '../core/ports';
+import { ChainWriter } from '../audit/chain-writer';
+import { FileAuditStore } from '../audit/file-store';
+import { sampleDrafts } from '../audit/test-records';
+import { runCli } from './test-io';
+
+/** a working directory with a key (from keygen), a configuration and a log of the sample trail */
+async function setUp() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'audit-cli-'));
+  const keygen = await runCli(['audit', 'keygen', '--out', path.join(dir, 'keys')]);
+  expect(keygen.code).toBe(0);
+  const log = path.join(dir, 'audit.ndjson');
+  const config = path.join(dir, 'callsentry.yaml');
+  writeFileSync(config, `audit:\n  log_file: ${log}\n  signing_key_file: ${path.join(dir, 'keys', 'audit-signing-key.pem')}\n  export:\n    dir: ${path.join(dir, 'exports')}\nenforcer:\n  allowlist: [203.0.113.0/24]\n`);
+  const writer = new ChainWriter({ store: new FileAuditStore(log), clock: new ManualClock(Date.parse('2026-03-01T10:00:00Z')), log: silentLogger });
+  await writer.write(sampleDrafts());
+  await writer.close();
+  return { dir, log, config, keygen };
+}
+
+describe('callsentry audit', () => {
+  it('keygen writes a private key only the owner reads, and never overwrites it', async () => {
+    const { dir, keygen } = await setUp();
+    expect(keygen.out.join('\n')).toMatch(/public key SHA-256: [0-9a-f]{64}/);
+    expect(keygen.out.join('\n')).not.toMatch(/PRIVATE KEY/);
+    const again = await runCli(['audit', 'keygen', '--out', path.join(dir, 'keys')]);
+    expect(again.code).toBe(2);
+    expect(again.err.join('\n')).toMatch(/exists already; keygen never overwrites a key/);
+  });
+
+  it('export then verify: OK with the trusted key; a tampered copy fails and names the first broken entry', async () => {
+    const { dir, config, log } = await setUp();
+    const exp = await runCli(['audit', 'export', '--config', config, '--from', '2026-03-01T00:00:00Z', '--to', '2026-03-02T00:00:00Z', '--format', 'csv']);
+    expect(exp.err).toEqual([]);
+    expect(exp.code).toBe(0);
+    const out = path.join(dir, 'exports', 'audit-20260301T000000Z--20260302T000000Z');
+    expect(exp.out[0]).toMatch(`${out}: 10 entries, sequence 0 to 9; signed by key SHA-256`);
+    // the sample trail has a block applied to 203.0.113.50, inside the configured allowlist
+    expect(readFileSync(path.join(out, 'summary.html'), 'utf8')).toMatch(/1 block\(s\) applied to allowlisted ranges/);
+
+    const ok = await runCli(['audit', 'verify', out, '--public-key', path.join(dir, 'keys', 'audit-signing-key.pub.pem')]);
+    expect(ok.code).toBe(0);
+    expect(ok.out.join('\n')).toMatch(/OK\n  signature: ok: manifest.json is signed by the trusted key[^]*files: ok[^]*chain: ok: 10 entries verify/);
+    expect((await runCli(['audit', 'verify', log])).code).toBe(0);
+
+    const csv = path.join(out, 'entries.csv');
+    writeFileSync(csv, readFileSync(csv, 'utf8').replace('customer PBX behind NAT', 'customer PBX behind NAT, approved'));
+    const bad = await runCli(['audit', 'verify', out]);
+    expect(bad.code).toBe(1);
+    expect(bad.out.join('\n')).toMatch(/FAILED[^]*files: FAILED: entries.csv: SHA-256 differs[^]*first broken entry: sequence 9 \(line \d+\): hash does not match/);
+
+    const lines = readFileSync(log, 'utf8').split('\n');
+    lines.splice(4, 1);
+    writeFileSync(log, lines.join('\n'));
+    const badLog = await runCli(['audit', 'verify', log]);
+    expect(badLog.code).toBe(1);
+    expect(badLog.out.join('\n')).toMatch(/first broken entry: sequence 4 \(line 5\): sequence 5 where 4 was expected/);
+  });
+
+  it('says what is missing: a period, a key, a subcommand', async () => {
+    const { config } = await setUp();
+    expect((await runCli(['audit', 'export', '--config', config, '--to', '2026-03-02T00:00:00Z'])).err.join('\n')).toMatch(/--from as an ISO 8601 time/);
+    expect((await runCli(['audit', 'export', '--config', config, '--from', '2026-03-01T00:00:00Z', '--to', '2999-01-01T00:00:00Z'])).err.join('\n')).toMatch(/--to is in the future/);
+    const noKey = await runCli(['audit', 'export', '--from', '2026-03-01T00:00:00Z', '--to', '2026-03-02T00:00:00Z']);
+    expect(noKey.code).toBe(1);
+    expect(noKey.err.join('\n')).toMatch(/audit.signing_key_file is not set.*\[AUDIT_KEY\]/);
+    expect((await runCli(['audit', 'frobnicate'])).code).toBe(2);
+  });
+
+  it('the service refuses to start with scheduled exports and no signing key', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'audit-cli-'));
+    const config = path.join(dir, 'c.yaml');
+    writeFileSync(config, `audit:\n  log_file: ${path.join(dir, 'a.ndjson')}\n`);
+    const res = await runCli(['audit', '--config', config]);
+    expect(res.code).toBe(1);
+    expect(res.err.join('\n')).toMatch(/audit.signing_key_file is not set/);
+  });
+});
