@@ -7,6 +7,7 @@ import * as replay from './commands/replay';
 import * as start from './commands/start';
 import * as collector from './commands/collector';
 import * as evaluate from './commands/evaluate';
+import * as indexCommand from './commands/index-command';
 import { stageRunner, stageSpec } from './commands/stage';
 import { configSpec, generateSpec, runConfig, runGenerate, runTopics, topicsSpec } from './commands/admin';
 
@@ -23,6 +24,7 @@ export const COMMANDS: Command[] = [
   { spec: stageSpec('detect'), run: stageRunner('detect') },
   { spec: stageSpec('enforce'), run: stageRunner('enforce') },
   { spec: stageSpec('print'), run: stageRunner('print') },
+  indexCommand,
   { spec: topicsSpec, run: runTopics },
   { spec: configSpec, run: runConfig },
   { spec: generateSpec, run: runGenerate },

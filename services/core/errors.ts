@@ -12,6 +12,8 @@ export const ERROR_CODES = {
   BUS_UNAVAILABLE: 'the message bus cannot be reached',
   HANDLER_FAILED: 'a stage failed to process a batch',
   ACTUATOR_FAILED: 'an enforcement point rejected or failed an action',
+  INDEX_REJECTED: 'Elasticsearch rejected a document (a mapping error or an invalid value)',
+  INDEX_UNAVAILABLE: 'Elasticsearch cannot be reached or keeps refusing bulk requests',
   USAGE: 'the command line is invalid',
 } as const;
 
