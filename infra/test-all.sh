@@ -13,6 +13,8 @@ kafka_was_running=0
 port_open "${CALLSENTRY_KAFKA_PORT:-9092}" && kafka_was_running=1
 coturn_was_running=0
 port_open "${CALLSENTRY_COTURN_PORT:-3478}" && coturn_was_running=1
+es_was_running=0
+port_open "${CALLSENTRY_ES_PORT:-9200}" && es_was_running=1
 
 bash infra/setup-test.sh
 npx --no-install tsc -p tsconfig.json --noEmit
@@ -31,5 +33,6 @@ fi
 if [[ "${CI:-}" == "true" || "${CALLSENTRY_STOP_SERVICES:-0}" == "1" ]]; then
   (( kafka_was_running )) || bash infra/kafka/stop.sh || true
   (( coturn_was_running )) || bash infra/coturn/stop.sh || true
+  (( es_was_running )) || bash infra/elasticsearch/stop.sh || true
 fi
 exit "$status"

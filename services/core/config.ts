@@ -72,7 +72,7 @@ export const DEFAULT_CONFIG: CallsentryConfig = {
     retention_days: 30,
     shards: 1,
     replicas: 1,
-    bulk: { max_docs: 1000, max_bytes: 5242880, retry_for_seconds: 20 },
+    bulk: { max_docs: 1000, max_bytes: 5242880, retry_for_seconds: 120 },
   },
   detectors: {},
   decisions: { mode: 'dry-run', block_ttl_seconds: 600, first_ban_seconds: 300, rate_limit_ttl_seconds: 300 },

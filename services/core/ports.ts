@@ -27,6 +27,12 @@ export interface BusBatch {
   topic: string;
   partition: number;
   messages: BusMessage[];
+  /**
+   * Tells the bus this member is still alive while a batch takes long (Kafka: a group heartbeat),
+   * so a stage that waits for a slow downstream (Elasticsearch retries) keeps its partitions.
+   * Throws when the partitions were reassigned meanwhile: the batch must then fail.
+   */
+  heartbeat?: () => Promise<void>;
 }
 
 export interface BatchResult {
