@@ -30,8 +30,11 @@ export async function run(args: ParsedArgs, io: CommandIo): Promise<number> {
   const cfg = loadConfig(args.options.config as string | undefined, io.env);
   const nodes = args.options.elasticsearch as string[] | undefined;
   if (nodes?.length) {
-    const bad = nodes.find((n) => !/^https?:\/\/[^\s@]+$/.test(n));
-    if (bad) throw new CallsentryError('USAGE', `--elasticsearch ${bad}: expected a URL such as http://127.0.0.1:9200 (credentials go in the configuration's *_env keys)`);
+    for (const n of nodes) {
+      // never echo a URL that may carry a password
+      if (n.includes('@')) throw new CallsentryError('USAGE', "--elasticsearch: a node URL must not carry credentials; name the environment variables in indexer.elasticsearch (password_env, api_key_env)");
+      if (!/^https?:\/\/\S+$/.test(n)) throw new CallsentryError('USAGE', `--elasticsearch ${n}: expected a URL such as http://127.0.0.1:9200`);
+    }
     cfg.indexer.elasticsearch.nodes = nodes;
   }
   if (cfg.bus.kind !== 'kafka') {
