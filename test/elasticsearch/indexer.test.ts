@@ -142,8 +142,12 @@ describe('indexer on Kafka and Elasticsearch', () => {
     expect(await counts(es, settings.index_prefix)).toEqual(want);
   }, 900_000);
 
-  it('loses nothing and duplicates nothing when Elasticsearch is stopped for 30 seconds mid-stream', async () => {
+  it.each([
+    ['the batch waits, retrying, until the node is back', 120],
+    ['the batch fails after 5 s of retries and Kafka re-delivers it, again and again', 5],
+  ])('loses nothing and duplicates nothing when Elasticsearch is stopped for 30 seconds mid-stream: %s', async (_how, retryForSeconds) => {
     const { cfg, settings } = await fresh();
+    settings.bulk.retry_for_seconds = retryForSeconds;
     const rt = await indexer(cfg);
     const half = data.flows.length / 2;
     await produceRecords(cfg, { flows: data.flows.slice(0, half) });
@@ -165,6 +169,8 @@ describe('indexer on Kafka and Elasticsearch', () => {
     expect(got).toEqual(expected(data));
     // the outage was seen and ridden out by retries, not by luck
     expect(rt.metrics.counter('callsentry_index_bulk_retries_total', '').total()).toBeGreaterThan(0);
+    // a 30 s outage outlasts a 5 s retry window: those batches went back to Kafka and came again
+    if (retryForSeconds < 30) expect(rt.metrics.counter('callsentry_stage_failures_total', '').total()).toBeGreaterThan(0);
     expect(rt.metrics.counter('callsentry_dlq_total', '').total()).toBe(0);
   }, 900_000);
 
