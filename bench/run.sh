@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm run bench: builds, starts the Kafka broker, and prints every benchmark's figures.
+# npm run bench: builds, starts the Kafka broker (and Elasticsearch), and prints every benchmark's figures.
 # Figures and how they were measured are kept in docs/benchmarks.md.
 set -euo pipefail
 case "${1:-}" in
@@ -16,4 +16,6 @@ node dist/bench/nftables-enforcement.bench.js
 if [[ "${1:-}" != "--no-kafka" ]]; then
   bash infra/kafka/start.sh >/dev/null
   node dist/bench/kafka-end-to-end.bench.js
+  bash infra/elasticsearch/start.sh >/dev/null
+  node dist/bench/elasticsearch-index.bench.js
 fi

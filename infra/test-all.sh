@@ -17,6 +17,8 @@ prometheus_was_running=0
 port_open "${CALLSENTRY_PROMETHEUS_PORT:-9090}" && prometheus_was_running=1
 alertmanager_was_running=0
 port_open "${CALLSENTRY_ALERTMANAGER_PORT:-9097}" && alertmanager_was_running=1
+es_was_running=0
+port_open "${CALLSENTRY_ES_PORT:-9200}" && es_was_running=1
 
 bash infra/setup-test.sh
 npx --no-install tsc -p tsconfig.json --noEmit
@@ -37,5 +39,6 @@ if [[ "${CI:-}" == "true" || "${CALLSENTRY_STOP_SERVICES:-0}" == "1" ]]; then
   (( coturn_was_running )) || bash infra/coturn/stop.sh || true
   (( prometheus_was_running )) || bash infra/prometheus/stop.sh || true
   (( alertmanager_was_running )) || bash infra/alertmanager/stop.sh || true
+  (( es_was_running )) || bash infra/elasticsearch/stop.sh || true
 fi
 exit "$status"

@@ -10,6 +10,7 @@ import * as evaluate from './commands/evaluate';
 import * as dashboards from './commands/dashboards';
 import * as consoleCommand from './commands/console';
 import * as audit from './commands/audit';
+import * as indexCommand from './commands/index-command';
 import { stageRunner, stageSpec } from './commands/stage';
 import { configSpec, generateSpec, runConfig, runGenerate, runTopics, topicsSpec } from './commands/admin';
 import { allowlistSpec, blocksSpec, runAllowlist, runBlocks } from './commands/operator';
@@ -33,6 +34,7 @@ export const COMMANDS: Command[] = [
   { spec: allowlistSpec, run: runAllowlist },
   consoleCommand,
   dashboards,
+  indexCommand,
   { spec: topicsSpec, run: runTopics },
   { spec: configSpec, run: runConfig },
   { spec: generateSpec, run: runGenerate },

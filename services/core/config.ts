@@ -28,6 +28,25 @@ export interface ConsoleSettings {
   flow_buffer: number;
 }
 
+/** Where and how the index stage writes to Elasticsearch. */
+export interface IndexerSettings {
+  elasticsearch: {
+    nodes: string[];
+    username?: string;
+    password_env?: string;
+    api_key_env?: string;
+    ca_file?: string;
+    request_timeout_ms: number;
+  };
+  index_prefix: string;
+  retention_days: number;
+  shards: number;
+  replicas: number;
+  bulk: { max_docs: number; max_bytes: number; retry_for_seconds: number };
+  /** prefixes that mark a dialed number as international, for its country (sip.to.country) */
+  international_prefixes: string[];
+}
+
 export interface CallsentryConfig {
   bus: {
     kind: 'memory' | 'kafka';
@@ -37,6 +56,7 @@ export interface CallsentryConfig {
     kafka: KafkaSettings;
   };
   collector: { sensor: string; tenant?: string; max_line_bytes: number };
+  indexer: IndexerSettings;
   /** per detector id: its settings (validated against the detector's own schema) */
   detectors: Record<string, Record<string, unknown>>;
   decisions: { mode: 'dry-run' | 'enforce'; block_ttl_seconds: number; first_ban_seconds: number; rate_limit_ttl_seconds: number };
@@ -91,6 +111,15 @@ export const DEFAULT_CONFIG: CallsentryConfig = {
     kafka: { brokers: ['127.0.0.1:9092'], client_id: 'callsentry', ssl: false, connection_timeout_ms: 5000 },
   },
   collector: { sensor: 'default', max_line_bytes: 65536 },
+  indexer: {
+    elasticsearch: { nodes: ['http://127.0.0.1:9200'], request_timeout_ms: 30000 },
+    index_prefix: '',
+    retention_days: 30,
+    shards: 1,
+    replicas: 1,
+    bulk: { max_docs: 1000, max_bytes: 5242880, retry_for_seconds: 120 },
+    international_prefixes: ['+', '00', '011'],
+  },
   detectors: {},
   decisions: { mode: 'dry-run', block_ttl_seconds: 600, first_ban_seconds: 300, rate_limit_ttl_seconds: 300 },
   enforcer: {
@@ -177,6 +206,40 @@ export const CONFIG_SCHEMA = {
         sensor: { type: 'string', minLength: 1, maxLength: 128 },
         tenant: { type: 'string', minLength: 1, maxLength: 128 },
         max_line_bytes: { type: 'integer', minimum: 1024, maximum: 16777216 },
+      },
+    },
+    indexer: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        elasticsearch: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            // no user:password@ in URLs: secrets come from the environment
+            nodes: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^https?://[^\\s@]+$' } },
+            username: { type: 'string', minLength: 1 },
+            password_env: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$' },
+            api_key_env: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$' },
+            ca_file: { type: 'string' },
+            request_timeout_ms: { type: 'integer', minimum: 100 },
+          },
+        },
+        // index names are lower case and may not start with -, _ or +
+        index_prefix: { type: 'string', pattern: '^([a-z0-9][a-z0-9._-]*)?$', maxLength: 100 },
+        retention_days: { type: 'integer', minimum: 1, maximum: 36500 },
+        shards: { type: 'integer', minimum: 1, maximum: 64 },
+        replicas: { type: 'integer', minimum: 0, maximum: 8 },
+        bulk: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            max_docs: { type: 'integer', minimum: 1, maximum: 100000 },
+            max_bytes: { type: 'integer', minimum: 65536, maximum: 104857600 },
+            retry_for_seconds: { type: 'integer', minimum: 1, maximum: 3600 },
+          },
+        },
+        international_prefixes: { type: 'array', items: { type: 'string', pattern: '^\\+?\\d{0,6}$', minLength: 1 } },
       },
     },
     detectors: { type: 'object', additionalProperties: { type: 'object' } },

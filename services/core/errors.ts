@@ -13,6 +13,8 @@ export const ERROR_CODES = {
   HANDLER_FAILED: 'a stage failed to process a batch',
   ACTUATOR_FAILED: 'an enforcement point rejected or failed an action',
   SINK_FAILED: 'an alert sink (Alertmanager, webhook) stayed unreachable or refused alerts after its retries',
+  INDEX_REJECTED: 'Elasticsearch rejected a document (a mapping error or an invalid value)',
+  INDEX_UNAVAILABLE: 'Elasticsearch cannot be reached or keeps refusing bulk requests',
   USAGE: 'the command line is invalid',
   AUDIT_CHAIN_BROKEN: 'an audit log or export does not verify: an entry was altered, removed, reordered or inserted',
   AUDIT_KEY: 'the audit signing key is missing, unreadable or not an Ed25519 private key',

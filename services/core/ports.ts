@@ -29,6 +29,12 @@ export interface BusBatch {
   messages: BusMessage[];
   /** offset the partition's next message will get: consumer lag = highWatermark - (last offset + 1) */
   highWatermark?: string;
+  /**
+   * Tells the bus this member is still alive while a batch takes long (Kafka: a group heartbeat),
+   * so a stage that waits for a slow downstream (Elasticsearch retries) keeps its partitions.
+   * Throws when the partitions were reassigned meanwhile: the batch must then fail.
+   */
+  heartbeat?: () => Promise<void>;
 }
 
 export interface BatchResult {
@@ -122,3 +128,40 @@ export const silentLogger: Logger = {
   error: () => undefined,
   child: () => silentLogger,
 };
+
+// ---- document index (Elasticsearch) ---------------------------------------------------------
+
+/** What the index stage stores; one daily index per kind. */
+export type IndexKind = 'flows-sip' | 'flows-media' | 'findings' | 'decisions' | 'audit';
+
+export interface IndexDocument {
+  kind: IndexKind;
+  /** the record's stable id: a re-delivered or replayed record maps to the same document */
+  id: string;
+  /** event time (epoch ms): picks the daily index */
+  timestamp: number;
+  /** the record's JSON text, on one line */
+  source: string;
+}
+
+export interface IndexReport {
+  indexed: number;
+  /** already in the index (a re-delivery or a replay): not written again */
+  duplicates: number;
+  /** refused for good, by position in the written list, with the index's own reason */
+  rejected: Array<{ position: number; reason: string }>;
+}
+
+export interface DocumentIndex {
+  /** Installs index templates and mappings; before the first write. */
+  init(): Promise<void>;
+  /**
+   * Resolves once every document is acknowledged by the index or rejected for good. Throws a
+   * retriable INDEX_UNAVAILABLE error when the index stays unreachable: nothing was lost, the
+   * caller hands the batch back to be re-delivered.
+   */
+  write(docs: IndexDocument[]): Promise<IndexReport>;
+  /** Deletes the indices past retention; returns their names. */
+  expire(nowMs: number): Promise<string[]>;
+  close(): Promise<void>;
+}

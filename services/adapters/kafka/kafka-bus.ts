@@ -120,7 +120,7 @@ export class KafkaBus implements Bus {
           headers: headersOf(m.headers),
           timestamp: Number(m.timestamp),
         }));
-        const result = await opts.handler({ topic: batch.topic, partition: batch.partition, messages, highWatermark: batch.highWatermark });
+        const result = await opts.handler({ topic: batch.topic, partition: batch.partition, messages, highWatermark: batch.highWatermark, heartbeat });
         const last = batch.messages[batch.messages.length - 1].offset;
         const commit = result?.commitOffset ?? String(BigInt(last) + 1n);
         await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: commit }]);
