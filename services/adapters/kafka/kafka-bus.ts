@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type Admin, type Consumer, type KafkaConfig, type LogEntry, type Producer, type SASLOptions } from 'kafkajs';
 import type { KafkaSettings } from '../../core/config';
 import { CallsentryError } from '../../core/errors';
-import type { Bus, BusMessage, BusProducer, Logger, OutgoingMessage, SubscribeOptions, Subscription, TopicSpec } from '../../core/ports';
+import type { BatchResult, Bus, BusMessage, BusProducer, Logger, OutgoingMessage, SubscribeOptions, Subscription, TopicSpec } from '../../core/ports';
 
 export interface KafkaBusOptions {
   settings: KafkaSettings;
@@ -40,7 +40,12 @@ export class KafkaBus implements Bus {
           topic: s.name,
           numPartitions: s.partitions ?? this.opts.defaultPartitions,
           replicationFactor: this.opts.replicationFactor,
-          configEntries: s.cleanup ? [{ name: 'cleanup.policy', value: s.cleanup }] : [],
+          configEntries: [
+            ...(s.cleanup ? [{ name: 'cleanup.policy', value: s.cleanup }] : []),
+            // retention counts from arrival, not from the record's event time: a replay of last
+            // month's capture must not be deleted by the broker before the stages read it
+            { name: 'message.timestamp.type', value: 'LogAppendTime' },
+          ],
         })),
       });
     } catch (err) {
@@ -120,7 +125,15 @@ export class KafkaBus implements Bus {
           headers: headersOf(m.headers),
           timestamp: Number(m.timestamp),
         }));
-        const result = await opts.handler({ topic: batch.topic, partition: batch.partition, messages, highWatermark: batch.highWatermark, heartbeat });
+        // a batch that waits on a slow downstream must not cost the member its partitions: the
+        // group hears from it every few seconds however long the handler takes
+        const beat = setInterval(() => void heartbeat().catch(() => undefined), 3_000);
+        let result: BatchResult | void;
+        try {
+          result = await opts.handler({ topic: batch.topic, partition: batch.partition, messages, highWatermark: batch.highWatermark, heartbeat });
+        } finally {
+          clearInterval(beat);
+        }
         const last = batch.messages[batch.messages.length - 1].offset;
         const commit = result?.commitOffset ?? String(BigInt(last) + 1n);
         await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: commit }]);
