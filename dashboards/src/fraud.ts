@@ -18,7 +18,7 @@ export const fraud: DashboardSpec = {
       panels: [
         { title: 'Calls by dialed country', description: 'INVITEs to numbers in international form, by country.', visual: 'barchart', width: 8, es: [{ source: DS.sipFlows, query: 'sip.method:INVITE AND _exists_:sip.to.country', metric: { type: 'count' }, buckets: [{ type: 'terms', field: 'sip.to.country', size: 15 }] }] },
         { title: 'Top dialed numbers', description: 'Numbers dialed most.', visual: 'table', width: 8, es: [{ source: DS.sipFlows, query: 'sip.method:INVITE', metric: { type: 'count' }, buckets: [{ type: 'terms', field: 'sip.to.user', size: 15 }] }] },
-        { title: 'Calls per account', description: 'INVITEs charged to each account.', visual: 'table', width: 8, es: [{ source: DS.sipFlows, query: 'sip.method:INVITE AND _exists_:sip.account', metric: { type: 'count' }, buckets: [{ type: 'terms', field: 'sip.account', size: 15 }] }] },
+        { title: 'Calls per account', description: 'INVITEs charged to each account (the proxy\'s account, else the digest user).', visual: 'table', width: 8, es: [{ source: DS.sipFlows, query: 'sip.method:INVITE AND _exists_:sip.charged_account', metric: { type: 'count' }, buckets: [{ type: 'terms', field: 'sip.charged_account', size: 15 }] }] },
       ],
     },
   ],

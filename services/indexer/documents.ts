@@ -4,7 +4,7 @@
 import type { BusMessage, IndexDocument, IndexKind } from '../core/ports';
 import type { ErrorCode } from '../core/errors';
 import { TOPIC, type TopicName, type Topics } from '../core/topics';
-import { enrichDialedCountry } from './enrich';
+import { enrichChargedAccount, enrichDialedCountry } from './enrich';
 
 interface Source {
   topic: TopicName;
@@ -19,7 +19,7 @@ export interface EnrichOptions {
 }
 
 export const INDEXED: readonly Source[] = [
-  { topic: TOPIC.sipFlows, kind: 'flows-sip', id: (r) => r.event?.id, enrich: (r, o) => enrichDialedCountry(r, o.internationalPrefixes) },
+  { topic: TOPIC.sipFlows, kind: 'flows-sip', id: (r) => r.event?.id, enrich: (r, o) => enrichChargedAccount(r) || enrichDialedCountry(r, o.internationalPrefixes) },
   { topic: TOPIC.mediaFlows, kind: 'flows-media', id: (r) => r.event?.id },
   { topic: TOPIC.findings, kind: 'findings', id: (r) => r.event?.id },
   { topic: TOPIC.decisions, kind: 'decisions', id: (r) => r.id },

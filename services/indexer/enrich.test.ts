@@ -1,4 +1,4 @@
-import { enrichDialedCountry } from './enrich';
+import { enrichChargedAccount, enrichDialedCountry } from './enrich';
 
 const invite = (user: string, method = 'INVITE') => ({ sip: { method, to: { user } } }) as Record<string, any>;
 const PREFIXES = ['+', '00', '011'];
@@ -18,5 +18,15 @@ describe('dialed country', () => {
       expect(enrichDialedCountry(r, PREFIXES)).toBe(false);
       expect(JSON.stringify(r)).toBe(before);
     }
+  });
+});
+
+describe('charged account', () => {
+  it('is the proxy account, else the digest user, and absent otherwise', () => {
+    const proxy = { sip: { method: 'INVITE', account: 'acme-7', auth_user: '105' } } as Record<string, any>;
+    const digest = { sip: { method: 'REGISTER', auth_user: '105' } } as Record<string, any>;
+    const none = { sip: { method: 'OPTIONS' } } as Record<string, any>;
+    expect([enrichChargedAccount(proxy), enrichChargedAccount(digest), enrichChargedAccount(none)]).toEqual([true, true, false]);
+    expect([proxy.sip.charged_account, digest.sip.charged_account, none.sip.charged_account]).toEqual(['acme-7', '105', undefined]);
   });
 });

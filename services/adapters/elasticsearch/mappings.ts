@@ -45,6 +45,7 @@ const sipFlow: Record<string, Mapping> = {
     status: long,
     auth_user: keyword,
     account: keyword,
+    charged_account: keyword,
     source_proven: bool,
     refer_to: keyword,
     sdp: obj({
