@@ -38,8 +38,7 @@ async function main(): Promise<void> {
   const stageSeconds = seconds(t0);
   await sub.stop();
   await rt.bus.close();
-  const bulkCount = rt.metrics.counter('callsentry_index_bulk_seconds_count', '').total();
-  const bulkSum = rt.metrics.counter('callsentry_index_bulk_seconds_sum', '').total();
+  const { count: bulkCount, sum: bulkSum } = rt.metrics.histogram('callsentry_index_bulk_seconds', '').summary();
   const stageStored = await countDocs(es, cfg.indexer.index_prefix, 'flows-sip');
 
   // (2) the bulk writer alone

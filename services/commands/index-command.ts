@@ -4,6 +4,7 @@ import { loadConfig } from '../cli/load-config';
 import { CallsentryError } from '../core/errors';
 import { startIndexer } from '../indexer/main';
 import { createRuntime, ensureTopics } from '../runtime/runtime';
+import { serveMetrics } from '../runtime/serve-metrics';
 import { CONFIG_OPTION } from './common-options';
 import type { CommandIo } from './io';
 
@@ -44,8 +45,10 @@ export async function run(args: ParsedArgs, io: CommandIo): Promise<number> {
   try {
     await ensureTopics(rt);
     const sub = await startIndexer(rt, { env: io.env });
+    const metrics = await serveMetrics(rt, 'index');
     rt.log.info({ stage: 'index', nodes: cfg.indexer.elasticsearch.nodes, index_prefix: cfg.indexer.index_prefix }, 'stage running');
     await io.stopSignal;
+    await metrics?.close();
     await sub.stop();
   } finally {
     await rt.bus.close();

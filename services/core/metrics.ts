@@ -61,6 +61,11 @@ export class Histogram extends Metric {
     s.count++;
     this.values.set(k, s.count);
   }
+  /** Observations and their sum for one label set (benchmarks print the mean). */
+  summary(labels: Labels = {}): { count: number; sum: number } {
+    const s = this.series.get(labelKey(labels));
+    return { count: s?.count ?? 0, sum: s?.sum ?? 0 };
+  }
   override render(): string {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
     const join = (k: string, extra: string) => `{${[k, extra].filter(Boolean).join(',')}}`;

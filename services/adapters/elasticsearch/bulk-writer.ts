@@ -52,8 +52,7 @@ export class BulkWriter {
   private readonly docs;
   private readonly requests;
   private readonly retries;
-  private readonly latencySum;
-  private readonly latencyCount;
+  private readonly latency;
 
   constructor(private readonly opts: BulkWriterOptions) {
     const m = opts.metrics;
@@ -61,8 +60,7 @@ export class BulkWriter {
     this.requests = m.counter('callsentry_index_bulk_requests_total', 'Bulk requests, by outcome (ok, failed)');
     this.retries = m.counter('callsentry_index_bulk_retries_total', 'Bulk retries, by cause (request: the request failed; documents: some documents were refused for a while)');
     // a summary without quantiles: rate(sum) / rate(count) is the mean bulk latency
-    this.latencySum = m.counter('callsentry_index_bulk_seconds_sum', 'Total time of acknowledged bulk requests, seconds');
-    this.latencyCount = m.counter('callsentry_index_bulk_seconds_count', 'Acknowledged bulk requests');
+    this.latency = m.histogram('callsentry_index_bulk_seconds', 'Time of acknowledged bulk requests');
   }
 
   async write(docs: IndexDocument[]): Promise<IndexReport> {
@@ -81,8 +79,7 @@ export class BulkWriter {
       try {
         const started = process.hrtime.bigint();
         const results = await transport.bulk(bulkBody(pending));
-        this.latencySum.inc({}, Number(process.hrtime.bigint() - started) / 1e9);
-        this.latencyCount.inc();
+        this.latency.observe({}, Number(process.hrtime.bigint() - started) / 1e9);
         this.requests.inc({ outcome: 'ok' });
         if (results.length !== pending.length) throw new Error(`bulk answered ${results.length} items for ${pending.length} documents`);
         pending = this.settle(pending, results, report);
