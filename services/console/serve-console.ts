@@ -11,7 +11,7 @@ import type { Runtime } from '../runtime/runtime';
 import { ApiClient } from './api-client';
 import { consoleRoutes } from './console-routes';
 import { startConsoleServer } from './console-server';
-import { consoleStage } from './console-stage';
+import { consoleStages } from './console-stage';
 import { HealthMonitor, type MetricsSource } from './health';
 import { LiveState } from './live-state';
 import { UserDirectory } from './users';
@@ -42,7 +42,7 @@ export async function serveConsole(rt: Runtime, o: ServeConsoleOptions): Promise
   const state = new LiveState(c.flow_buffer, () => rt.clock.now());
   // a group of its own per process: every console sees every record
   const groupId = `${rt.topics.group('console')}-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
-  const stage = await runStage(rt.bus, consoleStage({ topics: rt.topics, state, groupId }), rt);
+  const stages = await Promise.all(consoleStages({ topics: rt.topics, state, groupId }).map((st) => runStage(rt.bus, st, rt)));
 
   const sources: MetricsSource[] = [
     { name: 'this process', read: async () => rt.metrics.render() },
@@ -59,7 +59,7 @@ export async function serveConsole(rt: Runtime, o: ServeConsoleOptions): Promise
     server = await startConsoleServer({ listen: c.listen, tls, users, sessionSeconds: c.session_seconds, routes, clock: rt.clock, log: rt.log });
   } catch (err) {
     health.stop();
-    await stage.stop();
+    for (const st of stages) await st.stop();
     throw err;
   }
   o.announce(generated ? `console: ${server.url} (user admin, password ${generated.password}; this password is shown once and lasts until the process stops)` : `console: ${server.url}`);
@@ -70,7 +70,7 @@ export async function serveConsole(rt: Runtime, o: ServeConsoleOptions): Promise
     close: async () => {
       health.stop();
       await server.close();
-      await stage.stop();
+      for (const st of stages) await st.stop();
     },
   };
 }

@@ -54,6 +54,8 @@ export interface SubscribeOptions {
   handler: (batch: BusBatch) => Promise<BatchResult | void>;
   /** Called when this member loses partitions, so it can drop their state. */
   onRevoked?: (topic: string, partitions: number[]) => void;
+  /** where a group with no committed offset starts: earliest (default) or the end (only what comes next) */
+  startAt?: 'earliest' | 'latest';
 }
 
 export interface Subscription {

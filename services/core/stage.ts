@@ -29,6 +29,8 @@ export interface StageDefinition {
   process(batch: BusBatch, ctx: StageContext): Promise<BatchResult | void> | BatchResult | void;
   /** Forget the state of these partitions: they moved to another member, or their batch failed. */
   onRevoked?(topic: string, partitions: number[]): void;
+  /** a new group reads from the earliest offset (default) or only what arrives from now on */
+  startAt?: 'earliest' | 'latest';
 }
 
 export async function runStage(bus: Bus, stage: StageDefinition, deps: { log: Logger; metrics: MetricsRegistry }): Promise<Subscription> {
@@ -44,6 +46,7 @@ export async function runStage(bus: Bus, stage: StageDefinition, deps: { log: Lo
   return bus.subscribe({
     groupId: stage.groupId,
     topics: stage.topics,
+    ...(stage.startAt ? { startAt: stage.startAt } : {}),
     onRevoked: (topic, partitions) => stage.onRevoked?.(topic, partitions),
     handler: async (batch) => {
       const outputs = new Map<string, OutgoingMessage[]>();

@@ -92,7 +92,9 @@ export async function startAudit(rt: Runtime, hooks: StageHooks = {}): Promise<S
 
 /** Every stage in one process: the embedded default. */
 export async function startAll(rt: Runtime, print: { json: boolean; write: (line: string) => void } | undefined, hooks: StageHooks = {}): Promise<Subscription[]> {
-  const subs = [...(await startDetect(rt, hooks)), ...(await startEnforce(rt, hooks)), ...(await startAlert(rt, hooks)), ...(await startAudit(rt, hooks))];
+  // on Kafka the chain has one writer, `callsentry audit`: a second one here would fork it
+  const audit = rt.cfg.bus.kind === 'memory' ? await startAudit(rt, hooks) : [];
+  const subs = [...(await startDetect(rt, hooks)), ...(await startEnforce(rt, hooks)), ...(await startAlert(rt, hooks)), ...audit];
   if (print) subs.push(await startPrint(rt, print, hooks));
   return subs;
 }

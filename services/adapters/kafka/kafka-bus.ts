@@ -97,7 +97,7 @@ export class KafkaBus implements Bus {
     await consumer.connect().catch((err) => {
       throw wrap(err, 'connect consumer');
     });
-    for (const topic of opts.topics) await consumer.subscribe({ topic, fromBeginning: true });
+    for (const topic of opts.topics) await consumer.subscribe({ topic, fromBeginning: opts.startAt !== 'latest' });
 
     // a member that loses partitions drops their state; kafkajs reports the new assignment on join
     let assigned = new Map<string, Set<number>>();

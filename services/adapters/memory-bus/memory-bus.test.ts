@@ -26,6 +26,23 @@ describe('MemoryBus', () => {
     await bus.close();
   });
 
+  it('starts a new group at the end when it asks for the latest, and at the beginning otherwise', async () => {
+    const bus = new MemoryBus({ defaultPartitions: 2 });
+    const p = await bus.producer();
+    await p.send('t', msgs(10, (i) => `k${i}`));
+    const latest: string[] = [];
+    const earliest: string[] = [];
+    await bus.subscribe({ groupId: 'late', topics: ['t'], startAt: 'latest', handler: async (b) => void b.messages.forEach((m) => latest.push(m.value.toString())) });
+    await bus.subscribe({ groupId: 'early', topics: ['t'], handler: async (b) => void b.messages.forEach((m) => earliest.push(m.value.toString())) });
+    await bus.drained();
+    expect(latest).toEqual([]);
+    await p.send('t', [{ key: 'k0', value: 'new' }]);
+    await bus.drained();
+    expect(latest).toEqual(['new']);
+    expect(earliest).toHaveLength(11);
+    await bus.close();
+  });
+
   it('hands a stopped member\'s partitions to the others, resuming from the committed offset', async () => {
     const bus = new MemoryBus({ defaultPartitions: 4, maxBatch: 10 });
     const byMember: Record<string, BusMessage[]> = { a: [], b: [] };

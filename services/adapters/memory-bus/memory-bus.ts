@@ -258,7 +258,10 @@ export class MemoryBus implements Bus {
 
   private startPump(group: Group, member: Member, topic: string, partition: number): Pump {
     const key = `${topic}/${partition}`;
-    const pump: Pump = { topic, partition, position: group.committed.get(key) ?? 0, running: true, inFlight: false, done: Promise.resolve() };
+    // a group that never committed here starts at the beginning, or at the end when it asked to
+    const fresh = member.opts.startAt === 'latest' ? this.topic(topic).partitions[partition].base + this.topic(topic).partitions[partition].messages.length : 0;
+    if (!group.committed.has(key)) group.committed.set(key, fresh);
+    const pump: Pump = { topic, partition, position: group.committed.get(key)!, running: true, inFlight: false, done: Promise.resolve() };
     pump.done = (async () => {
       const t = this.topic(topic);
       const log = t.partitions[partition];
