@@ -1,5 +1,5 @@
 import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { ManualClock } from '../core/clock';
 import { CallsentryError } from '../core/errors';
@@ -85,5 +85,22 @@ describe('FileAuditStore with the chain writer', () => {
     await writer.close();
     expect(retry.duplicates.map((e) => e.sequence)).toEqual([1]);
     expect(lines(file).map((e) => `${e.sequence} ${e.source_id}`)).toEqual(['0 finding:a', '1 finding:b', '2 finding:c']);
+  });
+
+  it('refuses a second writer on the same log, takes over the lock of a writer that is gone, and frees it on close', async () => {
+    const file = tmpFile();
+    const store = new FileAuditStore(file);
+    await store.open(10);
+    await store.close();
+    // a live process on this host holds the lock (the test runner's parent stands in for another writer)
+    writeFileSync(`${file}.lock`, `${process.ppid} ${hostname()}`);
+    await expect(new FileAuditStore(file).open(10)).rejects.toThrow(/another audit writer \(pid \d+\) writes this log/);
+    // a crashed writer's lock: its pid is gone
+    writeFileSync(`${file}.lock`, `2147483646 ${hostname()}`);
+    const next = new FileAuditStore(file);
+    await next.open(10);
+    expect(readFileSync(`${file}.lock`, 'utf8')).toMatch(new RegExp(`^${process.pid} `));
+    await next.close();
+    expect(() => readFileSync(`${file}.lock`)).toThrow(/ENOENT/);
   });
 });

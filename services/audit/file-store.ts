@@ -10,19 +10,28 @@ import { GENESIS, headAfter } from './chain';
 import { readLines } from './lines';
 import type { AuditStore, OpenedChain } from './store';
 import { ChainVerifier } from './verify-chain';
+import { WriterLock } from './writer-lock';
 
 export class FileAuditStore implements AuditStore {
   private fh: FileHandle | undefined;
+  private readonly lock: WriterLock;
 
   constructor(
     readonly location: string,
     private readonly log: Logger = silentLogger,
-  ) {}
+  ) {
+    this.lock = new WriterLock(`${location}.lock`);
+  }
 
   async open(recentLimit: number): Promise<OpenedChain> {
     await this.close();
     try {
       await mkdir(dirname(this.location), { recursive: true });
+    } catch (err) {
+      throw new CallsentryError('AUDIT_STORAGE', `cannot create the folder of the audit log ${this.location}: ${(err as Error).message}`, { retriable: true, cause: err });
+    }
+    this.lock.acquire();
+    try {
       // 'a+' creates the file and makes every write an append
       this.fh = await open(this.location, 'a+', 0o640);
     } catch (err) {
@@ -79,6 +88,7 @@ export class FileAuditStore implements AuditStore {
     const fh = this.fh;
     this.fh = undefined;
     await fh?.close();
+    this.lock.release();
   }
 }
 
