@@ -22,12 +22,4 @@ accept_only_help usage "$@"
 source "$(cd "$(dirname "$0")" && pwd)/common.sh"
 STOP_TIMEOUT="${CALLSENTRY_COTURN_STOP_TIMEOUT:-10}"
 
-if ! pid="$(coturn_running_pid)"; then
-  rm -f "$COTURN_PID_FILE"
-  coturn_log "not running"
-  exit 0
-fi
-
-stop_gracefully "$pid" "$STOP_TIMEOUT" coturn_log || exit 1
-rm -f "$COTURN_PID_FILE"
-coturn_log "stopped"
+stop_service "$COTURN_PID_FILE" "$STOP_TIMEOUT" coturn_log coturn_running_pid

@@ -23,11 +23,4 @@ accept_only_help usage "$@"
 # shellcheck source=common.sh
 source "$(cd "$(dirname "$0")" && pwd)/common.sh"
 
-if ! pid="$(es_running_pid)"; then
-  rm -f "$ES_PID_FILE"
-  es_log "not running"
-  exit 0
-fi
-stop_gracefully "$pid" "${CALLSENTRY_ES_STOP_TIMEOUT:-60}" es_log || exit 1
-rm -f "$ES_PID_FILE"
-es_log "stopped"
+stop_service "$ES_PID_FILE" "${CALLSENTRY_ES_STOP_TIMEOUT:-60}" es_log es_running_pid

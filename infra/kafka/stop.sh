@@ -26,12 +26,4 @@ source "$(cd "$(dirname "$0")" && pwd)/common.sh"
 
 STOP_TIMEOUT="${CALLSENTRY_KAFKA_STOP_TIMEOUT:-30}"
 
-if ! pid="$(kafka_running_pid)"; then
-  rm -f "$KAFKA_PID_FILE"
-  kafka_log "not running"
-  exit 0
-fi
-
-stop_gracefully "$pid" "$STOP_TIMEOUT" kafka_log || exit 1
-rm -f "$KAFKA_PID_FILE"
-kafka_log "stopped"
+stop_service "$KAFKA_PID_FILE" "$STOP_TIMEOUT" kafka_log kafka_running_pid

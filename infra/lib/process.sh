@@ -55,12 +55,22 @@ wait_until_ready() {
   return 1
 }
 
-# stop_pid_file PID_FILE TIMEOUT_SECONDS LOG_FUNCTION: stops the process a start script recorded.
-stop_pid_file() {
-  local pid_file=$1 timeout=$2 log_fn=$3 pid
-  [[ -f "$pid_file" ]] || { "$log_fn" "not running (no pid file)"; return 0; }
-  pid=$(cat "$pid_file")
-  if kill -0 "$pid" 2>/dev/null; then stop_gracefully "$pid" "$timeout" "$log_fn" || return 1; fi
+# stop_service PID_FILE TIMEOUT_SECONDS LOG_FUNCTION [FIND_PID_FUNCTION]: stops the process a start
+# script started, found by FIND_PID_FUNCTION when given (the pid file, or a process running with our
+# configuration), else by the pid file alone. Not running is not an error.
+stop_service() {
+  local pid_file=$1 timeout=$2 log_fn=$3 find_fn=${4:-} pid=""
+  if [[ -n "$find_fn" ]]; then
+    pid="$("$find_fn")" || pid=""
+  elif [[ -f "$pid_file" ]]; then
+    pid="$(cat "$pid_file")"
+  fi
+  if [[ -z "$pid" ]] || ! kill -0 "$pid" 2>/dev/null; then
+    rm -f "$pid_file"
+    "$log_fn" "not running"
+    return 0
+  fi
+  stop_gracefully "$pid" "$timeout" "$log_fn" || return 1
   rm -f "$pid_file"
   "$log_fn" "stopped"
 }

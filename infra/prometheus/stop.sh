@@ -7,4 +7,4 @@ source "$(cd "$(dirname "$0")/.." && pwd)/lib/process.sh"
 accept_only_help usage "$@"
 # shellcheck source=common.sh
 source "$(cd "$(dirname "$0")" && pwd)/common.sh"
-stop_pid_file "$PROM_PID_FILE" 15 prom_log
+stop_service "$PROM_PID_FILE" 15 prom_log
