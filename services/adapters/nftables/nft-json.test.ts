@@ -1,4 +1,4 @@
-import { parseRuleCounters, parseSetElements } from './nft-json';
+import { parseRuleCounters, parseSetElements, parseSets } from './nft-json';
 
 const meta = { metainfo: { version: '1.0.6', json_schema_version: 1 } };
 
@@ -27,6 +27,22 @@ describe('parseSetElements', () => {
 
   it('reads an empty set', () => {
     expect(parseSetElements(JSON.stringify({ nftables: [meta, { set: { name: 'block_addr4' } }] }))).toEqual([]);
+  });
+});
+
+describe('parseSets', () => {
+  it('groups the elements of a whole table listing by set, empty sets included, rules and chains ignored', () => {
+    const out = JSON.stringify({
+      nftables: [
+        meta,
+        { table: { family: 'inet', name: 'callsentry' } },
+        { set: { name: 'block_addr4', elem: [{ elem: { val: '192.0.2.1', timeout: 60, expires: 59 } }] } },
+        { set: { name: 'limit_addr4' } },
+        { chain: { name: 'input' } },
+        { rule: { chain: 'input', comment: 'input block_addr4', expr: [] } },
+      ],
+    });
+    expect(parseSets(out)).toEqual(new Map([['block_addr4', [{ text: '192.0.2.1', expiresInSeconds: 59 }]], ['limit_addr4', []]]));
   });
 });
 

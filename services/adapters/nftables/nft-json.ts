@@ -12,9 +12,18 @@ export interface ListedElement {
 type Json = unknown;
 
 export function parseSetElements(output: string): ListedElement[] {
-  const found: ListedElement[] = [];
+  return [...parseSets(output).values()].flat();
+}
+
+/** The elements of every set in the output (`nft -j list table ...` lists them all), by set name. */
+export function parseSets(output: string): Map<string, ListedElement[]> {
+  const sets = new Map<string, ListedElement[]>();
   for (const obj of objects(output)) {
     const set = field(obj, 'set');
+    const name = field(set, 'name');
+    if (typeof name !== 'string') continue;
+    const found: ListedElement[] = sets.get(name) ?? [];
+    sets.set(name, found);
     const elems = field(set, 'elem');
     if (!Array.isArray(elems)) continue;
     for (const raw of elems) {
@@ -28,7 +37,7 @@ export function parseSetElements(output: string): ListedElement[] {
       found.push(typeof expires === 'number' ? { text: c, expiresInSeconds: expires } : { text: c });
     }
   }
-  return found;
+  return sets;
 }
 
 /** Packet counters of rules by their comment. */

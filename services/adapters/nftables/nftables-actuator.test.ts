@@ -31,9 +31,9 @@ class FakeNft implements HostCommands {
   sets: Record<string, Array<{ val: string; expires: number }>> = {};
 
   async nft(args: string[], stdin?: string): Promise<string> {
-    if (args[0] === '-j') {
-      const elem = (this.sets[args[5]] ?? []).map((e) => ({ elem: { val: e.val, timeout: 60, expires: e.expires } }));
-      return JSON.stringify({ nftables: [{ metainfo: {} }, { set: { name: args[5], elem } }] });
+    if (args.join(' ') === '-j list table inet callsentry') {
+      const sets = Object.entries(this.sets).map(([name, es]) => ({ set: { name, elem: es.map((e) => ({ elem: { val: e.val, timeout: 60, expires: e.expires } })) } }));
+      return JSON.stringify({ nftables: [{ metainfo: {} }, { table: { name: 'callsentry' } }, ...sets] });
     }
     this.scripts.push(stdin ?? '');
     if (this.refuse && stdin?.includes(this.refuse)) throw new Error('Error: interval overlaps with an existing one');

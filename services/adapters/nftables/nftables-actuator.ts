@@ -5,7 +5,7 @@ import type { Decision } from '../../core/records';
 import type { Actuator, ActuatorResult, LiveEntry, Logger } from '../../core/ports';
 import { flushConntrack } from './conntrack-flush';
 import { DEFAULT_LIMITS, toElement, type ElementLimits, type NftElement } from './nft-element';
-import { parseSetElements } from './nft-json';
+import { parseSets } from './nft-json';
 import { decisionSets, deleteScript, elementSet, initScript, resolveRuleset, upsertScript, type Ruleset, type RulesetOptions, type SetKind } from './nft-ruleset';
 import { hostCommands, type HostCommands, type RunnerOptions } from './nft-runner';
 
@@ -85,9 +85,10 @@ export class NftablesActuator implements Actuator {
   async list(): Promise<NftLiveEntry[]> {
     const now = this.opts.clock.now();
     const entries: NftLiveEntry[] = [];
+    // one listing of our table for every set: operators and the console list often
+    const sets = parseSets(await this.cmd.nft(['-j', 'list', 'table', 'inet', this.rules.table]));
     for (const s of decisionSets()) {
-      const out = await this.cmd.nft(['-j', 'list', 'set', 'inet', this.rules.table, s.name]);
-      for (const e of parseSetElements(out)) {
+      for (const e of sets.get(s.name) ?? []) {
         const entry: NftLiveEntry = { kind: s.kind, set: s.name, action: ACTION_OF[s.kind], target: { type: s.shape === 'net' ? 'cidr' : 'ip', value: e.text } };
         if (e.expiresInSeconds !== undefined) entry.expiresAt = now + e.expiresInSeconds * 1000;
         entries.push(entry);
