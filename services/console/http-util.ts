@@ -24,8 +24,14 @@ export class BadRequest extends Error {}
 
 const MAX_BODY = 16 * 1024;
 
+/** A browser's JSON request: the content type is required (a form post from another site cannot set it). */
 export async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
   if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw new BadRequest('send JSON (content-type: application/json)');
+  return readJsonBody(req);
+}
+
+/** A JSON object body of at most 16 KiB; anything else is a BadRequest. */
+export async function readJsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
   let size = 0;
   const chunks: Buffer[] = [];
   for await (const c of req) {

@@ -12,6 +12,7 @@ import type { BusProducer, Logger } from '../core/ports';
 import type { Decision } from '../core/records';
 import type { Topics } from '../core/topics';
 import type { Enforcer, LiveView } from '../enforcer/enforcer';
+import { BadRequest, readJsonBody } from './http-util';
 import { ackEvent, allowlistRecord, operatorDecision, parseFindingId, OperatorRequestError, parseNote, parseScope, parseTarget, parseTtl, requestEvent } from './operator-actions';
 
 export interface OperatorApiOptions {
@@ -32,7 +33,6 @@ export interface OperatorApi {
   close(): Promise<void>;
 }
 
-const MAX_BODY = 16 * 1024;
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 type Handler = (body: Record<string, unknown>) => Promise<{ status: number; json: unknown }>;
@@ -114,11 +114,11 @@ export async function startOperatorApi(o: OperatorApiOptions): Promise<OperatorA
       const path = (req.url ?? '/').split('?')[0];
       const route = routes[`${req.method} ${path}`];
       if (!route) return reply(404, { error: `no route ${req.method} ${path}`, routes: Object.keys(routes) });
-      const body = req.method === 'POST' ? await readJson(req) : {};
+      const body = req.method === 'POST' ? await readJsonBody(req) : {};
       const r = await route(body);
       reply(r.status, r.json);
     } catch (err) {
-      if (err instanceof OperatorRequestError) return reply(400, { error: err.message });
+      if (err instanceof OperatorRequestError || err instanceof BadRequest) return reply(400, { error: err.message });
       log.error({ err }, 'operator API request failed');
       reply(500, { error: 'internal error; see the enforcer log' });
     }
@@ -153,21 +153,4 @@ function authorized(header: string | undefined, token: string): boolean {
   // hashes have equal length, so the comparison time says nothing about the token
   const digest = (s: string) => createHash('sha256').update(s).digest();
   return timingSafeEqual(digest(given), digest(token));
-}
-
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const c of req) {
-    size += (c as Buffer).length;
-    if (size > MAX_BODY) throw new OperatorRequestError(`request body over ${MAX_BODY} bytes`);
-    chunks.push(c as Buffer);
-  }
-  try {
-    const v = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not an object');
-    return v as Record<string, unknown>;
-  } catch {
-    throw new OperatorRequestError('request body must be a JSON object');
-  }
 }
