@@ -29,12 +29,6 @@ export interface BusBatch {
   messages: BusMessage[];
   /** offset the partition's next message will get: consumer lag = highWatermark - (last offset + 1) */
   highWatermark?: string;
-  /**
-   * Tells the bus this member is still alive while a batch takes long (Kafka: a group heartbeat),
-   * so a stage that waits for a slow downstream (Elasticsearch retries) keeps its partitions.
-   * Throws when the partitions were reassigned meanwhile: the batch must then fail.
-   */
-  heartbeat?: () => Promise<void>;
 }
 
 export interface BatchResult {

@@ -8,10 +8,6 @@ import type { BusMessage, DocumentIndex, IndexDocument } from '../core/ports';
 import type { StageDefinition } from '../core/stage';
 import type { Topics } from '../core/topics';
 import { sourcesByTopic, toDocument } from './documents';
-import { keepingAlive } from './keep-alive';
-
-/** As often as the Kafka bus heartbeats (kafka-bus.ts heartbeatInterval). */
-const HEARTBEAT_EVERY_MS = 3000;
 
 export interface IndexStageOptions {
   topics: Topics;
@@ -43,8 +39,8 @@ export function indexStage(opts: IndexStageOptions): StageDefinition {
         } else ctx.deadLetter(m, c.code, c.detail);
       }
       if (docs.length === 0) return;
-      // while Elasticsearch is retried the batch may take minutes: the member must stay in its group
-      const report = await keepingAlive(batch.heartbeat, HEARTBEAT_EVERY_MS, () => opts.index.write(docs));
+      // while Elasticsearch is retried the batch may take minutes: the bus keeps the member in its group
+      const report = await opts.index.write(docs);
       for (const r of report.rejected) ctx.deadLetter(messages[r.position], 'INDEX_REJECTED', r.reason);
     },
   };

@@ -125,15 +125,18 @@ export class KafkaBus implements Bus {
           headers: headersOf(m.headers),
           timestamp: Number(m.timestamp),
         }));
-        // a batch that waits on a slow downstream must not cost the member its partitions: the
-        // group hears from it every few seconds however long the handler takes
-        const beat = setInterval(() => void heartbeat().catch(() => undefined), 3_000);
+        // a batch that waits on a slow downstream (Elasticsearch retries) must not cost the member
+        // its partitions: the group hears from it every few seconds however long the handler takes
+        let lost: { err: unknown } | undefined;
+        const beat = setInterval(() => void heartbeat().catch((err) => (lost ??= { err })), 3_000);
         let result: BatchResult | void;
         try {
-          result = await opts.handler({ topic: batch.topic, partition: batch.partition, messages, highWatermark: batch.highWatermark, heartbeat });
+          result = await opts.handler({ topic: batch.topic, partition: batch.partition, messages, highWatermark: batch.highWatermark });
         } finally {
           clearInterval(beat);
         }
+        // partitions reassigned meanwhile: a member that no longer owns the batch must not commit it
+        if (lost) throw lost.err;
         const last = batch.messages[batch.messages.length - 1].offset;
         const commit = result?.commitOffset ?? String(BigInt(last) + 1n);
         await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: commit }]);
