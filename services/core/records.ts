@@ -131,7 +131,8 @@ export interface Finding {
   rule: { id: string; name: string; description?: string; category: string };
   severity: Severity;
   key: Key;
-  window: { start: IsoTime; end: IsoTime; seconds: number };
+  /** `horizon`: which of the detector's horizons fired (absent for its own window) */
+  window: { start: IsoTime; end: IsoTime; seconds: number; horizon?: string };
   counts: Record<string, number>;
   evidence: { record_ids: string[] };
   labels: { behavior: string; mitre_technique?: string; [k: string]: string | undefined };

@@ -2,7 +2,6 @@
 // evaluate step. The engine owns keys, windows, event time, suppression and metrics.
 import type { Finding, KeyType, MalformedSip, MediaFlow, Remediation, Severity, SipFlow } from '../core/records';
 
-/** What detectors read: SIP transactions, or media streams and relay allocations. */
 /** What detectors read: SIP flows, media flows, and malformed-SIP events (on the SIP topic). */
 export type FlowRecord = SipFlow | MediaFlow | MalformedSip;
 
@@ -53,6 +52,11 @@ export interface DetectorDefinition<S extends CommonSettings = CommonSettings, R
   id: string;
   /** the records it reads: SIP flows unless it says media flows (it then runs on flows.media.v1) */
   dataset?: FlowRecord['event']['dataset'];
+  /**
+   * SIP methods (upper case) of the only records it can observe; the engine then never offers it
+   * others. Absent: every record of its dataset.
+   */
+  methods?: readonly string[];
   name: string;
   description: string;
   category: Category;

@@ -85,7 +85,7 @@ export function detectStage(opts: DetectStageOptions): StageDefinition {
           opts.onFinding?.(f);
         }
       }
-      liveKeys.set({ partition: String(batch.partition) }, engine.snapshot().liveKeys);
+      liveKeys.set({ partition: String(batch.partition) }, engine.statistics().liveKeys);
       evaluation.observe({ input: by }, (performance.now() - started) / 1000);
       const last = BigInt(batch.messages[batch.messages.length - 1].offset) + 1n;
       if (last > state.next) state.next = last;

@@ -50,8 +50,8 @@ describe('DetectorEngine', () => {
     // no admission gate: every new key gets state and the least recently seen one goes
     const e = new DetectorEngine(perSource(), { maxKeysPerDetector: 1000, admissionSoftLimit: Infinity });
     for (let i = 0; i < 5000; i++) e.process(flood(`10.0.${i >> 8}.${i & 255}`, 1, t0 + i)[0]);
-    expect(e.snapshot().liveKeys).toBe(1000);
-    expect(e.snapshot().evictedKeys).toBe(4000);
+    expect(e.statistics().liveKeys).toBe(1000);
+    expect(e.statistics().evictedKeys).toBe(4000);
   });
 
   it('under a flood of a million forged sources keeps memory bounded and still finds the real flooders', () => {
@@ -65,8 +65,8 @@ describe('DetectorEngine', () => {
       const t = t0 + i / 10;
       for (const f of e.process(spoofed(i, t))) found.add(f.key.value);
       if (i % 500 === 0) for (const ip of flooders) for (const f of e.process(flood(ip, 1, t)[0])) found.add(f.key.value);
-      if (i === 100_000 || i === 999_999) sample.push(e.snapshot());
-      if (i % 50_000 === 0) expect(e.snapshot().liveKeys).toBeLessThanOrEqual(10_000);
+      if (i === 100_000 || i === 999_999) sample.push(e.statistics());
+      if (i % 50_000 === 0) expect(e.statistics().liveKeys).toBeLessThanOrEqual(10_000);
     }
     expect([...found].sort()).toEqual(flooders);
     const [early, late] = sample;
@@ -74,15 +74,15 @@ describe('DetectorEngine', () => {
     expect(late.sketchBytes).toBe(early.sketchBytes);
     expect(late.sketchBytes).toBeLessThanOrEqual((1 << 20) + 64);
     expect(late.liveKeys).toBeLessThanOrEqual(10_000);
-    expect(e.snapshot().admissionsRefused).toBeGreaterThan(900_000);
+    expect(e.statistics().admissionsRefused).toBeGreaterThan(900_000);
   });
 
   it('forgets idle keys once their window and suppression have passed', () => {
     const e = new DetectorEngine(perSource());
     for (let i = 0; i < 100; i++) e.process(flood(`10.1.0.${i}`, 1, t0)[0]);
-    expect(e.snapshot().liveKeys).toBe(100);
+    expect(e.statistics().liveKeys).toBe(100);
     e.process(flood('10.2.0.1', 1, t0 + 3_600_000)[0]);
-    expect(e.snapshot().liveKeys).toBe(1);
+    expect(e.statistics().liveKeys).toBe(1);
   });
 
   it('gives evaluate distinct counts, membership and the sample, with sets bounded per key', () => {
@@ -106,16 +106,21 @@ describe('DetectorEngine', () => {
     }) as unknown as DetectorDefinition<CommonSettings>;
     const e = new DetectorEngine([{ detector: users, settings: users.defaults }], { maxDistinctValues: 3 });
     const rec = (user: string, ms: number) => ({ ...flood('203.0.113.9', 1, t0 + ms)[0], sip: { call_id: user, method: 'REGISTER', status: 404, to: { user } } });
-    ['100', '101', '100', '102', '103'].forEach((u, i) => e.process(rec(u, i * 1000)));
-    const last = views[views.length - 1];
-    expect(last.counts.seen).toBe(5);
-    // saturated at the bound: 101, the least recently seen (100 came back), was dropped for 103
+    ['100', '101', '100', '102'].forEach((u, i) => e.process(rec(u, i * 1000)));
+    let last = views[views.length - 1];
+    expect(last.counts.seen).toBe(4);
+    // within the bound the set is exact
     expect(last.distinct.users).toBe(3);
-    expect(last.sample).toEqual({ user: '103' });
-    expect(last.has('users', '103')).toBe(true);
-    expect(last.has('users', '100')).toBe(true);
-    expect(last.has('users', '101')).toBe(false);
-    expect(e.snapshot().droppedDistinctValues).toBe(1);
+    expect(last.sample).toEqual({ user: '102' });
+    expect(last.has('users', '101')).toBe(true);
+    expect(last.has('users', '999')).toBe(false);
+    expect(e.statistics().sketchedSets).toBe(0);
+    // a fourth value passes the bound: the set becomes a sketch that estimates, and cannot say which
+    e.process(rec('103', 4000));
+    last = views[views.length - 1];
+    expect(last.distinct.users).toBe(4);
+    expect(last.has('users', '103')).toBe(false);
+    expect(e.statistics().sketchedSets).toBe(1);
     // 20 s later every value has left the 10 s window
     e.process(rec('200', 24_000));
     expect(views[views.length - 1].distinct.users).toBe(1);

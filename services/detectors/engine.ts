@@ -1,47 +1,119 @@
-// The detector engine: per detector and key, event-time sliding windows of counters; a detector's
-// pure evaluate step decides; the engine suppresses repeats and evicts idle keys. One engine holds
-// the state of one partition, so state moves with the partition (see docs/state.md).
+// The detector engine: per detector, horizon and key, event-time windows of counters and distinct
+// sets in constant memory; a detector's pure evaluate step decides; the engine suppresses repeats,
+// evicts idle keys, and can export and import its whole state (the detect stage's snapshots). One
+// engine holds the state of one partition, so state moves with the partition (docs/state.md).
+//
+// The hot path allocates nothing per record beyond what a detector's observe returns: a record is
+// offered only to the detectors of its dataset and method (an index built once), counters of a key
+// share one typed-array ring, and the view handed to evaluate is reused.
 import { stableId } from '../core/ids';
-import type { Finding } from '../core/records';
-import { SlidingCounter } from '../core/sliding-window';
+import type { Finding, Remediation } from '../core/records';
+import { CounterRing, type RingState } from '../core/counter-ring';
 import { toIso } from '../core/clock';
 import { isSipFlow, type AnyDetector, type CommonSettings, type FlowRecord, type Observation, type WindowView } from './definition';
-import { DistinctWindow } from './distinct-window';
+import { WindowedDistinct, type DistinctOptions, type DistinctState } from './windowed-distinct';
 import { DEFAULT_GATE, HeavyHitterGate, type GateOptions } from './heavy-hitter-gate';
+import { horizonsOf } from './horizons';
 
 const SEVERITY_SCORE = { low: 21, medium: 47, high: 73, critical: 99 } as const;
 const EVIDENCE_SAMPLES = 10;
+const BUCKETS = 10;
+/** columns 0 and 1 of every ring: all records of the key, and those from a proven sender */
+const TOTAL = 0;
+const PROVEN = 1;
+/** counter and set names a detector may use (its vocabulary); more fold into 'other' */
+const MAX_NAMES = 256;
+const NO_SAMPLE: Readonly<Record<string, string>> = Object.freeze({});
 
 interface KeyState {
-  counters: Map<string, SlidingCounter>;
-  /** created on first use: most detectors count and never keep values */
-  sets?: Map<string, DistinctWindow>;
-  proven: SlidingCounter;
-  total: SlidingCounter;
+  ring: CounterRing;
+  /** by set column; created on first use: most detectors count and never keep values */
+  sets: Array<WindowedDistinct | undefined> | undefined;
   evidence: string[];
   firstSeen: number;
   lastSeen: number;
   suppressedUntil: number;
 }
 
-interface Slot {
-  detector: AnyDetector;
-  /** the dataset of the records it reads */
-  dataset: FlowRecord['event']['dataset'];
+/** A detector's names of counters and sets, mapped once to ring and set columns. */
+class Vocabulary {
+  readonly counters = new Map<string, number>();
+  readonly sets = new Map<string, number>();
+  /** column -> name, for filling views without iterating a Map */
+  readonly counterNames: string[] = ['\0total', '\0proven'];
+  readonly setNames: string[] = [];
+  folded = 0;
+
+  constructor() {
+    this.counters.set(this.counterNames[TOTAL], TOTAL).set(this.counterNames[PROVEN], PROVEN);
+  }
+
+  counter(name: string): number {
+    return this.counters.get(name) ?? this.add(this.counters, this.counterNames, name, 2);
+  }
+
+  set(name: string): number {
+    return this.sets.get(name) ?? this.add(this.sets, this.setNames, name, 0);
+  }
+
+  /** Restores names in column order (a snapshot's); false when they repeat. */
+  restore(counters: unknown[], sets: unknown[]): boolean {
+    for (const n of counters.slice(2)) this.add(this.counters, this.counterNames, String(n), 2);
+    for (const n of sets) this.add(this.sets, this.setNames, String(n), 0);
+    return this.counterNames.length === counters.length && this.setNames.length === sets.length;
+  }
+
+  private add(map: Map<string, number>, names: string[], name: string, reserved: number): number {
+    const known = map.get(name);
+    if (known !== undefined) return known;
+    if (names.length - reserved >= MAX_NAMES) {
+      // names come from records (methods, rooms): past the bound they share one column
+      this.folded++;
+      const other = map.get('other');
+      if (other !== undefined) return other;
+      name = 'other';
+    }
+    map.set(name, names.length);
+    names.push(name);
+    return names.length - 1;
+  }
+}
+
+/** One horizon of one detector: its own keys, windows and suppression. */
+interface Lane {
+  horizon: string | undefined;
   settings: CommonSettings;
+  remediation: Remediation;
+  ruleId: string;
+  windowMs: number;
+  bucketMs: number;
+  suppressMs: number;
   keys: Map<string, KeyState>;
-  /** created when the detector first holds `admissionSoftLimit` keys (a flood of new sources) */
+  /** created when the lane first holds `admissionSoftLimit` keys (a flood of new sources) */
   gate?: HeavyHitterGate;
+  distinct: DistinctOptions;
+  /** reused for every evaluation of this lane */
+  view: LaneView;
+}
+
+interface Slot {
+  readonly detector: AnyDetector;
+  readonly settings: CommonSettings;
+  readonly lanes: Lane[];
+  vocabulary: Vocabulary;
 }
 
 export interface EngineLimits {
-  /** per detector; beyond it the least recently seen key is evicted (and counted) */
+  /** per detector and horizon; beyond it the least recently seen key is evicted (and counted) */
   maxKeysPerDetector: number;
-  /** per key and set of distinct values; beyond it the least recently seen value is dropped (and counted) */
+  /** per key and set: distinct values held exactly; past it the set becomes a HyperLogLog sketch */
   maxDistinctValues: number;
+  /** log2 of a sketch's registers per bucket (9: 512 registers, 4.6 % standard error) */
+  sketchPrecision: number;
   /**
-   * per detector; past it a new key gets state only once the heavy-hitter sketch estimates it sent
-   * `sketch.minRecords` records recently, so forged one-packet sources cannot crowd out real flooders
+   * per detector and horizon; past it a new key gets state only once the heavy-hitter sketch
+   * estimates it sent `sketch.minRecords` records recently, so forged one-packet sources cannot
+   * crowd out real flooders
    */
   admissionSoftLimit: number;
   sketch: GateOptions;
@@ -51,34 +123,80 @@ export interface EngineStats {
   records: number;
   findings: number;
   evictedKeys: number;
-  /** values dropped from full distinct sets: non-zero means some set saturated at its bound */
-  droppedDistinctValues: number;
+  /** distinct sets that passed their exact bound and are now estimated by a sketch */
+  sketchedSets: number;
   /** records of new keys refused state while a detector was over its soft limit (their key was not yet a heavy hitter) */
   admissionsRefused: number;
+  /** counter or set names past a detector's vocabulary bound, counted under 'other' */
+  foldedNames: number;
   liveKeys: number;
   /** memory of the heavy-hitter sketches in use: fixed per detector under pressure, whatever the number of sources */
   sketchBytes: number;
 }
 
+/** What exportState returns: plain JSON, checked field by field on import. */
+export interface EngineState {
+  watermark: number;
+  lastSweep: number;
+  stats: { records: number; findings: number; evictedKeys: number; sketchedSets: number; admissionsRefused: number };
+  /** by lane, in the engine's lane order; each lane names its detector and horizon */
+  lanes: Array<{
+    detector: string;
+    horizon: string | null;
+    counters: string[];
+    sets: string[];
+    gate?: ReturnType<HeavyHitterGate['toJSON']>;
+    keys: Array<[string, number, number, number, string[], RingState, Array<[number, DistinctState]>]>;
+  }>;
+}
+
 export class DetectorEngine {
   private readonly slots: Slot[];
+  private readonly lanes: Lane[];
+  /** dataset -> method (upper case) -> the slots that read it; '' holds those reading every method */
+  private readonly index = new Map<string, Map<string, Slot[]>>();
   private readonly limits: EngineLimits;
   private watermark = 0;
   private lastSweep = 0;
-  private readonly stats = { records: 0, findings: 0, evictedKeys: 0, droppedDistinctValues: 0, admissionsRefused: 0 };
+  private readonly stats = { records: 0, findings: 0, evictedKeys: 0, sketchedSets: 0, admissionsRefused: 0 };
 
   constructor(
     active: Array<{ detector: AnyDetector; settings: CommonSettings }>,
     limits: Partial<Omit<EngineLimits, 'sketch'>> & { sketch?: Partial<GateOptions> } = {},
   ) {
-    this.slots = active.filter((a) => a.settings.enabled).map((a) => ({ ...a, dataset: a.detector.dataset ?? 'sip.flow', keys: new Map() }));
     const maxKeysPerDetector = limits.maxKeysPerDetector ?? 200_000;
     this.limits = {
       maxKeysPerDetector,
-      maxDistinctValues: limits.maxDistinctValues ?? 1000,
+      maxDistinctValues: limits.maxDistinctValues ?? 128,
+      sketchPrecision: limits.sketchPrecision ?? 9,
       admissionSoftLimit: limits.admissionSoftLimit ?? Math.floor(maxKeysPerDetector / 2),
       sketch: { ...DEFAULT_GATE, ...limits.sketch },
     };
+    this.slots = active
+      .filter((a) => a.settings.enabled)
+      .map(({ detector, settings }) => {
+        const lanes = horizonsOf(settings).map((h) => this.lane(detector, h.name, h.settings, h.remediation ?? detector.remediation));
+        return { detector, settings, lanes, vocabulary: new Vocabulary() };
+      });
+    this.lanes = this.slots.flatMap((s) => s.lanes);
+    for (const slot of this.slots) {
+      const dataset = slot.detector.dataset ?? 'sip.flow';
+      let byMethod = this.index.get(dataset);
+      if (!byMethod) this.index.set(dataset, (byMethod = new Map([['', []]])));
+      for (const m of slot.detector.methods ?? ['']) {
+        if (!byMethod.has(m)) byMethod.set(m, []);
+      }
+    }
+    // every method list also holds the detectors that read every method, in registry order
+    for (const [dataset, byMethod] of this.index) {
+      for (const [method, list] of byMethod) {
+        for (const slot of this.slots) {
+          if ((slot.detector.dataset ?? 'sip.flow') !== dataset) continue;
+          const methods = slot.detector.methods;
+          if (methods === undefined || (method !== '' && methods.includes(method))) list.push(slot);
+        }
+      }
+    }
   }
 
   /** Event time up to which this engine has seen records (epoch ms). */
@@ -86,12 +204,12 @@ export class DetectorEngine {
     return this.watermark;
   }
 
-  /** How far back (ms of event time) the state reaches: what a new owner must re-read to rebuild it. */
+  /** How far back (ms of event time) the state reaches: what a rebuild from records must re-read. */
   retentionMs(): number {
     let max = 0;
     // a window is kept in buckets of a tenth of its length, so it may reach one bucket further
     // back; one more second covers the per-second granularity of commit marks
-    for (const s of this.slots) max = Math.max(max, s.settings.window_seconds * 1100 + s.settings.suppress_seconds * 1000 + 1000);
+    for (const l of this.lanes) max = Math.max(max, l.windowMs + l.bucketMs + l.suppressMs + 1000);
     return max;
   }
 
@@ -100,114 +218,217 @@ export class DetectorEngine {
     this.stats.records++;
     if (t > this.watermark) this.watermark = t;
     let out: Finding[] | undefined;
-    for (const slot of this.slots) {
-      if (slot.dataset !== record.event.dataset) continue;
+    const slots = this.slotsFor(record);
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i];
       const key = slot.detector.keyOf(record, slot.settings);
       if (key === undefined) continue;
       const observation = slot.detector.observe(record, slot.settings);
       if (!observation) continue;
-      const finding = this.observe(slot, key, t, record, observation);
-      if (finding) (out ??= []).push(finding);
+      const isProven = proven(record);
+      for (let j = 0; j < slot.lanes.length; j++) {
+        const finding = this.observe(slot, slot.lanes[j], key, t, record, observation, isProven);
+        if (finding) (out ??= []).push(finding);
+      }
     }
     if (this.watermark - this.lastSweep > 1000) this.sweep();
-    return out ?? [];
+    return out ?? NO_FINDINGS;
   }
 
-  snapshot(): EngineStats {
+  statistics(): EngineStats {
     let liveKeys = 0;
     let sketchBytes = 0;
-    for (const s of this.slots) {
-      liveKeys += s.keys.size;
-      sketchBytes += s.gate?.bytes ?? 0;
+    for (const l of this.lanes) {
+      liveKeys += l.keys.size;
+      sketchBytes += l.gate?.bytes ?? 0;
     }
-    return { ...this.stats, liveKeys, sketchBytes };
+    let foldedNames = 0;
+    for (const s of this.slots) foldedNames += s.vocabulary.folded;
+    return { ...this.stats, foldedNames, liveKeys, sketchBytes };
   }
 
-  private observe(slot: Slot, key: string, t: number, record: FlowRecord, observation: Observation): Finding | undefined {
-    const windowMs = slot.settings.window_seconds * 1000;
-    let state = slot.keys.get(key);
+  /** The whole state as JSON-able data: the detect stage's snapshot of a partition. */
+  exportState(): EngineState {
+    return {
+      watermark: this.watermark,
+      lastSweep: this.lastSweep,
+      stats: { ...this.stats },
+      lanes: this.slots.flatMap((slot) =>
+        slot.lanes.map((lane) => ({
+          detector: slot.detector.id,
+          horizon: lane.horizon ?? null,
+          counters: slot.vocabulary.counterNames,
+          sets: slot.vocabulary.setNames,
+          ...(lane.gate ? { gate: lane.gate.toJSON() } : {}),
+          keys: [...lane.keys].map(([key, s]) => [
+            key,
+            s.firstSeen,
+            s.lastSeen,
+            s.suppressedUntil,
+            s.evidence,
+            s.ring.toJSON(),
+            (s.sets ?? []).flatMap((set, i): Array<[number, DistinctState]> => (set ? [[i, set.toJSON()]] : [])),
+          ]),
+        })),
+      ),
+    };
+  }
+
+  /**
+   * Replaces this engine's state with an exported one. Throws, leaving the engine empty, when the
+   * state does not fit its detectors and horizons (another configuration) or is malformed.
+   */
+  importState(state: EngineState): void {
+    try {
+      this.load(state);
+    } catch (err) {
+      this.clear();
+      throw err;
+    }
+  }
+
+  private load(state: EngineState): void {
+    this.clear();
+    if (!Array.isArray(state.lanes) || state.lanes.length !== this.lanes.length) throw new Error(`state has ${state.lanes?.length} detector horizons, this engine ${this.lanes.length}`);
+    let li = 0;
+    for (const slot of this.slots) {
+      for (const lane of slot.lanes) {
+        const s = state.lanes[li++];
+        if (s.detector !== slot.detector.id || (s.horizon ?? undefined) !== lane.horizon) throw new Error(`state lane ${li - 1} is ${s.detector}/${s.horizon}, expected ${slot.detector.id}/${lane.horizon ?? null}`);
+        // a detector's vocabulary is shared by its lanes: take it from the first one
+        if (lane === slot.lanes[0] && !slot.vocabulary.restore(s.counters, s.sets)) throw new Error(`state of ${slot.detector.id} repeats a counter or set name`);
+        if (s.gate) lane.gate = HeavyHitterGate.from(this.limits.sketch, s.gate);
+        for (const [key, firstSeen, lastSeen, suppressedUntil, evidence, ring, sets] of s.keys) {
+          const ks: KeyState = {
+            ring: CounterRing.from(lane.bucketMs, BUCKETS, ring),
+            sets: undefined,
+            evidence: evidence.map(String).slice(0, EVIDENCE_SAMPLES),
+            firstSeen: Number(firstSeen),
+            lastSeen: Number(lastSeen),
+            suppressedUntil: Number(suppressedUntil),
+          };
+          for (const [i, set] of sets) {
+            if (!Number.isInteger(i) || i < 0 || i >= slot.vocabulary.sets.size) throw new Error(`set column ${i} out of range`);
+            (ks.sets ??= [])[i] = WindowedDistinct.from(lane.distinct, set);
+          }
+          lane.keys.set(String(key), ks);
+        }
+      }
+    }
+    this.watermark = Number(state.watermark) || 0;
+    this.lastSweep = Number(state.lastSweep) || 0;
+    Object.assign(this.stats, state.stats);
+  }
+
+  private clear(): void {
+    for (const l of this.lanes) {
+      l.keys.clear();
+      delete l.gate;
+    }
+    for (const s of this.slots) s.vocabulary = new Vocabulary();
+    this.watermark = 0;
+    this.lastSweep = 0;
+  }
+
+  private lane(detector: AnyDetector, horizon: string | undefined, settings: CommonSettings, remediation: Remediation): Lane {
+    const windowMs = settings.window_seconds * 1000;
+    const lane: Lane = {
+      horizon,
+      settings,
+      remediation,
+      ruleId: horizon === undefined ? detector.id : `${detector.id}@${horizon}`,
+      windowMs,
+      bucketMs: Math.max(1, Math.ceil(windowMs / BUCKETS)),
+      suppressMs: settings.suppress_seconds * 1000,
+      keys: new Map(),
+      distinct: { windowMs, buckets: BUCKETS, exactMax: this.limits.maxDistinctValues, precision: this.limits.sketchPrecision },
+      view: undefined as unknown as LaneView,
+    };
+    lane.view = new LaneView(settings.window_seconds);
+    return lane;
+  }
+
+  private slotsFor(record: FlowRecord): Slot[] {
+    const byMethod = this.index.get(record.event.dataset);
+    if (!byMethod) return NO_SLOTS;
+    if (byMethod.size > 1 && isSipFlow(record)) {
+      const m = record.sip.method;
+      const list = byMethod.get(m) ?? (m !== undefined ? byMethod.get(m.toUpperCase()) : undefined);
+      if (list) return list;
+    }
+    return byMethod.get('')!;
+  }
+
+  private observe(slot: Slot, lane: Lane, key: string, t: number, record: FlowRecord, o: Observation, isProven: boolean): Finding | undefined {
+    let state = lane.keys.get(key);
     if (!state) {
-      if (slot.keys.size >= this.limits.admissionSoftLimit) {
-        slot.gate ??= new HeavyHitterGate(this.limits.sketch);
-        if (!slot.gate.admit(key, t)) {
+      if (lane.keys.size >= this.limits.admissionSoftLimit) {
+        lane.gate ??= new HeavyHitterGate(this.limits.sketch);
+        if (!lane.gate.admit(key, t)) {
           this.stats.admissionsRefused++;
           return undefined;
         }
       }
-      if (slot.keys.size >= this.limits.maxKeysPerDetector) this.evictOldest(slot);
-      state = {
-        counters: new Map(),
-        proven: new SlidingCounter(windowMs),
-        total: new SlidingCounter(windowMs),
-        evidence: [],
-        firstSeen: t,
-        lastSeen: t,
-        suppressedUntil: 0,
-      };
-      slot.keys.set(key, state);
-    } else {
-      // re-insert: Map order doubles as least-recently-seen order for eviction
-      slot.keys.delete(key);
-      slot.keys.set(key, state);
+      if (lane.keys.size >= this.limits.maxKeysPerDetector) this.evictOldest(lane);
+      state = { ring: new CounterRing(lane.bucketMs, BUCKETS, slot.vocabulary.counterNames.length), sets: undefined, evidence: [], firstSeen: t, lastSeen: t, suppressedUntil: 0 };
+      lane.keys.set(key, state);
+    } else if (t >= state.lastSeen) {
+      // re-insert: Map order doubles as least-recently-seen order for eviction and sweeping
+      lane.keys.delete(key);
+      lane.keys.set(key, state);
     }
-    if (t - state.lastSeen > windowMs) {
+    if (t - state.lastSeen > lane.windowMs) {
       state.firstSeen = t;
       state.evidence.length = 0;
     }
-    state.lastSeen = Math.max(state.lastSeen, t);
-    state.total.add(t);
-    state.proven.add(t, proven(record) ? 1 : 0);
+    if (t > state.lastSeen) state.lastSeen = t;
+    const ring = state.ring;
+    ring.advance(t);
+    ring.add(t, TOTAL, 1);
+    if (isProven) ring.add(t, PROVEN, 1);
     if (state.evidence.length < EVIDENCE_SAMPLES) state.evidence.push(record.event.id);
-    else state.evidence[state.evidence.length - 1] = record.event.id;
+    else state.evidence[EVIDENCE_SAMPLES - 1] = record.event.id;
 
-    const counts: Record<string, number> = {};
-    for (const [name, n] of Object.entries(observation.count ?? {})) {
-      let c = state.counters.get(name);
-      if (!c) state.counters.set(name, (c = new SlidingCounter(windowMs)));
-      c.add(t, n);
+    const vocabulary = slot.vocabulary;
+    if (o.count) for (const name in o.count) ring.add(t, vocabulary.counter(name), o.count[name]);
+    if (o.distinct) {
+      for (const name in o.distinct) {
+        const sets = (state.sets ??= []);
+        const c = vocabulary.set(name);
+        let set = sets[c];
+        if (!set) sets[c] = set = new WindowedDistinct(lane.distinct);
+        if (set.add(t, o.distinct[name])) this.stats.sketchedSets++;
+      }
     }
-    for (const [name, c] of state.counters) counts[name] = c.countAt(t);
-    const distinct: Record<string, number> = {};
-    for (const [name, value] of Object.entries(observation.distinct ?? {})) {
-      const sets = (state.sets ??= new Map());
-      let set = sets.get(name);
-      if (!set) sets.set(name, (set = new DistinctWindow(windowMs, this.limits.maxDistinctValues)));
-      if (set.add(t, value)) this.stats.droppedDistinctValues++;
-    }
-    for (const [name, value] of Object.entries(observation.forget ?? {})) state.sets?.get(name)?.delete(value);
-    const sets = state.sets;
-    if (sets) for (const [name, set] of sets) distinct[name] = set.size(t);
+    if (o.forget && state.sets) for (const name in o.forget) state.sets[vocabulary.set(name)]?.delete(o.forget[name]);
 
     if (t < state.suppressedUntil) return undefined;
-    const view: WindowView = {
-      key,
-      counts,
-      distinct,
-      sample: observation.sample ?? {},
-      has: (set, value) => sets?.get(set)?.has(t, value) ?? false,
-      windowSeconds: slot.settings.window_seconds,
-    };
-    const verdict = slot.detector.evaluate(view, slot.settings);
+    const view = lane.view;
+    view.fill(key, t, state, vocabulary, o.sample ?? NO_SAMPLE);
+    const verdict = slot.detector.evaluate(view, lane.settings);
     if (!verdict) return undefined;
-    state.suppressedUntil = t + slot.settings.suppress_seconds * 1000;
+    state.suppressedUntil = t + lane.suppressMs;
     this.stats.findings++;
-    const severity = verdict.severity ?? slot.settings.severity;
-    const d = slot.detector;
-    const windowStart = Math.max(state.firstSeen, t - windowMs);
+    return this.finding(slot.detector, lane, key, t, record, state, verdict.counts, verdict.reason, verdict.severity ?? lane.settings.severity);
+  }
+
+  private finding(d: AnyDetector, lane: Lane, key: string, t: number, record: FlowRecord, state: KeyState, counts: Record<string, number>, reason: string, severity: CommonSettings['severity']): Finding {
+    const windowStart = Math.max(state.firstSeen, t - lane.windowMs);
+    const total = state.ring.sum(TOTAL);
     return {
       '@timestamp': toIso(t),
-      event: { id: stableId(d.id, key, t), kind: 'alert', dataset: 'callsentry.finding', severity: SEVERITY_SCORE[severity] },
-      rule: { id: d.id, name: d.name, description: verdict.reason, category: d.category },
+      event: { id: stableId(lane.ruleId, key, t), kind: 'alert', dataset: 'callsentry.finding', severity: SEVERITY_SCORE[severity] },
+      rule: { id: d.id, name: d.name, description: reason, category: d.category },
       severity,
       key: { type: d.keyType, value: key },
-      window: { start: toIso(windowStart), end: toIso(t), seconds: slot.settings.window_seconds },
-      counts: { ...verdict.counts, records: state.total.countAt(t) },
+      window: { start: toIso(windowStart), end: toIso(t), seconds: lane.settings.window_seconds, ...(lane.horizon ? { horizon: lane.horizon } : {}) },
+      counts: { ...counts, records: total },
       evidence: { record_ids: [...state.evidence] },
       labels: { ...d.labels },
-      remediation: d.remediation,
+      remediation: lane.remediation,
       first_seen: toIso(state.firstSeen),
       last_seen: toIso(t),
-      source_proven: state.proven.countAt(t) >= state.total.countAt(t),
+      source_proven: state.ring.sum(PROVEN) >= total,
       ...(record.organization ? { organization: record.organization } : {}),
     };
   }
@@ -215,23 +436,62 @@ export class DetectorEngine {
   /** Drops keys idle for longer than their window and suppression: memory follows live traffic. */
   private sweep(): void {
     this.lastSweep = this.watermark;
-    for (const slot of this.slots) {
-      const idleMs = (slot.settings.window_seconds + slot.settings.suppress_seconds) * 1000;
-      for (const [key, state] of slot.keys) {
+    for (const lane of this.lanes) {
+      const idleMs = lane.windowMs + lane.suppressMs;
+      for (const [key, state] of lane.keys) {
         // Map order is least recently seen first: stop at the first live key
         if (this.watermark - state.lastSeen <= idleMs) break;
-        slot.keys.delete(key);
+        lane.keys.delete(key);
       }
     }
   }
 
-  private evictOldest(slot: Slot): void {
-    const oldest = slot.keys.keys().next();
+  private evictOldest(lane: Lane): void {
+    const oldest = lane.keys.keys().next();
     if (!oldest.done) {
-      slot.keys.delete(oldest.value);
+      lane.keys.delete(oldest.value);
       this.stats.evictedKeys++;
     }
   }
+}
+
+const NO_FINDINGS: Finding[] = [];
+Object.freeze(NO_FINDINGS);
+const NO_SLOTS: Slot[] = [];
+
+/**
+ * The window of one key as evaluate sees it, reused for every evaluation of a lane. Counts and
+ * distinct sizes are filled for every name of the detector's vocabulary (0 where this key has
+ * none), so their objects keep one shape and nothing is allocated per record.
+ */
+class LaneView implements WindowView {
+  key = '';
+  readonly counts: Record<string, number> = {};
+  readonly distinct: Record<string, number> = {};
+  sample: Readonly<Record<string, string>> = NO_SAMPLE;
+  private t = 0;
+  private state: KeyState | undefined;
+  private vocabulary: Vocabulary | undefined;
+
+  constructor(readonly windowSeconds: number) {}
+
+  fill(key: string, t: number, state: KeyState, vocabulary: Vocabulary, sample: Readonly<Record<string, string>>): void {
+    this.key = key;
+    this.t = t;
+    this.state = state;
+    this.vocabulary = vocabulary;
+    this.sample = sample;
+    const counters = vocabulary.counterNames;
+    for (let c = PROVEN + 1; c < counters.length; c++) this.counts[counters[c]] = state.ring.sum(c);
+    const sets = vocabulary.setNames;
+    for (let c = 0; c < sets.length; c++) this.distinct[sets[c]] = state.sets?.[c]?.size(t) ?? 0;
+  }
+
+  /** an own property, so that a copy of the view ({ ...view }) still answers */
+  readonly has = (set: string, value: string): boolean => {
+    const c = this.vocabulary?.sets.get(set);
+    return c !== undefined && (this.state?.sets?.[c]?.has(this.t, value) ?? false);
+  };
 }
 
 /**

@@ -74,4 +74,17 @@ export class HeavyHitterGate {
     const shift = Math.min(periods, 31);
     for (let i = 0; i < this.counters.length; i++) this.counters[i] >>>= shift;
   }
+
+  toJSON(): { halvedAt: number | null; counters: string } {
+    return { halvedAt: Number.isFinite(this.halvedAt) ? this.halvedAt : null, counters: Buffer.from(this.counters.buffer, this.counters.byteOffset, this.counters.byteLength).toString('base64') };
+  }
+
+  static from(opts: GateOptions, s: { halvedAt: number | null; counters: string }): HeavyHitterGate {
+    const gate = new HeavyHitterGate(opts);
+    const bytes = Buffer.from(s.counters, 'base64');
+    if (bytes.length !== gate.counters.byteLength) throw new Error(`sketch of ${bytes.length} bytes, expected ${gate.counters.byteLength}`);
+    new Uint8Array(gate.counters.buffer).set(bytes);
+    gate.halvedAt = s.halvedAt === null ? -Infinity : Number(s.halvedAt);
+    return gate;
+  }
 }

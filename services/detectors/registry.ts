@@ -2,6 +2,7 @@
 import Ajv from 'ajv';
 import { CallsentryError } from '../core/errors';
 import type { AnyDetector, CommonSettings, DetectorDefinition, FlowRecord } from './definition';
+import { horizonsSchema } from './horizons';
 import fraudConcurrentCalls from './fraud-concurrent-calls';
 import fraudWangiri from './fraud-wangiri';
 import fraudAfterHours from './fraud-after-hours';
@@ -88,10 +89,17 @@ export function activeDetectors(
   }
   return DETECTORS.map((detector) => {
     const given = overrides[detector.id] ?? {};
-    const check = ajv.compile({ type: 'object', additionalProperties: false, properties: { ...COMMON_SCHEMA, ...detector.settingsSchema } });
+    const check = ajv.compile({
+      type: 'object',
+      additionalProperties: false,
+      properties: { ...COMMON_SCHEMA, ...detector.settingsSchema, horizons: horizonsSchema(COMMON_SCHEMA, detector.settingsSchema) },
+    });
     if (!check(given)) {
       throw new CallsentryError('BAD_CONFIG', `detectors.${detector.id}: ${ajv.errorsText(check.errors, { dataVar: '' })}`);
     }
+    const names = ((given.horizons ?? []) as Array<{ name: string }>).map((h) => h.name);
+    const repeated = names.find((n, i) => names.indexOf(n) !== i);
+    if (repeated !== undefined) throw new CallsentryError('BAD_CONFIG', `detectors.${detector.id}.horizons: the name '${repeated}' is given twice (each horizon needs its own name)`);
     const settings = { ...detector.defaults } as Record<string, unknown>;
     for (const [k, v] of Object.entries(given)) {
       const d = settings[k];

@@ -83,7 +83,7 @@ const finding: Record<string, Mapping> = {
   rule: obj({ id: keyword, name: keyword, description: text, category: keyword }),
   severity: keyword,
   key,
-  window: obj({ start: date, end: date, seconds: double }),
+  window: obj({ start: date, end: date, seconds: double, horizon: keyword }),
   // open maps: detectors name their own counters and labels (dynamic templates type them)
   counts: { type: 'object', dynamic: true },
   evidence: obj({ record_ids: keyword }),
