@@ -14,7 +14,14 @@ import { WebhookSink } from './webhook/webhook-sink';
 
 export function createBus(cfg: CallsentryConfig, log: Logger): Bus {
   if (cfg.bus.kind === 'kafka') {
-    return new KafkaBus({ settings: cfg.bus.kafka, log, defaultPartitions: cfg.bus.partitions, replicationFactor: cfg.bus.replication_factor });
+    return new KafkaBus({
+      settings: cfg.bus.kafka,
+      log,
+      defaultPartitions: cfg.bus.partitions,
+      replicationFactor: cfg.bus.replication_factor,
+      groupPrefix: `${cfg.bus.topic_prefix}callsentry-`,
+      maxStateBytes: cfg.detect.max_snapshot_bytes,
+    });
   }
   return new MemoryBus({ defaultPartitions: cfg.bus.partitions });
 }

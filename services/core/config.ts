@@ -57,6 +57,8 @@ export interface CallsentryConfig {
   };
   collector: { sensor: string; tenant?: string; max_line_bytes: number };
   indexer: IndexerSettings;
+  /** detect stages: how often each snapshots its engines (docs/state.md) */
+  detect: { snapshot_every_records: number; snapshot_every_seconds: number; max_snapshot_bytes: number };
   /** per detector id: its settings (validated against the detector's own schema) */
   detectors: Record<string, Record<string, unknown>>;
   decisions: { mode: 'dry-run' | 'enforce'; block_ttl_seconds: number; first_ban_seconds: number; rate_limit_ttl_seconds: number };
@@ -120,6 +122,7 @@ export const DEFAULT_CONFIG: CallsentryConfig = {
     bulk: { max_docs: 1000, max_bytes: 5242880, retry_for_seconds: 120 },
     international_prefixes: ['+', '00', '011'],
   },
+  detect: { snapshot_every_records: 10_000, snapshot_every_seconds: 5, max_snapshot_bytes: 64 * 1024 * 1024 },
   detectors: {},
   decisions: { mode: 'dry-run', block_ttl_seconds: 600, first_ban_seconds: 300, rate_limit_ttl_seconds: 300 },
   enforcer: {
@@ -240,6 +243,15 @@ export const CONFIG_SCHEMA = {
           },
         },
         international_prefixes: { type: 'array', items: { type: 'string', pattern: '^\\+?\\d{0,6}$', minLength: 1 } },
+      },
+    },
+    detect: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        snapshot_every_records: { type: 'integer', minimum: 100, maximum: 10_000_000 },
+        snapshot_every_seconds: { type: 'number', minimum: 0.1, maximum: 3600 },
+        max_snapshot_bytes: { type: 'integer', minimum: 1_048_576, maximum: 1_073_741_824 },
       },
     },
     detectors: { type: 'object', additionalProperties: { type: 'object' } },

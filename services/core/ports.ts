@@ -39,6 +39,11 @@ export interface BatchResult {
    * commits the whole batch.
    */
   commitOffset?: string;
+  /**
+   * Re-deliver this partition from this (earlier) offset instead of going on, committing nothing:
+   * a stage that could not restore its state rebuilds it by re-reading (docs/state.md).
+   */
+  rewindTo?: string;
 }
 
 export interface SubscribeOptions {
@@ -65,12 +70,25 @@ export interface TopicSpec {
   partitions?: number;
   /** compact for changelog-like topics */
   cleanup?: 'delete' | 'compact';
+  /** largest message the topic takes (state snapshots are larger than records) */
+  maxMessageBytes?: number;
+}
+
+/** Reads a compacted state topic: the newest message of each key. */
+export interface StateReader {
+  /** The newest message under `key`, once the reader has caught up with the topic's end as of this call. */
+  latest(key: string): Promise<BusMessage | undefined>;
+  close(): Promise<void>;
 }
 
 export interface Bus {
   ensureTopics(topics: TopicSpec[]): Promise<void>;
   producer(): Promise<BusProducer>;
   subscribe(opts: SubscribeOptions): Promise<Subscription>;
+  /** A reader of a compacted state topic; a bus without one runs stages without snapshots. */
+  stateReader?(topic: string): Promise<StateReader>;
+  /** The first offset of a partition whose timestamp is at or after `timestampMs`; undefined past the end. */
+  offsetAt?(topic: string, partition: number, timestampMs: number): Promise<string | undefined>;
   close(): Promise<void>;
 }
 

@@ -1,7 +1,7 @@
 // A stage reads topics and writes topics; it never calls another stage. This runner gives every
 // stage the same shape: decode, process, produce outputs, send unusable records to the dead-letter
 // topic with a reason, and only then let the bus commit.
-import type { BatchResult, Bus, BusBatch, BusMessage, BusProducer, Logger, OutgoingMessage, Subscription } from './ports';
+import type { BatchResult, Bus, BusBatch, BusMessage, BusProducer, Logger, OutgoingMessage, StateReader, Subscription } from './ports';
 import { HEADER, DLQ_SUFFIX } from './topics';
 import { decode } from './codec';
 import type { ErrorCode } from './errors';
@@ -19,6 +19,11 @@ export interface StageContext {
   deadLetter(message: BusMessage, code: ErrorCode, detail: string): void;
   /** The message's record, or undefined after dead-lettering it as BAD_JSON. */
   decode<T>(message: BusMessage): T | undefined;
+  /** The newest message under `key` on one of the stage's state topics; undefined without one (or a bus without state readers). */
+  latestState(topic: string, key: string): Promise<BusMessage | undefined>;
+  /** The first offset of a partition at or after a timestamp, where the bus can tell. */
+  offsetAt(topic: string, partition: number, timestampMs: number): Promise<string | undefined>;
+  log: Logger;
 }
 
 export interface StageDefinition {
@@ -31,6 +36,8 @@ export interface StageDefinition {
   onRevoked?(topic: string, partitions: number[]): void;
   /** a new group reads from the earliest offset (default) or only what arrives from now on */
   startAt?: 'earliest' | 'latest';
+  /** compacted topics the stage restores its state from; their readers start with the stage */
+  stateTopics?: string[];
 }
 
 export async function runStage(bus: Bus, stage: StageDefinition, deps: { log: Logger; metrics: MetricsRegistry }): Promise<Subscription> {
@@ -42,8 +49,11 @@ export async function runStage(bus: Bus, stage: StageDefinition, deps: { log: Lo
   const batchSeconds = deps.metrics.histogram('callsentry_stage_batch_seconds', 'Time to process a batch and send its outputs, by stage');
   const lag = deps.metrics.gauge('callsentry_consumer_lag', 'Messages behind the end of the partition after the last batch, by stage, topic and partition');
   const log = deps.log.child({ stage: stage.name });
+  // started before the group join, so that a partition's snapshot is at hand when it is assigned
+  const readers = new Map<string, StateReader>();
+  if (bus.stateReader) for (const t of stage.stateTopics ?? []) readers.set(t, await bus.stateReader(t));
 
-  return bus.subscribe({
+  const subscription = await bus.subscribe({
     groupId: stage.groupId,
     topics: stage.topics,
     ...(stage.startAt ? { startAt: stage.startAt } : {}),
@@ -65,6 +75,9 @@ export async function runStage(bus: Bus, stage: StageDefinition, deps: { log: Lo
             return undefined;
           }
         },
+        latestState: async (topic, key) => readers.get(topic)?.latest(key),
+        offsetAt: async (topic, partition, ts) => bus.offsetAt?.(topic, partition, ts),
+        log,
         deadLetter: (m, code, detail) => {
           dlq.inc({ topic: m.topic, reason: code });
           log.warn({ topic: m.topic, partition: m.partition, offset: m.offset, reason: code, detail }, 'record sent to dead-letter topic');
@@ -99,4 +112,10 @@ export async function runStage(bus: Bus, stage: StageDefinition, deps: { log: Lo
       }
     },
   });
+  return {
+    stop: async () => {
+      await subscription.stop();
+      for (const r of readers.values()) await r.close();
+    },
+  };
 }

@@ -11,7 +11,14 @@ export const TOPIC = {
   auditLog: 'audit.log.v1',
   /** operator allowlist, compacted: every enforcer instance reads all of it */
   allowlist: 'allowlist.v1',
+  /** detect stages' snapshots of their engines, compacted, keyed by input partition */
+  stateDetectSource: 'state.detect-source.v1',
+  stateDetectAccount: 'state.detect-account.v1',
+  stateDetectMedia: 'state.detect-media.v1',
 } as const;
+
+/** Topics that hold state, not records: compacted, and without a dead-letter topic. */
+export const STATE_TOPICS: readonly TopicName[] = [TOPIC.stateDetectSource, TOPIC.stateDetectAccount, TOPIC.stateDetectMedia];
 
 export type TopicName = (typeof TOPIC)[keyof typeof TOPIC];
 
@@ -33,7 +40,7 @@ export class Topics {
     return this.prefix + topic + DLQ_SUFFIX;
   }
   all(): string[] {
-    return Object.values(TOPIC).flatMap((t) => [this.name(t), this.dlq(t)]);
+    return Object.values(TOPIC).flatMap((t) => (STATE_TOPICS.includes(t) ? [this.name(t)] : [this.name(t), this.dlq(t)]));
   }
 }
 

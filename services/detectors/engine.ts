@@ -143,6 +143,7 @@ export interface EngineState {
   lanes: Array<{
     detector: string;
     horizon: string | null;
+    windowMs: number;
     counters: string[];
     sets: string[];
     gate?: ReturnType<HeavyHitterGate['toJSON']>;
@@ -257,6 +258,7 @@ export class DetectorEngine {
         slot.lanes.map((lane) => ({
           detector: slot.detector.id,
           horizon: lane.horizon ?? null,
+          windowMs: lane.windowMs,
           counters: slot.vocabulary.counterNames,
           sets: slot.vocabulary.setNames,
           ...(lane.gate ? { gate: lane.gate.toJSON() } : {}),
@@ -294,7 +296,9 @@ export class DetectorEngine {
     for (const slot of this.slots) {
       for (const lane of slot.lanes) {
         const s = state.lanes[li++];
-        if (s.detector !== slot.detector.id || (s.horizon ?? undefined) !== lane.horizon) throw new Error(`state lane ${li - 1} is ${s.detector}/${s.horizon}, expected ${slot.detector.id}/${lane.horizon ?? null}`);
+        if (s.detector !== slot.detector.id || (s.horizon ?? undefined) !== lane.horizon || s.windowMs !== lane.windowMs) {
+          throw new Error(`state lane ${li - 1} is ${s.detector}/${s.horizon} over ${s.windowMs} ms, this engine's ${slot.detector.id}/${lane.horizon ?? null} over ${lane.windowMs} ms`);
+        }
         // a detector's vocabulary is shared by its lanes: take it from the first one
         if (lane === slot.lanes[0] && !slot.vocabulary.restore(s.counters, s.sets)) throw new Error(`state of ${slot.detector.id} repeats a counter or set name`);
         if (s.gate) lane.gate = HeavyHitterGate.from(this.limits.sketch, s.gate);

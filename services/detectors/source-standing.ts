@@ -31,4 +31,18 @@ export class SourceStanding {
     const last = this.lastGood.get(ip);
     return last !== undefined && t - last <= this.opts.memoryMs;
   }
+
+  /** Addresses with the time of their last proven success, oldest first (for snapshots). */
+  exportState(): StandingState {
+    return { lastGood: [...this.lastGood] };
+  }
+
+  importState(s: StandingState | undefined): void {
+    this.lastGood.clear();
+    for (const [ip, t] of s?.lastGood ?? []) if (typeof ip === 'string' && Number.isFinite(t)) this.lastGood.set(ip, t);
+  }
+}
+
+export interface StandingState {
+  lastGood: Array<[string, number]>;
 }

@@ -1,3 +1,4 @@
+import { silentLogger } from '../core/ports';
 import { CallsentryError } from '../core/errors';
 import type { BusMessage, DocumentIndex, IndexDocument, IndexReport } from '../core/ports';
 import type { StageContext } from '../core/stage';
@@ -39,6 +40,9 @@ function context() {
     emit: () => undefined,
     deadLetter: (m, code, detail) => dead.push({ offset: m.offset, code, detail }),
     decode: (m) => JSON.parse(m.value.toString()),
+    latestState: async () => undefined,
+    offsetAt: async () => undefined,
+    log: silentLogger,
   };
   return { ctx, dead };
 }

@@ -2,8 +2,8 @@
 import { systemClock, type Clock } from '../core/clock';
 import type { CallsentryConfig } from '../core/config';
 import { MetricsRegistry } from '../core/metrics';
-import type { Bus, Logger } from '../core/ports';
-import { TOPIC, Topics } from '../core/topics';
+import type { Bus, Logger, TopicSpec } from '../core/ports';
+import { STATE_TOPICS, TOPIC, Topics } from '../core/topics';
 import { createBus } from '../adapters/factory';
 import { createJsonLogger } from '../adapters/log/json-logger';
 
@@ -30,13 +30,15 @@ export function createRuntime(cfg: CallsentryConfig, over: Partial<Runtime> = {}
 
 /** Creates every topic (and its dead-letter topic) the pipeline uses. */
 export async function ensureTopics(rt: Runtime): Promise<void> {
-  const specs = Object.values(TOPIC).flatMap((t) => [
+  const specs = Object.values(TOPIC).flatMap((t): TopicSpec[] => {
+    const name = rt.topics.name(t);
+    // detect snapshots: the newest per input partition, larger than any record
+    if (STATE_TOPICS.includes(t)) return [{ name, partitions: rt.cfg.bus.partitions, cleanup: 'compact', maxMessageBytes: rt.cfg.detect.max_snapshot_bytes }];
+    const dlq = { name: rt.topics.dlq(t), partitions: 1 };
     // the allowlist is a table (latest entry per range), read whole by every enforcer
-    t === TOPIC.allowlist
-      ? { name: rt.topics.name(t), partitions: 1, cleanup: 'compact' as const }
-      : // the audit chain is one sequence: one partition keeps it in order for its readers
-        { name: rt.topics.name(t), partitions: t === TOPIC.auditLog ? 1 : rt.cfg.bus.partitions },
-    { name: rt.topics.dlq(t), partitions: 1 },
-  ]);
+    if (t === TOPIC.allowlist) return [{ name, partitions: 1, cleanup: 'compact' }, dlq];
+    // the audit chain is one sequence: one partition keeps it in order for its readers
+    return [{ name, partitions: t === TOPIC.auditLog ? 1 : rt.cfg.bus.partitions }, dlq];
+  });
   await rt.bus.ensureTopics(specs);
 }

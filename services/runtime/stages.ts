@@ -32,7 +32,15 @@ export async function startDetect(rt: Runtime, hooks: StageHooks = {}): Promise<
   const detectors = activeDetectors(rt.cfg.detectors);
   const subs: Subscription[] = [];
   for (const input of ['source', 'account', 'media'] as const) {
-    const stage = detectStage({ topics: rt.topics, input, groupId: group(rt, `detect-${input}`, hooks), detectors, metrics: rt.metrics, onFinding: hooks.onFinding });
+    const stage = detectStage({
+      topics: rt.topics,
+      input,
+      groupId: group(rt, `detect-${input}`, hooks),
+      detectors,
+      metrics: rt.metrics,
+      snapshots: { everyRecords: rt.cfg.detect.snapshot_every_records, everySeconds: rt.cfg.detect.snapshot_every_seconds, maxBytes: rt.cfg.detect.max_snapshot_bytes },
+      onFinding: hooks.onFinding,
+    });
     subs.push(await runStage(rt.bus, stage, rt));
   }
   return subs;

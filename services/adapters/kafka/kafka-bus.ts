@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type Admin, type Consumer, type KafkaConfig, type LogEntry, type Producer, type SASLOptions } from 'kafkajs';
 import type { KafkaSettings } from '../../core/config';
 import { CallsentryError } from '../../core/errors';
-import type { BatchResult, Bus, BusMessage, BusProducer, Logger, OutgoingMessage, SubscribeOptions, Subscription, TopicSpec } from '../../core/ports';
+import type { BatchResult, Bus, BusMessage, BusProducer, Logger, OutgoingMessage, StateReader, SubscribeOptions, Subscription, TopicSpec } from '../../core/ports';
+import { KafkaStateReader } from './state-reader';
 
 export interface KafkaBusOptions {
   settings: KafkaSettings;
@@ -14,6 +15,10 @@ export interface KafkaBusOptions {
   replicationFactor: number;
   /** environment to read the SASL password from (process.env by default) */
   env?: NodeJS.ProcessEnv;
+  /** prefix of the consumer groups this process makes for itself (state readers) */
+  groupPrefix?: string;
+  /** largest state snapshot to fetch */
+  maxStateBytes?: number;
 }
 
 export class KafkaBus implements Bus {
@@ -21,6 +26,7 @@ export class KafkaBus implements Bus {
   private admin?: Admin;
   private sharedProducer?: Promise<Producer>;
   private readonly consumers = new Set<Consumer>();
+  private readonly readers = new Set<StateReader>();
   private readonly log: Logger;
 
   constructor(private readonly opts: KafkaBusOptions) {
@@ -42,6 +48,7 @@ export class KafkaBus implements Bus {
           replicationFactor: this.opts.replicationFactor,
           configEntries: [
             ...(s.cleanup ? [{ name: 'cleanup.policy', value: s.cleanup }] : []),
+            ...(s.maxMessageBytes ? [{ name: 'max.message.bytes', value: String(s.maxMessageBytes) }] : []),
             // retention counts from arrival, not from the record's event time: a replay of last
             // month's capture must not be deleted by the broker before the stages read it
             { name: 'message.timestamp.type', value: 'LogAppendTime' },
@@ -137,6 +144,11 @@ export class KafkaBus implements Bus {
         }
         // partitions reassigned meanwhile: a member that no longer owns the batch must not commit it
         if (lost) throw lost.err;
+        if (result?.rewindTo !== undefined) {
+          // the stage rebuilds its state from further back: fetch from there, commit nothing
+          consumer.seek({ topic: batch.topic, partition: batch.partition, offset: result.rewindTo });
+          return;
+        }
         const last = batch.messages[batch.messages.length - 1].offset;
         const commit = result?.commitOffset ?? String(BigInt(last) + 1n);
         await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: commit }]);
@@ -153,7 +165,37 @@ export class KafkaBus implements Bus {
     };
   }
 
+  async stateReader(topic: string): Promise<StateReader> {
+    const reader = await KafkaStateReader.start({
+      kafka: this.kafka,
+      admin: () => this.adminClient(),
+      topic,
+      groupPrefix: this.opts.groupPrefix ?? '',
+      maxBytes: this.opts.maxStateBytes ?? 64 * 1024 * 1024,
+      log: this.log,
+    }).catch((err) => {
+      throw wrap(err, `read state topic ${topic}`);
+    });
+    this.readers.add(reader);
+    return {
+      latest: (key) => reader.latest(key),
+      close: async () => {
+        this.readers.delete(reader);
+        await reader.close();
+      },
+    };
+  }
+
+  async offsetAt(topic: string, partition: number, timestampMs: number): Promise<string | undefined> {
+    const admin = await this.adminClient();
+    const found = await admin.fetchTopicOffsetsByTimestamp(topic, Math.max(0, Math.floor(timestampMs)));
+    const o = found.find((f) => f.partition === partition)?.offset;
+    return o === undefined || BigInt(o) < 0n ? undefined : o;
+  }
+
   async close(): Promise<void> {
+    await Promise.all([...this.readers].map((r) => r.close().catch(() => undefined)));
+    this.readers.clear();
     await Promise.all([...this.consumers].map((c) => c.disconnect().catch(() => undefined)));
     this.consumers.clear();
     if (this.sharedProducer) await (await this.sharedProducer.catch(() => undefined))?.disconnect();

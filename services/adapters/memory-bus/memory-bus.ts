@@ -1,6 +1,6 @@
 // In-process bus for the embedded default: the same topics, keys, partitions, consumer groups
 // and per-key ordering as Kafka, so every stage runs unchanged on either.
-import type { BatchResult, Bus, BusBatch, BusMessage, BusProducer, OutgoingMessage, SubscribeOptions, Subscription, TopicSpec } from '../../core/ports';
+import type { BatchResult, Bus, BusBatch, BusMessage, BusProducer, OutgoingMessage, StateReader, SubscribeOptions, Subscription, TopicSpec } from '../../core/ports';
 import { partitionFor } from './partition';
 
 interface PartitionLog {
@@ -13,6 +13,8 @@ interface TopicLog {
   name: string;
   partitions: PartitionLog[];
   waiters: Set<() => void>;
+  /** compacted topics: the newest message per key, which is all a state reader needs */
+  latest?: Map<string, BusMessage>;
 }
 
 interface Member {
@@ -67,7 +69,23 @@ export class MemoryBus implements Bus {
   }
 
   async ensureTopics(specs: TopicSpec[]): Promise<void> {
-    for (const s of specs) this.topic(s.name, s.partitions);
+    for (const s of specs) {
+      const t = this.topic(s.name, s.partitions);
+      if (s.cleanup === 'compact') t.latest ??= new Map();
+    }
+  }
+
+  async stateReader(topic: string): Promise<StateReader> {
+    const t = this.topic(topic);
+    t.latest ??= new Map();
+    return { latest: async (key) => t.latest!.get(key), close: async () => undefined };
+  }
+
+  async offsetAt(topic: string, partition: number, timestampMs: number): Promise<string | undefined> {
+    const log = this.topic(topic).partitions[partition];
+    if (!log) return undefined;
+    const i = log.messages.findIndex((m) => m.timestamp >= timestampMs);
+    return i < 0 ? undefined : String(log.base + i);
   }
 
   async producer(): Promise<BusProducer> {
@@ -157,7 +175,7 @@ export class MemoryBus implements Bus {
       const p = partitionFor(m.key, t.partitions.length);
       const log = t.partitions[p];
       const value = typeof m.value === 'string' ? Buffer.from(m.value) : m.value;
-      log.messages.push({
+      const message: BusMessage = {
         topic: topicName,
         partition: p,
         offset: String(log.base + log.messages.length),
@@ -165,7 +183,9 @@ export class MemoryBus implements Bus {
         value,
         headers: { ...(m.headers ?? {}) },
         timestamp: m.timestamp ?? now,
-      });
+      };
+      log.messages.push(message);
+      if (t.latest && m.key !== null) t.latest.set(m.key, message);
     }
     this.trim(t);
     const waiters = [...t.waiters];
@@ -212,7 +232,8 @@ export class MemoryBus implements Bus {
     t.partitions.forEach((log, p) => {
       let keepFrom: number;
       if (consumers.length === 0) {
-        keepFrom = log.base + log.messages.length - this.unconsumedRetention;
+        // a compacted topic nobody consumes is read through its newest message per key alone
+        keepFrom = log.base + log.messages.length - (t.latest ? 0 : this.unconsumedRetention);
       } else {
         keepFrom = Math.min(...consumers.map((g) => g.committed.get(`${t.name}/${p}`) ?? 0));
       }
@@ -290,6 +311,11 @@ export class MemoryBus implements Bus {
           continue;
         }
         pump.inFlight = false;
+        if (result?.rewindTo !== undefined) {
+          // the stage rebuilds its state from further back: re-deliver from there, commit nothing
+          pump.position = Math.max(log.base, Number(result.rewindTo));
+          continue;
+        }
         const last = Number(messages[messages.length - 1].offset);
         pump.position = last + 1;
         const commit = result?.commitOffset !== undefined ? Number(result.commitOffset) : pump.position;
