@@ -125,4 +125,56 @@ describe('DetectorEngine', () => {
     e.process(rec('200', 24_000));
     expect(views[views.length - 1].distinct.users).toBe(1);
   });
+
+  it('catches a slow brute force on a long horizon that its own window misses, as a finding of its own', () => {
+    const slow = activeDetectors({ 'sip/digest-bruteforce': { horizons: [{ name: 'slow', window_seconds: 21_600, suppress_seconds: 21_600, min_failures: 60, severity: 'critical' }] } });
+    const e = new DetectorEngine(slow);
+    // 3 wrong passwords a minute for 2 h: never 20 in the 60 s window
+    const findings = Array.from({ length: 360 }, (_, i) => ({
+      ...flood('203.0.113.77', 1, t0 + i * 20_000)[0],
+      event: { id: `bf-${i}`, kind: 'event' as const, dataset: 'sip.flow' as const },
+      sip: { call_id: `bf-${i}`, method: 'REGISTER', status: 403, auth_user: '1001', source_proven: true },
+    })).flatMap((r) => e.process(r));
+    const mine = findings.filter((f) => f.key.value === '203.0.113.77');
+    expect(mine.map((f) => [f.rule.id, f.window.horizon, f.window.seconds, f.severity])).toEqual([['sip/digest-bruteforce', 'slow', 21_600, 'critical']]);
+    // the 60th failure, 59 × 20 s after the first
+    expect(mine[0]['@timestamp']).toBe(new Date(t0 + 59 * 20_000).toISOString());
+  });
+
+  it('exports its state and an engine that imports it goes on exactly as the first would have', () => {
+    const withHorizons = activeDetectors({
+      'sip/request-flood': { horizons: [{ name: 'day', window_seconds: 86_400, suppress_seconds: 86_400, thresholds: { INVITE: 400 } }] },
+      'sip/extension-enumeration': { horizons: [{ name: 'slow', window_seconds: 3_600, min_unknown_users: 150 }] },
+    });
+    const records = [
+      ...generate({ ...demoScenario(t0, 120) }, 0, 120),
+      // a wordlist big enough to turn its set into a sketch
+      ...Array.from({ length: 400 }, (_, i) => ({
+        ...flood('198.51.100.9', 1, t0 + 60_000 + i * 100)[0],
+        event: { id: `enum-${i}`, kind: 'event' as const, dataset: 'sip.flow' as const },
+        sip: { call_id: `enum-${i}`, method: 'REGISTER', status: 404, to: { user: `u${i}` } },
+      })),
+    ].sort((a, b) => a['@timestamp'].localeCompare(b['@timestamp']));
+    const reference = new DetectorEngine(withHorizons);
+    const expected = records.flatMap((r) => reference.process(r));
+    const half = records.length >> 1;
+    const first = new DetectorEngine(withHorizons);
+    const before = records.slice(0, half).flatMap((r) => first.process(r));
+    const second = new DetectorEngine(withHorizons);
+    second.importState(JSON.parse(JSON.stringify(first.exportState())));
+    const after = records.slice(half).flatMap((r) => second.process(r));
+    expect([...before, ...after]).toEqual(expected);
+    expect(expected.some((f) => f.window.horizon === 'slow')).toBe(true);
+    expect(second.statistics()).toEqual(reference.statistics());
+  });
+
+  it('refuses the state of another configuration and is left empty', () => {
+    const a = new DetectorEngine(activeDetectors());
+    flood('203.0.113.1', 50, t0).forEach((r) => a.process(r));
+    const b = new DetectorEngine(activeDetectors({ 'sip/request-flood': { window_seconds: 30 } }));
+    expect(() => b.importState(a.exportState())).toThrow(/sip\/request-flood/);
+    expect(b.statistics().liveKeys).toBe(0);
+    const c = new DetectorEngine(activeDetectors({ 'sip/request-flood': { enabled: false } }));
+    expect(() => c.importState(a.exportState())).toThrow(/detector horizons/);
+  });
 });

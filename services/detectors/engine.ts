@@ -24,6 +24,8 @@ const PROVEN = 1;
 /** counter and set names a detector may use (its vocabulary); more fold into 'other' */
 const MAX_NAMES = 256;
 const NO_SAMPLE: Readonly<Record<string, string>> = Object.freeze({});
+/** keys each lane's sweep visits per second of event time */
+const SWEEP_SLICE = 4096;
 
 interface KeyState {
   ring: CounterRing;
@@ -94,6 +96,8 @@ interface Lane {
   distinct: DistinctOptions;
   /** reused for every evaluation of this lane */
   view: LaneView;
+  /** where the incremental sweep goes on */
+  cursor?: IterableIterator<[string, KeyState]>;
 }
 
 interface Slot {
@@ -159,6 +163,7 @@ export class DetectorEngine {
   private readonly limits: EngineLimits;
   private watermark = 0;
   private lastSweep = 0;
+  private sinceSweep = 0;
   private readonly stats = { records: 0, findings: 0, evictedKeys: 0, sketchedSets: 0, admissionsRefused: 0 };
 
   constructor(
@@ -232,6 +237,7 @@ export class DetectorEngine {
         if (finding) (out ??= []).push(finding);
       }
     }
+    this.sinceSweep++;
     if (this.watermark - this.lastSweep > 1000) this.sweep();
     return out ?? NO_FINDINGS;
   }
@@ -376,10 +382,6 @@ export class DetectorEngine {
       if (lane.keys.size >= this.limits.maxKeysPerDetector) this.evictOldest(lane);
       state = { ring: new CounterRing(lane.bucketMs, BUCKETS, slot.vocabulary.counterNames.length), sets: undefined, evidence: [], firstSeen: t, lastSeen: t, suppressedUntil: 0 };
       lane.keys.set(key, state);
-    } else if (t >= state.lastSeen) {
-      // re-insert: Map order doubles as least-recently-seen order for eviction and sweeping
-      lane.keys.delete(key);
-      lane.keys.set(key, state);
     }
     if (t - state.lastSeen > lane.windowMs) {
       state.firstSeen = t;
@@ -437,24 +439,49 @@ export class DetectorEngine {
     };
   }
 
-  /** Drops keys idle for longer than their window and suppression: memory follows live traffic. */
+  /**
+   * Drops keys idle for longer than their window and suppression, so memory follows live traffic.
+   * Incremental: each sweep (every second of event time) visits a bounded slice of each lane's
+   * keys from where the last one stopped, so no record pays for a walk over every key.
+   */
   private sweep(): void {
     this.lastSweep = this.watermark;
+    // a few keys per record since the last sweep: sweeping costs in proportion to the traffic
+    const slice = Math.min(SWEEP_SLICE, 64 + 4 * this.sinceSweep);
+    this.sinceSweep = 0;
     for (const lane of this.lanes) {
       const idleMs = lane.windowMs + lane.suppressMs;
-      for (const [key, state] of lane.keys) {
-        // Map order is least recently seen first: stop at the first live key
-        if (this.watermark - state.lastSeen <= idleMs) break;
-        lane.keys.delete(key);
+      let cursor = lane.cursor ?? lane.keys.entries();
+      for (let visited = 0; visited < slice; visited++) {
+        const next = cursor.next();
+        if (next.done) {
+          cursor = lane.keys.entries();
+          break;
+        }
+        const [key, state] = next.value;
+        if (this.watermark - state.lastSeen > idleMs) lane.keys.delete(key);
       }
+      lane.cursor = cursor;
     }
   }
 
+  /**
+   * Makes room for a key at the cap: the oldest key in insertion order goes, unless it was seen
+   * within its window, in which case it gets a second chance at the back (CLOCK, an approximation
+   * of least recently seen that costs nothing per record).
+   */
   private evictOldest(lane: Lane): void {
-    const oldest = lane.keys.keys().next();
-    if (!oldest.done) {
-      lane.keys.delete(oldest.value);
+    for (let tries = 0; tries < 8; tries++) {
+      const oldest = lane.keys.entries().next();
+      if (oldest.done) return;
+      const [key, state] = oldest.value;
+      lane.keys.delete(key);
+      if (tries < 7 && this.watermark - state.lastSeen <= lane.windowMs) {
+        lane.keys.set(key, state);
+        continue;
+      }
       this.stats.evictedKeys++;
+      return;
     }
   }
 }

@@ -21,6 +21,7 @@ export default defineDetector<AfterHoursSettings>({
   description: "An account places outside calls outside its tenant's configured business hours.",
   category: 'fraud',
   keyType: 'account',
+  methods: ['INVITE'],
   labels: { behavior: 'fraud:toll', mitre_technique: 'T1496' },
   remediation: 'alert-only',
   defaults: {

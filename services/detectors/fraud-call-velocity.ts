@@ -17,6 +17,7 @@ export default defineDetector<CallVelocitySettings>({
   description: 'An account places more authorised outside calls (distinct Call-IDs) within the window than a person would.',
   category: 'fraud',
   keyType: 'account',
+  methods: ['INVITE'],
   labels: { behavior: 'fraud:toll', mitre_technique: 'T1496' },
   remediation: 'suspend-account',
   defaults: {

@@ -49,6 +49,7 @@ export default defineDetector<ClassOfServiceSettings>({
   description: 'An authorised call of an account reaches farther (national, international) than its user group allows.',
   category: 'fraud',
   keyType: 'account',
+  methods: ['INVITE'],
   labels: { behavior: 'fraud:class-of-service', mitre_technique: 'T1496' },
   remediation: 'alert-only',
   defaults: {

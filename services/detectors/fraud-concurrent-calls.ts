@@ -21,6 +21,7 @@ export default defineDetector<ConcurrentCallsSettings>({
   description: 'An account holds more answered outside calls open at once than a person would.',
   category: 'fraud',
   keyType: 'account',
+  methods: ['INVITE', 'BYE'],
   labels: { behavior: 'fraud:toll', mitre_technique: 'T1496' },
   remediation: 'suspend-account',
   defaults: {

@@ -39,6 +39,7 @@ export default defineDetector<HighCostSettings>({
   description: 'An authorised INVITE of an account dials a number in international form whose prefix is on the high-cost list.',
   category: 'fraud',
   keyType: 'account',
+  methods: ['INVITE'],
   labels: { behavior: 'fraud:irsf', mitre_technique: 'T1496' },
   remediation: 'suspend-account',
   defaults: {

@@ -18,6 +18,7 @@ export default defineDetector<SequentialDialingSettings>({
   description: 'An account calls consecutive numbers (each one more than another it called) within the window.',
   category: 'fraud',
   keyType: 'account',
+  methods: ['INVITE'],
   labels: { behavior: 'fraud:sequential-dialing', mitre_technique: 'T1496' },
   remediation: 'suspend-account',
   defaults: {

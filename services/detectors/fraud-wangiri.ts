@@ -23,6 +23,7 @@ export default defineDetector<WangiriSettings>({
   description: 'A trunk delivers international calls that ring and are abandoned to many distinct users within the window.',
   category: 'fraud',
   keyType: 'ip',
+  methods: ['INVITE'],
   labels: { behavior: 'fraud:wangiri', mitre_technique: 'T1566' },
   remediation: 'alert-only',
   defaults: {

@@ -23,6 +23,7 @@ export default defineDetector<HostPinSettings>({
   description: 'One source makes many failed PIN attempts on one meeting room: refused joins, or PIN digits sent as SIP INFO.',
   category: 'policy',
   keyType: 'ip',
+  methods: ['INVITE', 'INFO'],
   labels: { behavior: 'conference:pin-bruteforce', mitre_technique: 'T1110.001' },
   remediation: 'block-source',
   defaults: {

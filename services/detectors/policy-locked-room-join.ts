@@ -19,6 +19,7 @@ export default defineDetector<LockedRoomSettings>({
   description: 'A source sends INVITEs to a meeting room that is locked.',
   category: 'policy',
   keyType: 'ip',
+  methods: ['INVITE'],
   labels: { behavior: 'conference:locked-join', mitre_technique: 'T1078' },
   remediation: 'alert-only',
   defaults: {

@@ -40,6 +40,7 @@ export default defineDetector<TrunkTransferSettings>({
   description: 'A trunk sends a REFER whose Refer-To is an external number, bridging two external legs.',
   category: 'policy',
   keyType: 'ip',
+  methods: ['REFER'],
   labels: { behavior: 'fraud:transfer', mitre_technique: 'T1496' },
   remediation: 'alert-only',
   defaults: {

@@ -37,6 +37,7 @@ export default defineDetector<UntrustedTrunkSettings>({
   description: "An INVITE claims a configured trunk (its account or From domain) but comes from an address outside the trunk's list.",
   category: 'policy',
   keyType: 'ip',
+  methods: ['INVITE'],
   labels: { behavior: 'sip:trunk-spoofing', mitre_technique: 'T1078' },
   remediation: 'alert-only',
   defaults: {

@@ -30,4 +30,37 @@ describe('detector registry', () => {
   it('refuses a setting a detector does not have', () => {
     expect(() => activeDetectors({ 'sip/options-sweep': { min_hosts: 5 } })).toThrow(/detectors\.sip\/options-sweep: .*additional properties/);
   });
+
+  it('takes horizons with the detector\'s own thresholds, and refuses bad ones naming the detector', () => {
+    const [flood] = activeDetectors({ 'sip/digest-bruteforce': { horizons: [{ name: 'slow', window_seconds: 21600, min_failures: 60 }] } }).filter((a) => a.detector.id === 'sip/digest-bruteforce');
+    expect((flood.settings as unknown as { horizons: unknown[] }).horizons).toHaveLength(1);
+    const bad: Array<[unknown, RegExp]> = [
+      [[{ name: 'slow' }], /horizons\/0 must have required property 'window_seconds'/],
+      [[{ name: 'Slow Horizon', window_seconds: 60 }], /horizons\/0\/name must match pattern/],
+      [[{ name: 'slow', window_seconds: 60, min_fails: 3 }], /horizons\/0 must NOT have additional properties/],
+      [[{ name: 'slow', window_seconds: 200_000 }], /horizons\/0\/window_seconds must be <= 86400/],
+      [[{ name: 'slow', window_seconds: 60, remediation: 'nuke' }], /horizons\/0\/remediation must be equal to one of the allowed values/],
+      [[{ name: 'a', window_seconds: 60 }, { name: 'a', window_seconds: 600 }], /horizons: the name 'a' is given twice/],
+    ];
+    for (const [horizons, message] of bad) {
+      expect(() => activeDetectors({ 'sip/digest-bruteforce': { horizons } })).toThrow(/detectors\.sip\/digest-bruteforce/);
+      expect(() => activeDetectors({ 'sip/digest-bruteforce': { horizons } })).toThrow(message);
+    }
+  });
+
+  it.each(DETECTORS.filter((d) => d.methods).map((d) => [d.id, d]))('%s: observes no record of a method it does not declare', async (_id, d) => {
+    const { expandRecords, loadFixture } = await import('./fixture');
+    const fixture = loadFixture(d.id);
+    const settings = activeDetectors(fixture.settings ? { [d.id]: fixture.settings } : {}).find((a) => a.detector.id === d.id)!.settings;
+    let observed = 0;
+    for (const r of expandRecords(fixture)) {
+      if (r.event.dataset !== 'sip.flow') continue;
+      const other = { ...r, sip: { ...(r as { sip: object }).sip, method: 'OPTIONS' } } as typeof r;
+      if (d.methods!.includes('OPTIONS')) continue;
+      expect(d.observe(other, settings)).toBeUndefined();
+      if (d.methods!.includes((r as { sip: { method: string } }).sip.method.toUpperCase()) && d.observe(r, settings)) observed++;
+    }
+    // the fixture exercises the methods it declares
+    expect(observed).toBeGreaterThan(0);
+  });
 });

@@ -20,6 +20,7 @@ export default defineDetector<RegistrationHijackSettings>({
   description: 'An account registers successfully from more than one address within the window (a binding lives about as long).',
   category: 'credential',
   keyType: 'account',
+  methods: ['REGISTER'],
   labels: { behavior: 'sip:account-takeover', mitre_technique: 'T1078' },
   remediation: 'alert-only',
   defaults: {
