@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 bash infra/setup.sh
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(node --version), $(uname -sr)"
 node dist/bench/detector-engine.bench.js
+node dist/bench/replay-memory.bench.js
 node dist/bench/capture.bench.js
 node dist/bench/hep.bench.js
 node --expose-gc dist/bench/distinct-sources.bench.js

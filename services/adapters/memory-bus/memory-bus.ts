@@ -64,7 +64,7 @@ export class MemoryBus implements Bus {
   constructor(opts: MemoryBusOptions = {}) {
     this.defaultPartitions = opts.defaultPartitions ?? 4;
     this.maxBatch = opts.maxBatch ?? 500;
-    this.highWater = opts.highWater ?? 50_000;
+    this.highWater = opts.highWater ?? 10_000;
     this.unconsumedRetention = opts.unconsumedRetention ?? 10_000;
   }
 
