@@ -29,13 +29,14 @@ const ECS: pino.LoggerOptions = {
 
 export interface JsonLoggerOptions {
   level?: Level;
-  /** where each line goes (without its newline); default: stderr, written synchronously so that no line is lost at exit */
+  /** where each line goes (without its newline); default: process.stderr, as every other line the CLI writes there */
   write?: (line: string) => void;
   bindings?: object;
 }
 
 export function createJsonLogger(opts: JsonLoggerOptions = {}): Logger {
-  const destination = opts.write ? { write: ((w) => (chunk: string) => w(chunk.replace(/\n$/, '')))(opts.write) } : pino.destination({ fd: 2, sync: true });
+  const write = opts.write;
+  const destination = write ? { write: (chunk: string) => write(chunk.replace(/\n$/, '')) } : process.stderr;
   const root = pino({ ...ECS, level: opts.level ?? 'info', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, destination);
   return wrap(opts.bindings ? root.child(opts.bindings) : root);
 }
