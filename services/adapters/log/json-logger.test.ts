@@ -29,6 +29,8 @@ describe('json logger (pino, ECS fields)', () => {
     expect(entry.token).toBe('[redacted]');
     expect(entry.a.b.c).toEqual({ secret: '[redacted]', api_key: '[redacted]' });
     expect(entry).toMatchObject({ user: 'alice', auth: true });
+    log.child({ redis: { password: 'in-a-binding' } }).info({}, 'bound');
+    expect(JSON.parse(lines[1]).redis.password).toBe('[redacted]');
   });
 
   it('gives each child its own level', () => {
@@ -37,6 +39,14 @@ describe('json logger (pino, ECS fields)', () => {
     log.child({ component: 'quiet' }, { level: 'error' }).warn({ n: 2 }, 'not shown');
     log.debug({ n: 3 }, 'not shown either');
     expect(lines.map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ component: 'noisy', message: 'shown', 'log.level': 'debug' })]);
+  });
+
+  it('writes a key once when a binding and the entry both have it, the entry winning', () => {
+    const { lines, log } = capture();
+    log.child({ actuator: 'dry-run', stage: 'enforce' }).child({ stage: 'enforce-2' }).info({ actuator: 'nftables' }, 'applied');
+    expect(lines[0].match(/"actuator"/g)).toHaveLength(1);
+    expect(lines[0].match(/"stage"/g)).toHaveLength(1);
+    expect(JSON.parse(lines[0])).toMatchObject({ actuator: 'nftables', stage: 'enforce-2' });
   });
 
   it('writes an error as ECS error fields, with its code', () => {

@@ -37,16 +37,26 @@ export interface JsonLoggerOptions {
 export function createJsonLogger(opts: JsonLoggerOptions = {}): Logger {
   const write = opts.write;
   const destination = write ? { write: (chunk: string) => write(chunk.replace(/\n$/, '')) } : process.stderr;
-  const root = pino({ ...ECS, level: opts.level ?? 'info', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, destination);
-  return wrap(opts.bindings ? root.child(opts.bindings) : root);
+  const level = opts.level ?? 'info';
+  const root = pino({ ...ECS, level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, destination);
+  return wrap(root, { ...(opts.bindings ?? {}) }, level);
 }
 
-function wrap(p: pino.Logger): Logger {
+// A child's bindings are kept here and given to pino as one flat set: pino writes a child's
+// bindings and the entry's fields side by side, so a key in both would appear twice in one line
+// (which Elasticsearch refuses). The entry's own value wins, as it is the more specific.
+function wrap(root: pino.Logger, bindings: Record<string, unknown>, level: string): Logger {
+  const bound = root.child(bindings, { level });
+  const at = (lvl: Level) => (obj: object, msg: string) => {
+    const clash = Object.keys(obj).some((k) => k in bindings);
+    const p = clash ? root.child(Object.fromEntries(Object.entries(bindings).filter(([k]) => !(k in obj))), { level }) : bound;
+    p[lvl](obj, msg);
+  };
   return {
-    debug: (obj, msg) => p.debug(obj, msg),
-    info: (obj, msg) => p.info(obj, msg),
-    warn: (obj, msg) => p.warn(obj, msg),
-    error: (obj, msg) => p.error(obj, msg),
-    child: (bindings, o) => wrap(p.child(bindings, o?.level ? { level: o.level } : {})),
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    child: (more, o) => wrap(root, { ...bindings, ...more }, o?.level ?? level),
   };
 }
