@@ -4,7 +4,7 @@
 // (bench/run.sh starts them). Every document is verified by a count afterwards.
 import { createClient } from '../services/adapters/elasticsearch/es-client';
 import { ElasticsearchIndex } from '../services/adapters/elasticsearch/elasticsearch-index';
-import { MetricsRegistry } from '../services/core/metrics';
+import { PromMetricsRegistry } from '../services/adapters/metrics-prom/prom-registry';
 import { silentLogger, type IndexDocument } from '../services/core/ports';
 import { systemClock } from '../services/core/clock';
 import { startIndexer } from '../services/indexer/main';
@@ -34,16 +34,16 @@ async function main(): Promise<void> {
   const indexed = () => rt.metrics.counter('callsentry_index_documents_total', '').total();
   const t0 = process.hrtime.bigint();
   const sub = await startIndexer(rt);
-  await waitFor(() => indexed() >= flows.length, 900_000, 20);
+  await waitFor(async () => (await indexed()) >= flows.length, 900_000, 20);
   const stageSeconds = seconds(t0);
   await sub.stop();
   await rt.bus.close();
-  const { count: bulkCount, sum: bulkSum } = rt.metrics.histogram('callsentry_index_bulk_seconds', '').summary();
+  const { count: bulkCount, sum: bulkSum } = await rt.metrics.histogram('callsentry_index_bulk_seconds', '').summary();
   const stageStored = await countDocs(es, cfg.indexer.index_prefix, 'flows-sip');
 
   // (2) the bulk writer alone
   const settings = indexerSettings();
-  const index = new ElasticsearchIndex({ settings, client: createClient(settings.elasticsearch), clock: systemClock, metrics: new MetricsRegistry(), log: silentLogger });
+  const index = new ElasticsearchIndex({ settings, client: createClient(settings.elasticsearch), clock: systemClock, metrics: new PromMetricsRegistry(), log: silentLogger });
   await index.init();
   const docs: IndexDocument[] = flows.map((f) => ({ kind: 'flows-sip', id: f.event.id, timestamp: Date.parse(f['@timestamp']), source: JSON.stringify(f) }));
   const t1 = process.hrtime.bigint();

@@ -13,13 +13,14 @@ if (( major < 20 )); then
   exit 1
 fi
 
-# Install exactly what the committed lockfile pins, only when node_modules is missing or older than
-# it. Not `npm ci`: the npm 11 on these machines writes lockfiles without the other platforms'
-# optional packages (@swc/core-darwin-*, ...) and its own `npm ci` then refuses them; `npm install
-# --no-save` installs the locked versions and leaves the lockfile untouched.
+# Install exactly what the committed lockfile pins (`npm ci`: the standard, reproducible install),
+# only when node_modules is missing or older than the lockfile. The lockfile now lists every
+# platform's optional packages (@swc/core-*, @unrs/resolver-binding-*); before, npm 11 had written
+# it without them and `npm ci` refused it ("Missing: @swc/core-darwin-arm64 ... from lock file"),
+# so this script used `npm install --no-save` instead.
 if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
-  echo "setup: installing Node dependencies (locked versions)" >&2
-  npm install --no-save --no-audit --no-fund --loglevel=error
+  echo "setup: installing Node dependencies (npm ci, from the lockfile)" >&2
+  npm ci --no-audit --no-fund --loglevel=error
 fi
 echo "setup: building (tsc)" >&2
 npm run --silent build

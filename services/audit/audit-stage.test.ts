@@ -1,7 +1,7 @@
 import { MemoryBus } from '../adapters/memory-bus/memory-bus';
 import { ManualClock } from '../core/clock';
 import { decode, encode } from '../core/codec';
-import { MetricsRegistry } from '../core/metrics';
+import { PromMetricsRegistry } from '../adapters/metrics-prom/prom-registry';
 import { silentLogger } from '../core/ports';
 import type { AuditEntry } from '../core/records';
 import { runStage } from '../core/stage';
@@ -23,7 +23,7 @@ describe('audit stage', () => {
     await bus.ensureTopics([{ name: topics.name('audit.log.v1'), partitions: 1 }]);
     const producer = await bus.producer();
     const writer = new ChainWriter({ store, clock: new ManualClock(T0), log: silentLogger, publish: publishToLogTopic(producer, topics) });
-    const deps = { log: silentLogger, metrics: new MetricsRegistry() };
+    const deps = { log: silentLogger, metrics: new PromMetricsRegistry() };
     await runStage(bus, auditStage({ topics, writer }), deps);
     const published: AuditEntry[] = [];
     await bus.subscribe({ groupId: 'indexer', topics: [topics.name('audit.log.v1')], handler: async (b) => void b.messages.forEach((m) => published.push(decode<AuditEntry>(m))) });

@@ -1,16 +1,33 @@
-// CSV for auditors' spreadsheets (RFC 4180, every cell quoted). Values came from the network, so a
-// cell that a spreadsheet would run as a formula (= + - @, tab, CR) gets a leading apostrophe, and
-// so does a cell that already starts with one: decoding removes exactly one, so nothing is lost
-// and the entry hashes as it was chained.
-const FORMULA = /^[=+\-@\t\r']/;
+// CSV for auditors' spreadsheets (RFC 4180, every cell quoted), written by csv-stringify. Values
+// came from the network, so a value that a spreadsheet would run as a formula (= + - @, tab, CR,
+// and the full-width = + - @ that Apple Numbers folds to them) gets a leading apostrophe, and so does a value that already starts with one: decoding removes
+// exactly one, so nothing is lost and the entry hashes as it was chained. The header is ours and
+// written as it is (exports before issue 13 prefixed it too: `'@timestamp`; uncell reads both).
+// csv-stringify's own escape_formulas is not used: it would prefix the header, and it leaves a
+// leading apostrophe alone, which would make decoding ambiguous.
+// The reader stays hand-written: verify must read back exactly what was hashed, cell by cell, and
+// name the line of the first malformed record; fifty lines with their tests are enough for that.
+import { stringify } from 'csv-stringify/sync';
 
-export function csvCell(value: string): string {
-  const safe = FORMULA.test(value) ? `'${value}` : value;
-  return `"${safe.replace(/"/g, '""')}"`;
+const FORMULA = /^[=+\-@\t\r'\uFF1D\uFF0B\uFF0D\uFF20]/;
+
+/** A value, made safe for a spreadsheet (reversible with uncell). */
+export function guardCell(value: string): string {
+  return FORMULA.test(value) ? `'${value}` : value;
 }
 
+function csvLine(cells: string[]): string {
+  return stringify([cells], { quoted: true, quoted_empty: true, record_delimiter: 'windows' });
+}
+
+/** The header line: our own column names, unguarded. */
+export function csvHeader(columns: readonly string[]): string {
+  return csvLine([...columns]);
+}
+
+/** One record of values from the log, each guarded. */
 export function csvRow(values: string[]): string {
-  return values.map(csvCell).join(',') + '\r\n';
+  return csvLine(values.map(guardCell));
 }
 
 export function uncell(cell: string): string {

@@ -2,7 +2,7 @@
 // field), and back: verify reads either into the entries that were hashed.
 import type { AuditEntry } from '../core/records';
 import { canonicalJson } from './canonical';
-import { csvRow, parseCsv, uncell } from './csv';
+import { csvHeader, csvRow, parseCsv, uncell } from './csv';
 
 export type ExportFormat = 'csv' | 'ndjson';
 
@@ -13,7 +13,7 @@ export function entriesFileName(format: ExportFormat): string {
 }
 
 export function header(format: ExportFormat): string {
-  return format === 'csv' ? csvRow([...CSV_COLUMNS]) : '';
+  return format === 'csv' ? csvHeader(CSV_COLUMNS) : '';
 }
 
 export function formatEntry(e: AuditEntry, format: ExportFormat): string {

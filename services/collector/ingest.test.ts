@@ -1,4 +1,4 @@
-import { MetricsRegistry } from '../core/metrics';
+import { PromMetricsRegistry } from '../adapters/metrics-prom/prom-registry';
 import { HEADER, Topics } from '../core/topics';
 import { MemoryBus } from '../adapters/memory-bus/memory-bus';
 import { Ingest } from './ingest';
@@ -8,7 +8,7 @@ describe('Ingest (the collector edge)', () => {
   it('keeps every good record and dead-letters each bad one with its reason, counted', async () => {
     const bus = new MemoryBus();
     const topics = new Topics('t.');
-    const metrics = new MetricsRegistry();
+    const metrics = new PromMetricsRegistry();
     const ingest = new Ingest({ producer: await bus.producer(), topics, metrics, sensor: 'sensor-1', batchSize: 3 });
     const good = generate(demoScenario(Date.parse('2026-01-01T00:00:00Z'), 12), 10, 11).slice(0, 20);
     const wrongType = { ...good[0], source: { ip: '192.0.2.1', port: 'x' } };
@@ -27,7 +27,7 @@ describe('Ingest (the collector edge)', () => {
     expect(dlq.map((m) => m.headers[HEADER.dlqReason])).toEqual(['BAD_JSON', 'BAD_RECORD', 'OVERSIZED']);
     expect(dlq[1].headers[HEADER.dlqDetail]).toMatch(/port must be integer/);
     expect(ingest.stats).toMatchObject({ accepted: 20, sip: 20, rejected: { BAD_JSON: 1, BAD_RECORD: 1, OVERSIZED: 1 } });
-    expect(metrics.render()).toMatch(/callsentry_collector_rejected_total\{reason="BAD_JSON"\} 1/);
+    expect(await metrics.render()).toMatch(/callsentry_collector_rejected_total\{reason="BAD_JSON"\} 1/);
     // records are keyed by source address and carry the sensor header
     const first = bus.read('t.flows.sip.v1')[0];
     expect(first.key).toBe(JSON.parse(first.value.toString()).source.ip);
@@ -45,7 +45,7 @@ describe('Ingest.flush under concurrent arrivals', () => {
         for (const m of messages) sent.push(JSON.parse(m.value.toString()).event.id);
       },
     };
-    const ingest = new Ingest({ producer: slowProducer, topics: new Topics(), metrics: new MetricsRegistry(), sensor: 's', batchSize: 1000 });
+    const ingest = new Ingest({ producer: slowProducer, topics: new Topics(), metrics: new PromMetricsRegistry(), sensor: 's', batchSize: 1000 });
     const records = generate(demoScenario(Date.parse('2026-01-01T00:00:00Z'), 12), 10, 11).slice(0, 60);
     const flushes: Array<Promise<void>> = [];
     for (const [i, r] of records.entries()) {

@@ -52,7 +52,7 @@ export async function feedCapture(ingest: Ingest, file: string, io: CommandIo, s
         malformed.push(ingest.record(malformedRecord({ timeMs: m.meta.timeMs, src: m.meta.src, dst: m.meta.dst, transport: m.meta.transport, reason: m.reason, detail: m.detail, observerId: sensor })));
       },
       onProgress: (done, total) => {
-        progress ??= new Progress((s) => process.stderr.write(s), total, file, io.isTty);
+        progress ??= new Progress({ stream: process.stderr, isTty: io.isTty, env: io.env }, total, file);
         progress.update(done, `${stats.sip.messages} SIP messages`);
       },
     });

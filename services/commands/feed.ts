@@ -20,16 +20,19 @@ export async function feedNdjson(ingest: Ingest, file: string, io: CommandIo, ma
     }
     stream = createReadStream(file, { highWaterMark: 1 << 20 });
   }
-  const progress = new Progress((s) => process.stderr.write(s), total, file, io.isTty && file !== '-');
+  const progress = new Progress({ stream: process.stderr, isTty: io.isTty && file !== '-', env: io.env }, total, file);
   let lines = 0;
-  for await (const e of readLines(stream, maxLineBytes)) {
-    lines++;
-    if (e.kind === 'line') await ingest.line(e.text);
-    else await ingest.oversized(e.head, e.bytes);
-    if ((lines & 1023) === 0) progress.update((stream as { bytesRead?: number }).bytesRead ?? 0, `${lines} lines`);
+  try {
+    for await (const e of readLines(stream, maxLineBytes)) {
+      lines++;
+      if (e.kind === 'line') await ingest.line(e.text);
+      else await ingest.oversized(e.head, e.bytes);
+      if ((lines & 1023) === 0) progress.update((stream as { bytesRead?: number }).bytesRead ?? 0, `${lines} lines`);
+    }
+    progress.update(total, `${lines} lines`);
+  } finally {
+    progress.finish();
   }
-  progress.update(total, `${lines} lines`);
-  progress.finish();
   await ingest.flush();
   return lines;
 }

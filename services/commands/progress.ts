@@ -1,25 +1,38 @@
-// A progress bar on stderr for long replays, only when stderr is a terminal.
+// A progress bar on stderr for long replays (cli-progress), only on a terminal: never into a pipe,
+// a file or a CI log, where it would be noise between the log lines.
+import { SingleBar } from 'cli-progress';
+
+export interface ProgressTarget {
+  /** stderr, or a terminal stand-in in tests */
+  stream: NodeJS.WritableStream;
+  /** whether the stream is a terminal (CommandIo.isTty) */
+  isTty: boolean;
+  env: Record<string, string | undefined>;
+}
+
+/** A bar belongs on a terminal only, and not in CI (whose runners sometimes give one). */
+export function progressWanted(t: ProgressTarget): boolean {
+  return t.isTty && !t.env.CI;
+}
+
 export class Progress {
-  private last = 0;
+  private readonly bar: SingleBar | undefined;
+
   constructor(
-    private readonly write: (s: string) => void,
+    target: ProgressTarget,
     private readonly total: number,
-    private readonly label: string,
-    private readonly enabled: boolean,
-  ) {}
+    label: string,
+  ) {
+    if (!progressWanted(target) || total <= 0) return;
+    this.bar = new SingleBar({ stream: target.stream, format: `${label.replace(/[{}]/g, '')} [{bar}] {percentage}% {extra}`, barCompleteChar: '#', barIncompleteChar: '.', barsize: 30, fps: 10 });
+    this.bar.start(total, 0, { extra: '' });
+  }
 
   update(done: number, extra = ''): void {
-    if (!this.enabled || this.total <= 0) return;
-    const now = Date.now();
-    if (now - this.last < 100 && done < this.total) return;
-    this.last = now;
-    const frac = Math.min(1, done / this.total);
-    const width = 30;
-    const bar = '#'.repeat(Math.round(frac * width)).padEnd(width, '.');
-    this.write(`\r${this.label} [${bar}] ${(frac * 100).toFixed(0).padStart(3)}% ${extra}`);
+    this.bar?.update(Math.min(done, this.total), { extra });
   }
 
   finish(): void {
-    if (this.enabled && this.total > 0) this.write('\n');
+    this.bar?.stop();
   }
 }

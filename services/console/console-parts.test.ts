@@ -2,7 +2,7 @@ import { FlowRing } from './flow-ring';
 import { parsePromText, sumBy } from './prom-text';
 import { Series } from './series';
 import { HealthMonitor } from './health';
-import { MetricsRegistry } from '../core/metrics';
+import { PromMetricsRegistry } from '../adapters/metrics-prom/prom-registry';
 import type { SipFlow } from '../core/records';
 
 const flow = (i: number, ip: string, account?: string): SipFlow => ({
@@ -53,7 +53,7 @@ describe('health from metrics text', () => {
   });
 
   it('summarises rates, lag, dead letters and the breaker from a registry, and says which source is down', async () => {
-    const m = new MetricsRegistry();
+    const m = new PromMetricsRegistry();
     const inc = m.counter('callsentry_stage_records_in_total', 'x');
     m.gauge('callsentry_enforcer_circuit_open', 'x').set({}, 1);
     m.counter('callsentry_dlq_total', 'x').inc({ topic: 'flows.sip.v1', reason: 'BAD_JSON' }, 2);

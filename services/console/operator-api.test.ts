@@ -94,7 +94,7 @@ describe('operator API and commands', () => {
     expect((await cli(r, 'allowlist', 'add', '203.0.113.0/24', '--why', 'customer office', '--ticket', 'NOC-815')).code).toBe(0);
     await r.bus.drained();
     expect((await cli(r, 'blocks', 'list')).out[0]).toBe('no live blocks');
-    expect((await cli(r, 'allowlist', 'list')).out[0]).toMatch(/^203\.0\.113\.0\/24 .* NOC-815: customer office/);
+    expect((await cli(r, 'allowlist', 'list')).out[0]).toMatch(/^203\.0\.113\.0\/24 +permanent +.* NOC-815: customer office/);
     const again = decision('flood-2', 'block', 'firewall', '203.0.113.51', { '@timestamp': now(), mode: 'dry-run' });
     await (await r.bus.producer()).send(r.rt.topics.name('decisions.v1'), [encode(again.target.value, again)]);
     await r.bus.drained();

@@ -1,57 +1,64 @@
-// Address ranges for allowlists: parse once, match fast. IPv4 and IPv6.
+// Address ranges for allowlists: parse once, match fast. IPv4 and IPv6, through ipaddr.js.
+// A range is stored in its canonical form: host bits cleared (10.0.0.1/8 is 10.0.0.0/8), IPv6 in
+// RFC 5952 text (2001:DB8:0::1 is 2001:db8::1), an IPv4-mapped IPv6 address or range as the IPv4
+// one it stands for. Text is first checked with node:net's isIP, which accepts only the usual
+// dotted-quad and IPv6 forms: ipaddr.js alone would also read `10.1` or `010.0.0.1` (octal), which
+// no operator means when writing an allowlist.
 import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
+
+type Address = ipaddr.IPv4 | ipaddr.IPv6;
 
 export interface Cidr {
+  /** canonical: the network address, then /bits when the text gave a prefix length */
   text: string;
   version: 4 | 6;
+  /** the network address as a number (adapters print it their own way) */
   network: bigint;
   bits: number;
 }
 
+/** An IPv4-mapped IPv6 address is its IPv4 address. */
+function address(ip: string): Address | undefined {
+  if (!isIP(ip)) return undefined;
+  const a = ipaddr.parse(ip);
+  return a.kind() === 'ipv6' && (a as ipaddr.IPv6).isIPv4MappedAddress() ? (a as ipaddr.IPv6).toIPv4Address() : a;
+}
+
+const versionOf = (a: Address): 4 | 6 => (a.kind() === 'ipv4' ? 4 : 6);
+
+const valueOf = (a: Address): bigint => a.toByteArray().reduce((acc, b) => (acc << 8n) | BigInt(b), 0n);
+
 export function parseIp(ip: string): { version: 4 | 6; value: bigint } | undefined {
-  const v = isIP(ip);
-  if (v === 4) {
-    return { version: 4, value: ip.split('.').reduce((acc, o) => (acc << 8n) | BigInt(Number(o)), 0n) };
-  }
-  if (v === 6) {
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-    if (mapped) return parseIp(mapped[1]);
-    const [head, tail = ''] = ip.split('::');
-    const parts = (s: string) => (s ? s.split(':') : []);
-    let h = parts(head);
-    let t = parts(tail);
-    // an embedded IPv4 tail counts as two groups
-    const fix = (groups: string[]) =>
-      groups.flatMap((g) => (g.includes('.') ? ((n) => [((n >> 16n) & 0xffffn).toString(16), (n & 0xffffn).toString(16)])(parseIp(g)!.value) : [g]));
-    h = fix(h);
-    t = fix(t);
-    const groups = ip.includes('::') ? [...h, ...Array(8 - h.length - t.length).fill('0'), ...t] : h;
-    return { version: 6, value: groups.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g, 16)), 0n) };
-  }
-  return undefined;
+  const a = address(ip);
+  return a ? { version: versionOf(a), value: valueOf(a) } : undefined;
 }
 
 export function parseCidr(text: string): Cidr {
-  const [addr, bitsText] = text.trim().split('/');
-  const ip = parseIp(addr);
-  if (!ip) throw new Error(`not an IP address or CIDR: ${text}`);
-  const max = ip.version === 4 ? 32 : 128;
-  const bits = bitsText === undefined ? max : Number(bitsText);
-  if (!Number.isInteger(bits) || bits < 0 || bits > max || (bitsText !== undefined && !/^\d+$/.test(bitsText))) {
-    throw new Error(`bad prefix length in ${text}`);
+  const [addr = '', bitsText, ...rest] = text.trim().split('/');
+  if (!isIP(addr) || rest.length) throw new Error(`not an IP address or CIDR: ${text}`);
+  let ip: Address = ipaddr.parse(addr);
+  const max = ip.kind() === 'ipv4' ? 32 : 128;
+  let bits = bitsText === undefined ? max : Number(bitsText);
+  if (bitsText !== undefined && (!/^\d+$/.test(bitsText) || bits > max)) throw new Error(`bad prefix length in ${text}`);
+  if (ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).isIPv4MappedAddress() && bits >= 96) {
+    ip = (ip as ipaddr.IPv6).toIPv4Address();
+    bits -= 96;
   }
-  return { text, version: ip.version, network: mask(ip.value, bits, max), bits };
+  const network = networkOf(ip, bits);
+  return { text: bitsText === undefined ? network.toString() : `${network.toString()}/${bits}`, version: versionOf(network), network: valueOf(network), bits };
+}
+
+/** The address with its host bits (those after the first `bits`) cleared. */
+function networkOf(ip: Address, bits: number): Address {
+  return ipaddr.fromByteArray(ip.toByteArray().map((b, i) => b & (0xff << (8 - Math.max(0, Math.min(8, bits - i * 8)))) & 0xff));
 }
 
 export function cidrContains(c: Cidr, ip: string): boolean {
   const p = parseIp(ip);
   if (!p || p.version !== c.version) return false;
-  return mask(p.value, c.bits, c.version === 4 ? 32 : 128) === c.network;
-}
-
-function mask(value: bigint, bits: number, max: number): bigint {
-  const hostBits = BigInt(max - bits);
-  return (value >> hostBits) << hostBits;
+  const hostBits = BigInt((c.version === 4 ? 32 : 128) - c.bits);
+  return (p.value >> hostBits) << hostBits === c.network;
 }
 
 export class CidrSet {

@@ -132,7 +132,8 @@ export interface Logger {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
-  child(bindings: object): Logger;
+  /** A logger for one component; `level` sets its own threshold. */
+  child(bindings: object, opts?: { level?: 'debug' | 'info' | 'warn' | 'error' }): Logger;
 }
 
 export const silentLogger: Logger = {

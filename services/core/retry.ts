@@ -1,4 +1,9 @@
 // Retries with exponential backoff and jitter, for calls to servers that may be briefly away.
+// Kept hand-written instead of p-retry (issue 13): every p-retry major since 5 is ESM only (8 and 9
+// need Node 22, this project runs on Node 20), and Jest here runs CommonJS through @swc/jest, which
+// cannot require an ES module before Node 24.9 without transforming node_modules; p-retry 4, the
+// last CommonJS major, has no "give up on this error" predicate and no injectable sleep. This
+// function is fifteen lines, takes a sleep (tests run without waiting) and a retriable predicate.
 export interface RetryOptions {
   attempts: number;
   baseMs: number;

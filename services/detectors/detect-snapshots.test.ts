@@ -3,7 +3,7 @@
 // (corrupt, another format version, another configuration) makes it rebuild by re-reading.
 import { MemoryBus } from '../adapters/memory-bus/memory-bus';
 import { encode } from '../core/codec';
-import { MetricsRegistry } from '../core/metrics';
+import { PromMetricsRegistry } from '../adapters/metrics-prom/prom-registry';
 import { silentLogger, type Logger, type Subscription } from '../core/ports';
 import type { Finding } from '../core/records';
 import { runStage } from '../core/stage';
@@ -43,7 +43,7 @@ interface RunOptions {
 async function run(o: RunOptions = {}) {
   const bus = new MemoryBus({ defaultPartitions: 4, maxBatch: 50 });
   const topics = new Topics();
-  const metrics = new MetricsRegistry();
+  const metrics = new PromMetricsRegistry();
   const warnings: string[] = [];
   const log: Logger = { ...silentLogger, warn: (_o, msg) => void warnings.push(msg), child: () => log };
   await bus.ensureTopics([{ name: topics.name('state.detect-source.v1'), cleanup: 'compact' }]);
@@ -88,8 +88,18 @@ async function run(o: RunOptions = {}) {
   const findings = bus.read(topics.name('findings.v1')).map((m) => JSON.parse(m.value.toString()) as Finding);
   const retained = bus.read(topics.name('flows.sip.v1')).length;
   await bus.close();
-  const restores = (outcome: string, reason = '') => metrics.counter('callsentry_detector_restores_total', '').get({ input: 'source', outcome, reason });
-  return { findings, warnings, restores, written: metrics.counter('callsentry_detector_snapshots_total', '').get({ input: 'source', outcome: 'written' }), retained, records: records.length };
+  const counts = async (name: string) => {
+    const m = metrics.counter(name, '');
+    return { get: (labels: Record<string, string>) => m.get(labels) };
+  };
+  const restoresMetric = await counts('callsentry_detector_restores_total');
+  const byOutcome = new Map<string, number>();
+  for (const outcome of ['snapshot', 'fresh', 'fallback']) {
+    for (const reason of ['', 'missing', 'corrupt', 'version', 'oversized', 'incompatible', 'unreadable']) byOutcome.set(`${outcome}/${reason}`, await restoresMetric.get({ input: 'source', outcome, reason }));
+  }
+  const restores = (outcome: string, reason = '') => byOutcome.get(`${outcome}/${reason}`) ?? 0;
+  const written = await (await counts('callsentry_detector_snapshots_total')).get({ input: 'source', outcome: 'written' });
+  return { findings, warnings, restores, written, retained, records: records.length };
 }
 
 const distinct = (fs: Finding[]) => [...new Map(fs.map((f) => [f.event.id, `${f.rule.id}${f.window.horizon ? '@' + f.window.horizon : ''} ${f.key.value} ${f['@timestamp']}`])).values()].sort();

@@ -5,7 +5,7 @@ import { DEFAULT_CONFIG } from '../core/config';
 import { createRuntime } from '../runtime/runtime';
 import { startDetect } from '../runtime/stages';
 import { encode } from '../core/codec';
-import { MetricsRegistry } from '../core/metrics';
+import { PromMetricsRegistry } from '../adapters/metrics-prom/prom-registry';
 import { silentLogger, type Subscription } from '../core/ports';
 import type { Finding } from '../core/records';
 import { runStage } from '../core/stage';
@@ -31,7 +31,7 @@ const scenario: Scenario = {
 async function run(stopOwnerOf?: { key: string; afterRecords: number }): Promise<Finding[]> {
   const bus = new MemoryBus({ defaultPartitions: 4, maxBatch: 50 });
   const topics = new Topics();
-  const deps = { log: silentLogger, metrics: new MetricsRegistry() };
+  const deps = { log: silentLogger, metrics: new PromMetricsRegistry() };
   const seenKeys = [new Set<string | null>(), new Set<string | null>()];
   const member = (n: number) => {
     const stage = detectStage({ topics, detectors: activeDetectors(), metrics: deps.metrics });

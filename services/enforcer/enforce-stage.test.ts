@@ -1,7 +1,7 @@
 import { MemoryBus } from '../adapters/memory-bus/memory-bus';
 import { ManualClock } from '../core/clock';
 import { decode, encode } from '../core/codec';
-import { MetricsRegistry } from '../core/metrics';
+import { PromMetricsRegistry } from '../adapters/metrics-prom/prom-registry';
 import { silentLogger, type Actuator } from '../core/ports';
 import type { AuditEvent, Decision } from '../core/records';
 import { runStage } from '../core/stage';
@@ -32,8 +32,8 @@ describe('enforce stage', () => {
     const firewall = recorder('nft', ['firewall']);
     const relay = recorder('coturn', ['relay']);
     const everything = recorder('dry-run');
-    const enforcer = new Enforcer({ actuators: [firewall, relay, everything], guardrails: { ...GUARDRAILS, allowlist: ['192.0.2.0/24'] }, clock: new ManualClock(Date.parse('2026-01-01T00:00:00Z')), log: silentLogger, metrics: new MetricsRegistry() });
-    await runStage(bus, enforceStage({ topics, enforcer, log: silentLogger }), { log: silentLogger, metrics: new MetricsRegistry() });
+    const enforcer = new Enforcer({ actuators: [firewall, relay, everything], guardrails: { ...GUARDRAILS, allowlist: ['192.0.2.0/24'] }, clock: new ManualClock(Date.parse('2026-01-01T00:00:00Z')), log: silentLogger, metrics: new PromMetricsRegistry() });
+    await runStage(bus, enforceStage({ topics, enforcer, log: silentLogger }), { log: silentLogger, metrics: new PromMetricsRegistry() });
     const audit: AuditEvent[] = [];
     await bus.subscribe({ groupId: 'audit-reader', topics: [topics.name('audit.v1')], handler: async (b) => void b.messages.forEach((m) => audit.push(decode<AuditEvent>(m))) });
     const ds = [

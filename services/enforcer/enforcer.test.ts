@@ -1,6 +1,6 @@
 import { DryRunActuator } from '../adapters/dry-run/dry-run-actuator';
 import { ManualClock } from '../core/clock';
-import { MetricsRegistry } from '../core/metrics';
+import { PromMetricsRegistry } from '../adapters/metrics-prom/prom-registry';
 import { silentLogger, type Actuator } from '../core/ports';
 import { Enforcer } from './enforcer';
 import { GUARDRAILS, decision } from './test-decisions';
@@ -10,7 +10,7 @@ const T0 = Date.parse('2026-01-01T00:00:00Z');
 function setup(actuators?: (clock: ManualClock) => Actuator[]) {
   const clock = new ManualClock(T0);
   const point = new DryRunActuator(silentLogger, clock, 'point');
-  const metrics = new MetricsRegistry();
+  const metrics = new PromMetricsRegistry();
   const enforcer = new Enforcer({ actuators: actuators ? actuators(clock) : [point], guardrails: GUARDRAILS, clock, log: silentLogger, metrics });
   return { clock, point, enforcer, metrics };
 }
@@ -47,7 +47,7 @@ describe('enforcer', () => {
     const { enforcer, point, metrics } = setup();
     await point.apply([decision('before', 'block', 'firewall', '198.51.100.9', { ttl_seconds: 300 })]);
     await enforcer.start();
-    expect(metrics.gauge('callsentry_enforcer_live_blocks', '').get()).toBe(1);
+    expect(await metrics.gauge('callsentry_enforcer_live_blocks', '').get()).toBe(1);
     expect(await enforcer.list()).toEqual([expect.objectContaining({ target: { type: 'ip', value: '198.51.100.9' }, reason: expect.stringContaining('live at the enforcement point') })]);
   });
 

@@ -1,6 +1,13 @@
 // The output of `callsentry replay` and `start`: one line per finding and decision, either for
 // people or (--json) one JSON object per line. The JSON form is a stable interface (README).
+// The human form keeps its hand-written padding rather than a table library (cli-table3 serves the
+// operator's lists, commands/columns.ts): it is a stream, one line printed as each finding or
+// decision arrives, so no table of rows exists to measure. The detector column is instead as wide
+// as the longest detector id there is, so every line's columns start at the same place.
 import type { Decision, Finding } from '../core/records';
+import { DETECTORS } from '../detectors/registry';
+
+const DETECTOR_WIDTH = Math.max(...DETECTORS.map((d) => d.id.length));
 
 export interface FindingLine {
   kind: 'finding';
@@ -68,8 +75,8 @@ export function decisionLine(d: Decision): DecisionLine {
 
 export function humanLine(line: FindingLine | DecisionLine): string {
   if (line.kind === 'finding') {
-    return `${line['@timestamp']}  FINDING   ${line.severity.padEnd(8)} ${line.detector.padEnd(22)} ${line.key.type}=${line.key.value}  ${line.reason}`;
+    return `${line['@timestamp']}  FINDING   ${line.severity.padEnd(8)} ${line.detector.padEnd(DETECTOR_WIDTH)}  ${line.key.type}=${line.key.value}  ${line.reason}`;
   }
   const ttl = line.ttl_seconds ? ` for ${line.ttl_seconds}s` : '';
-  return `${line['@timestamp']}  DECISION  ${line.mode.padEnd(8)} ${line.detector.padEnd(22)} ${line.action} ${line.target.type}=${line.target.value} at ${line.scope}${ttl}`;
+  return `${line['@timestamp']}  DECISION  ${line.mode.padEnd(8)} ${line.detector.padEnd(DETECTOR_WIDTH)}  ${line.action} ${line.target.type}=${line.target.value} at ${line.scope}${ttl}`;
 }

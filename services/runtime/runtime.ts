@@ -1,11 +1,12 @@
 // What every process shares: configuration, bus, topic names, logger, metrics, clock.
 import { systemClock, type Clock } from '../core/clock';
 import type { CallsentryConfig } from '../core/config';
-import { MetricsRegistry } from '../core/metrics';
+import type { MetricsRegistry } from '../core/metrics';
 import type { Bus, Logger, TopicSpec } from '../core/ports';
 import { STATE_TOPICS, TOPIC, Topics } from '../core/topics';
 import { createBus } from '../adapters/factory';
 import { createJsonLogger } from '../adapters/log/json-logger';
+import { PromMetricsRegistry } from '../adapters/metrics-prom/prom-registry';
 
 export interface Runtime {
   cfg: CallsentryConfig;
@@ -23,7 +24,7 @@ export function createRuntime(cfg: CallsentryConfig, over: Partial<Runtime> = {}
     log,
     bus: over.bus ?? createBus(cfg, log),
     topics: over.topics ?? new Topics(cfg.bus.topic_prefix),
-    metrics: over.metrics ?? new MetricsRegistry(),
+    metrics: over.metrics ?? new PromMetricsRegistry({ defaultMetrics: true }),
     clock: over.clock ?? systemClock,
   };
 }

@@ -7,7 +7,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import type { Client } from '@elastic/elasticsearch';
 import type { CallsentryConfig, IndexerSettings } from '../../services/core/config';
 import { ManualClock } from '../../services/core/clock';
-import { MetricsRegistry } from '../../services/core/metrics';
+import { PromMetricsRegistry } from '../../services/adapters/metrics-prom/prom-registry';
 import { silentLogger, type IndexKind, type Subscription } from '../../services/core/ports';
 import { HEADER, TOPIC } from '../../services/core/topics';
 import { createClient } from '../../services/adapters/elasticsearch/es-client';
@@ -35,9 +35,11 @@ async function counts(es: Client, prefix: string): Promise<Record<IndexKind, num
 }
 
 /** Documents acknowledged by Elasticsearch so far (new or already there), by the indexer's metrics. */
-const settled = (rt: Runtime) => {
+const settled = async (rt: Runtime) => {
   const c = rt.metrics.counter('callsentry_index_documents_total', '');
-  return KINDS.reduce((sum, kind) => sum + c.get({ kind, result: 'indexed' }) + c.get({ kind, result: 'duplicate' }), 0);
+  let sum = 0;
+  for (const kind of KINDS) sum += (await c.get({ kind, result: 'indexed' })) + (await c.get({ kind, result: 'duplicate' }));
+  return sum;
 };
 const total = (e: Record<IndexKind, number>) => Object.values(e).reduce((a, b) => a + b, 0);
 
@@ -108,7 +110,7 @@ describe('indexer on Kafka and Elasticsearch', () => {
 
     const got = await reconciled(first.settings.index_prefix, expected(data));
     expect(got).toEqual(expected(data));
-    expect(rt.metrics.counter('callsentry_dlq_total', '').total()).toBe(0);
+    expect(await rt.metrics.counter('callsentry_dlq_total', '').total()).toBe(0);
 
     // the mapping is the explicit one: addresses are of type ip, so an address query is exact
     const attacker = '203.0.113.1';
@@ -130,15 +132,15 @@ describe('indexer on Kafka and Elasticsearch', () => {
 
     // every record read again from the start of every topic
     const rt = await indexer(cfg, `${cfg.bus.topic_prefix}callsentry-index-replay`);
-    expect(await waitFor(() => settled(rt) >= total(want), 400_000, 500)).toBe(true);
+    expect(await waitFor(async () => (await settled(rt)) >= total(want), 400_000, 500)).toBe(true);
     const dup = rt.metrics.counter('callsentry_index_documents_total', '');
-    expect(KINDS.map((kind) => dup.get({ kind, result: 'duplicate' }))).toEqual(KINDS.map((k) => want[k]));
-    expect(KINDS.map((kind) => dup.get({ kind, result: 'indexed' }))).toEqual(KINDS.map(() => 0));
+    expect(await Promise.all(KINDS.map((kind) => dup.get({ kind, result: 'duplicate' })))).toEqual(KINDS.map((k) => want[k]));
+    expect(await Promise.all(KINDS.map((kind) => dup.get({ kind, result: 'indexed' })))).toEqual(KINDS.map(() => 0));
 
     // and a second copy of part of the records on the topics
     const again: IndexedRecords = { flows: data.flows.slice(0, 10_000), media: data.media, findings: data.findings, decisions: data.decisions, audit: data.audit };
     await produceRecords(cfg, again);
-    expect(await waitFor(() => settled(rt) >= total(want) + total(expected(again)), 400_000, 500)).toBe(true);
+    expect(await waitFor(async () => (await settled(rt)) >= total(want) + total(expected(again)), 400_000, 500)).toBe(true);
     expect(await counts(es, settings.index_prefix)).toEqual(want);
   }, 900_000);
 
@@ -152,26 +154,26 @@ describe('indexer on Kafka and Elasticsearch', () => {
     const half = data.flows.length / 2;
     await produceRecords(cfg, { flows: data.flows.slice(0, half) });
     // stop the node while the indexer is busy with the first half
-    expect(await waitFor(() => settled(rt) >= 10_000, 300_000, 100)).toBe(true);
+    expect(await waitFor(async () => (await settled(rt)) >= 10_000, 300_000, 100)).toBe(true);
     stoppedByUs = true;
     await esScript('stop');
     // a node this checkout did not start cannot be stopped here: that would be no outage at all
     expect(await esAnswers()).toBe(false);
-    const stoppedAt = settled(rt);
+    const stoppedAt = await settled(rt);
     // the rest arrives while the node is down
     await produceRecords(cfg, { ...data, flows: data.flows.slice(half) });
     await new Promise((r) => setTimeout(r, 30_000));
-    expect(settled(rt)).toBe(stoppedAt);
+    expect(await settled(rt)).toBe(stoppedAt);
     await esScript('start');
     stoppedByUs = false;
 
     const got = await reconciled(settings.index_prefix, expected(data));
     expect(got).toEqual(expected(data));
     // the outage was seen and ridden out by retries, not by luck
-    expect(rt.metrics.counter('callsentry_index_bulk_retries_total', '').total()).toBeGreaterThan(0);
+    expect(await rt.metrics.counter('callsentry_index_bulk_retries_total', '').total()).toBeGreaterThan(0);
     // a 30 s outage outlasts a 5 s retry window: those batches went back to Kafka and came again
-    if (retryForSeconds < 30) expect(rt.metrics.counter('callsentry_stage_failures_total', '').total()).toBeGreaterThan(0);
-    expect(rt.metrics.counter('callsentry_dlq_total', '').total()).toBe(0);
+    if (retryForSeconds < 30) expect(await rt.metrics.counter('callsentry_stage_failures_total', '').total()).toBeGreaterThan(0);
+    expect(await rt.metrics.counter('callsentry_dlq_total', '').total()).toBe(0);
   }, 900_000);
 
   it('dead-letters documents Elasticsearch refuses, with its reason, and indexes every other one', async () => {
@@ -211,7 +213,7 @@ describe('indexer on Kafka and Elasticsearch', () => {
     const settings = { ...indexerSettings(), retention_days: 1 };
     indexPrefixes.push(settings.index_prefix);
     const now = Date.now();
-    const index = new ElasticsearchIndex({ settings, client: createClient(settings.elasticsearch), clock: new ManualClock(now), metrics: new MetricsRegistry(), log: silentLogger });
+    const index = new ElasticsearchIndex({ settings, client: createClient(settings.elasticsearch), clock: new ManualClock(now), metrics: new PromMetricsRegistry(), log: silentLogger });
     try {
       await index.init();
       const old = { ...data.decisions[0], id: 'old', '@timestamp': new Date(now - 40 * 86_400_000).toISOString() };

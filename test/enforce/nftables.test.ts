@@ -7,7 +7,7 @@ import { NftablesActuator } from '../../services/adapters/nftables/nftables-actu
 import { parseRuleCounters } from '../../services/adapters/nftables/nft-json';
 import { hostCommands } from '../../services/adapters/nftables/nft-runner';
 import { canonical } from '../../services/adapters/nftables/nft-element';
-import { MetricsRegistry } from '../../services/core/metrics';
+import { PromMetricsRegistry } from '../../services/adapters/metrics-prom/prom-registry';
 import { Enforcer } from '../../services/enforcer/enforcer';
 import { GUARDRAILS } from '../../services/enforcer/test-decisions';
 import { createLab, requireRootAndTools, sh, udpProbe, type Lab } from './netns-lab';
@@ -127,7 +127,7 @@ describe('nftables actuator in a network namespace', () => {
   });
 
   it('an enforcer restores a block that vanished from the set, and a restarted one adopts what is live', async () => {
-    const enforcer = new Enforcer({ actuators: [actuator], guardrails: GUARDRAILS, clock: systemClock, log: silentLogger, metrics: new MetricsRegistry() });
+    const enforcer = new Enforcer({ actuators: [actuator], guardrails: GUARDRAILS, clock: systemClock, log: silentLogger, metrics: new PromMetricsRegistry() });
     await enforcer.start();
     const block = decision('block', 'ip', v4, 120);
     expect((await enforcer.enforce([{ ...block, origin: { type: 'detector', id: 'sip/request-flood' } }]))[0].result).toBe('applied');
@@ -137,7 +137,7 @@ describe('nftables actuator in a network namespace', () => {
     expect(await probe4()).toBe(PROBE.count);
     expect(await enforcer.reconcile()).toBe(1);
     expect(await probe4()).toBe(0);
-    const restarted = new Enforcer({ actuators: [actuator], guardrails: GUARDRAILS, clock: systemClock, log: silentLogger, metrics: new MetricsRegistry() });
+    const restarted = new Enforcer({ actuators: [actuator], guardrails: GUARDRAILS, clock: systemClock, log: silentLogger, metrics: new PromMetricsRegistry() });
     await restarted.start();
     expect(await restarted.list()).toEqual([expect.objectContaining({ target: { type: 'ip', value: v4 }, action: 'block', actuators: ['nftables'] })]);
     expect(restarted.live.count(Date.now())).toBe(1);

@@ -43,9 +43,9 @@ export async function deleteTopics(prefix: string): Promise<void> {
 }
 
 /** Polls until `done()` or the limit, then returns whether it got there (a hang fails the test, not the suite). */
-export async function waitFor(done: () => boolean, limitMs: number, everyMs = 200): Promise<boolean> {
+export async function waitFor(done: () => boolean | Promise<boolean>, limitMs: number, everyMs = 200): Promise<boolean> {
   const until = Date.now() + limitMs;
-  while (!done()) {
+  while (!(await done())) {
     if (Date.now() > until) return false;
     await new Promise((r) => setTimeout(r, everyMs));
   }

@@ -1,6 +1,6 @@
 import { ManualClock } from '../../core/clock';
 import { CallsentryError } from '../../core/errors';
-import { MetricsRegistry } from '../../core/metrics';
+import { PromMetricsRegistry } from '../metrics-prom/prom-registry';
 import { silentLogger, type IndexDocument } from '../../core/ports';
 import { BulkRequestError, BulkWriter, type BulkItemResult, type BulkTransport } from './bulk-writer';
 
@@ -43,7 +43,7 @@ class FakeBulk implements BulkTransport {
 function writer(transport: BulkTransport, over: Partial<ConstructorParameters<typeof BulkWriter>[0]> = {}) {
   const clock = new ManualClock(0);
   const slept: number[] = [];
-  const metrics = new MetricsRegistry();
+  const metrics = new PromMetricsRegistry();
   const w = new BulkWriter({
     transport,
     indexPrefix: 'p.',
@@ -94,7 +94,7 @@ describe('bulk writer', () => {
     await w.write(docs.slice(0, 6));
     expect(await w.write(docs)).toEqual({ indexed: 4, duplicates: 6, rejected: [] });
     expect(fake.stored.size).toBe(10);
-    expect(metrics.counter('callsentry_index_documents_total', '').get({ kind: 'flows-sip', result: 'duplicate' })).toBe(6);
+    expect(await metrics.counter('callsentry_index_documents_total', '').get({ kind: 'flows-sip', result: 'duplicate' })).toBe(6);
   });
 
   it('returns documents refused for good with their position and reason, and retries those refused for now', async () => {
@@ -117,7 +117,7 @@ describe('bulk writer', () => {
     expect(report).toEqual({ indexed: 20, duplicates: 0, rejected: [] });
     expect(slept).toHaveLength(6);
     for (let i = 1; i < slept.length; i++) expect(slept[i]).toBeGreaterThanOrEqual(slept[i - 1]);
-    expect(metrics.counter('callsentry_index_bulk_retries_total', '').get({ cause: 'request' })).toBe(6);
+    expect(await metrics.counter('callsentry_index_bulk_retries_total', '').get({ cause: 'request' })).toBe(6);
   });
 
   it('gives the batch back as retriable INDEX_UNAVAILABLE when the cluster stays down past the retry window', async () => {

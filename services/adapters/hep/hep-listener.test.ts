@@ -1,6 +1,6 @@
 import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
-import { MetricsRegistry } from '../../core/metrics';
+import { PromMetricsRegistry } from '../metrics-prom/prom-registry';
 import { silentLogger } from '../../core/ports';
 import type { SipFlow } from '../../core/records';
 import { encodeHep3 } from '../../collector/hep/hep-encode';
@@ -57,7 +57,7 @@ describe('startHepCollector', () => {
       onRecord: (r) => void records.push(r),
       onReject: (reason, detail) => void rejects.push([reason, detail]),
       log: silentLogger,
-      metrics: new MetricsRegistry(),
+      metrics: new PromMetricsRegistry(),
       ...over,
     });
     return collector;

@@ -18,8 +18,16 @@ export async function startMetricsServer(listen: string, metrics: MetricsRegistr
   uptime.set(labels, Math.floor(Date.now() / 1000));
   const server: Server = createServer((req, res) => {
     if (req.method === 'GET' && (req.url === '/metrics' || req.url?.startsWith('/metrics?'))) {
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
-      res.end(metrics.render());
+      metrics.render().then(
+        (text) => {
+          res.writeHead(200, { 'content-type': metrics.contentType });
+          res.end(text);
+        },
+        (err: Error) => {
+          res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end(`metrics failed: ${err.message}\n`);
+        },
+      );
       return;
     }
     res.writeHead(404, { 'content-type': 'text/plain' });
