@@ -17,9 +17,11 @@ describe('what the code at ce9ba65 wrote', () => {
     expect(v.manifest?.last?.sequence).toBe(9);
   });
 
-  it('the log verifies from entry 0 to 9', async () => {
-    const v = await verifyLogFile(path.join(FIXTURES, 'audit.ndjson'));
-    expect(v.ok).toBe(true);
+  it('the log chain verifies from entry 0 to 9; without checkpoints, verify says nothing in it is proven', async () => {
+    const v = await verifyLogFile(path.join(FIXTURES, 'audit.ndjson'), trusted);
+    expect(v.checks[0]).toMatchObject({ name: 'chain', ok: true });
     expect(v.checks[0].detail).toMatch(/10 entries verify \(0 to 9\)/);
+    expect(v.unproven).toEqual([{ from: 0, to: 9, why: expect.stringMatching(/no signed checkpoint in the log/) }]);
+    expect(v.ok).toBe(false);
   });
 });

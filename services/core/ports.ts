@@ -71,6 +71,8 @@ export interface Bus {
   ensureTopics(topics: TopicSpec[]): Promise<void>;
   producer(): Promise<BusProducer>;
   subscribe(opts: SubscribeOptions): Promise<Subscription>;
+  /** The newest message of a partition (none when it holds none), read without joining a stage's group. */
+  lastMessage(topic: string, partition: number): Promise<BusMessage | undefined>;
   close(): Promise<void>;
 }
 

@@ -7,6 +7,8 @@ interface PartitionLog {
   /** offset of messages[0] */
   base: number;
   messages: BusMessage[];
+  /** the newest message, kept when trimming drops the rest (Bus.lastMessage) */
+  last?: BusMessage;
 }
 
 interface TopicLog {
@@ -98,6 +100,10 @@ export class MemoryBus implements Bus {
     this.wakeAll();
   }
 
+  async lastMessage(topic: string, partition: number): Promise<BusMessage | undefined> {
+    return this.topics.get(topic)?.partitions[partition]?.last;
+  }
+
   /** Messages held on a partition of a topic (for tests and the console). */
   read(topic: string): BusMessage[] {
     const t = this.topics.get(topic);
@@ -157,7 +163,7 @@ export class MemoryBus implements Bus {
       const p = partitionFor(m.key, t.partitions.length);
       const log = t.partitions[p];
       const value = typeof m.value === 'string' ? Buffer.from(m.value) : m.value;
-      log.messages.push({
+      log.last = {
         topic: topicName,
         partition: p,
         offset: String(log.base + log.messages.length),
@@ -165,7 +171,8 @@ export class MemoryBus implements Bus {
         value,
         headers: { ...(m.headers ?? {}) },
         timestamp: m.timestamp ?? now,
-      });
+      };
+      log.messages.push(log.last);
     }
     this.trim(t);
     const waiters = [...t.waiters];
