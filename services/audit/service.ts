@@ -55,7 +55,8 @@ export async function startAuditService(rt: Runtime, o: AuditServiceOptions): Pr
   const marks = async (): Promise<ChainMark[]> => {
     // an export or a published entry the log does not reach means the log was cut
     const pub = publishedMark(await rt.bus.lastMessage(logTopic, 0), logTopic);
-    const exported = await exportMark(exportDir, key && loadPublicKey(publicKeyPem(key)));
+    // a chain kept in memory starts anew with its process and is never exported
+    const exported = o.store instanceof MemoryAuditStore ? undefined : await exportMark(exportDir, key && loadPublicKey(publicKeyPem(key)));
     return [pub, exported].filter((m): m is ChainMark => m !== undefined);
   };
   const writer = new ChainWriter({ store: o.store, clock: rt.clock, log, publish: publishToLogTopic(await rt.bus.producer(), rt.topics), marks, ...(checkpoints ? { checkpoints } : {}) });
