@@ -105,6 +105,32 @@ describe('callsentry audit', () => {
     expect(reSigned.out.join('\n')).toContain(`signed by the key shipped in the export, SHA-256 ${other.out[2].split(' ').pop()}, which is not trusted`);
   });
 
+  it('verify of a directory of exports checks each and all together; with the log, the log must reach them', async () => {
+    const { dir, config, log } = await setUp();
+    for (const [from, to] of [
+      // the sample trail is recorded at 10:00:00: the first export holds it, the second is empty
+      ['2026-03-01T00:00:00Z', '2026-03-01T10:00:00.500Z'],
+      ['2026-03-01T10:00:00.500Z', '2026-03-02T00:00:00Z'],
+    ]) expect((await runCli(['audit', 'export', '--config', config, '--from', from, '--to', to])).code).toBe(0);
+    const exports = path.join(dir, 'exports');
+    const all = await runCli(['audit', 'verify', exports, log, '--config', config]);
+    expect(all.err).toEqual([]);
+    expect(all.code).toBe(0);
+    const text = all.out.join('\n');
+    expect(text).toMatch(/audit-20260301T000000Z--20260301T100000.500Z: OK[^]*continuity: ok: no earlier export/);
+    expect(text).toMatch(/audit-20260301T100000.500Z--20260302T000000Z: OK[^]*continuity: ok: continues audit-20260301T000000Z--20260301T100000.500Z from its last entry 10/);
+    expect(text).toMatch(/2 exports together: OK\n  exports: ok: 2 exports, entries 0 to 10: one chain without gaps or forks/);
+    expect(text).toMatch(/audit.ndjson: OK[^]*checkpoints: ok: 1 checkpoint\(s\); entries 0 to 10 proven[^]*  proven: entries 0 to 10/);
+
+    // the log cut: alone, the cut part is just gone; with the exports, verify shows the cut
+    writeFileSync(log, readFileSync(log, 'utf8').split('\n').slice(0, 5).join('\n') + '\n');
+    const alone = await runCli(['audit', 'verify', log, '--config', config]);
+    expect(alone.out.join('\n')).toMatch(/not proven: entries 0 to 4: no signed checkpoint in the log/);
+    const cut = await runCli(['audit', 'verify', log, exports, '--config', config]);
+    expect(cut.code).toBe(1);
+    expect(cut.out.join('\n')).toMatch(/the log ends at entry 4, but entry 10 was exported in .*audit-20260301T\d+(.500)?Z--\d+T\d+(.500)?Z: its tail was cut/);
+  });
+
   it('says what is missing: a period, a key, a subcommand', async () => {
     const { config } = await setUp();
     expect((await runCli(['audit', 'export', '--config', config, '--to', '2026-03-02T00:00:00Z'])).err.join('\n')).toMatch(/--from as an ISO 8601 time/);
