@@ -1,5 +1,6 @@
 // `callsentry audit`: the audit service (chain + scheduled exports), and its tools: export a
 // period on demand, verify an export or a log file, generate a signing key.
+import type { KeyObject } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandSpec, ParsedArgs } from '../cli/args';
@@ -168,7 +169,8 @@ function trustFor(cfg: CallsentryConfig, args: ParsedArgs, io: CommandIo): Trust
     if (pinKey(pinFile, key, `from ${path.resolve(file)}`)) io.out(`pinned key SHA-256 ${fingerprint(key)} in ${pinFile} (audit.trusted_keys_file): later verifies trust it without --public-key`);
     return key;
   });
-  if (cfg.audit.signing_key_file && exists(cfg.audit.signing_key_file)) keys.push(loadPublicKey(publicKeyPem(loadSigningKey(cfg.audit.signing_key_file))));
+  const own = ownPublicKey(cfg.audit.signing_key_file);
+  if (own) keys.push(own);
   const trust = trustedKeys(keys, readPins(pinFile));
   io.out(trust.fingerprints.size ? `trusted keys: ${[...trust.fingerprints].map((f) => `SHA-256 ${f}`).join(', ')}` : `trusted keys: none (pass --public-key with your copy of the key; it is pinned in ${pinFile})`);
   return trust;
@@ -192,6 +194,16 @@ async function runKeygen(args: ParsedArgs, io: CommandIo): Promise<number> {
   io.out(`public key:  ${pub} (give it to auditors: callsentry audit verify DIR --public-key ${path.basename(pub)})`);
   io.out(`public key SHA-256: ${fingerprint(loadPublicKey(publicPem))}`);
   return 0;
+}
+
+/** The public half of the signing key, when it is readable here (an auditor's machine has none). */
+function ownPublicKey(file: string | null): KeyObject | undefined {
+  if (!file || !exists(file)) return undefined;
+  try {
+    return loadPublicKey(publicKeyPem(loadSigningKey(file)));
+  } catch {
+    return undefined;
+  }
 }
 
 function config(args: ParsedArgs, io: CommandIo): CallsentryConfig {
