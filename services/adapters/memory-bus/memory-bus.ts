@@ -7,8 +7,6 @@ interface PartitionLog {
   /** offset of messages[0] */
   base: number;
   messages: BusMessage[];
-  /** the newest message, kept when trimming drops the rest (Bus.lastMessage) */
-  last?: BusMessage;
 }
 
 interface TopicLog {
@@ -101,7 +99,8 @@ export class MemoryBus implements Bus {
   }
 
   async lastMessage(topic: string, partition: number): Promise<BusMessage | undefined> {
-    return this.topics.get(topic)?.partitions[partition]?.last;
+    // trimming never drops the newest message: it was just produced, or is kept by retention
+    return this.topics.get(topic)?.partitions[partition]?.messages.at(-1);
   }
 
   /** Messages held on a partition of a topic (for tests and the console). */
@@ -163,7 +162,7 @@ export class MemoryBus implements Bus {
       const p = partitionFor(m.key, t.partitions.length);
       const log = t.partitions[p];
       const value = typeof m.value === 'string' ? Buffer.from(m.value) : m.value;
-      log.last = {
+      log.messages.push({
         topic: topicName,
         partition: p,
         offset: String(log.base + log.messages.length),
@@ -171,8 +170,7 @@ export class MemoryBus implements Bus {
         value,
         headers: { ...(m.headers ?? {}) },
         timestamp: m.timestamp ?? now,
-      };
-      log.messages.push(log.last);
+      });
     }
     this.trim(t);
     const waiters = [...t.waiters];
