@@ -6,7 +6,8 @@ import type { AuditEntry } from '../core/records';
 import type { StageContext, StageDefinition } from '../core/stage';
 import type { Topics } from '../core/topics';
 import { validateAuditEvent, validateDecision, validateFinding, type RecordValidator } from '../core/validate';
-import type { EntryDraft } from './chain';
+import type { ChainHead, EntryDraft } from './chain';
+import { HEAD_HASH_HEADER, HEAD_SEQUENCE_HEADER } from './chain-marks';
 import type { ChainWriter } from './chain-writer';
 import { decisionDraft, eventDraft, findingDraft } from './drafts';
 
@@ -54,8 +55,14 @@ function draft<T>(m: BusMessage, ctx: StageContext, valid: RecordValidator<T>, t
   return toDraft(value);
 }
 
-/** Chained entries to audit.log.v1 (one partition, keyed by sequence) for the search index. */
-export function publishToLogTopic(producer: BusProducer, topics: Topics): (entries: AuditEntry[]) => Promise<void> {
+/**
+ * Chained entries to audit.log.v1 (one partition, keyed by sequence) for the search index. Each
+ * message also says where the chain stood (headers): the writer reads the last one on start.
+ */
+export function publishToLogTopic(producer: BusProducer, topics: Topics): (entries: AuditEntry[], head: ChainHead) => Promise<void> {
   const topic = topics.name('audit.log.v1');
-  return (entries) => producer.send(topic, entries.map((e) => encode(String(e.sequence), e, Date.parse(e.recorded_at))));
+  return (entries, head) => {
+    const headers = { [HEAD_SEQUENCE_HEADER]: String(head.nextSequence - 1), [HEAD_HASH_HEADER]: head.lastHash };
+    return producer.send(topic, entries.map((e) => encode(String(e.sequence), e, Date.parse(e.recorded_at), headers)));
+  };
 }

@@ -15,6 +15,7 @@ import { verifyExport } from './verify-export';
 const HOUR = 3_600_000;
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'audit-export-'));
 const key = createPrivateKey(generateSigningKey().privatePem);
+const trusted = createPublicKey(key);
 async function* iter(entries: AuditEntry[]) {
   yield* entries;
 }
@@ -46,7 +47,7 @@ describe('export and verify', () => {
       previous: { sequence: 5, hash: chain[5].hash },
     });
     const v = await verifyExport(dir, createPublicKey(key));
-    expect(v.checks.map((c) => `${c.name} ${c.ok}`)).toEqual(['signature true', 'files true', 'chain true']);
+    expect(v.checks.map((c) => `${c.name} ${c.ok}`)).toEqual(['signature true', 'files true', 'chain true', 'continuity true']);
     expect(v.ok).toBe(true);
     expect(v.checks[2].detail).toMatch(/6 entries verify \(entries 6 to 11\), linked from entry 5/);
   });
@@ -58,14 +59,14 @@ describe('export and verify', () => {
     expect(csv).toContain(`"'=HYPERLINK(""http://evil"")"`);
     // no value cell starts a formula; the header is ours and names `@timestamp` as it is
     expect(csv.slice(csv.indexOf('\r\n'))).not.toMatch(/(^|,)"[=+\-@]/m);
-    expect((await verifyExport(dir)).ok).toBe(true);
+    expect((await verifyExport(dir, trusted)).ok).toBe(true);
   });
 
   it('exports an empty period with the chain position it continues from', async () => {
     const chain = await threeHours();
     const { dir, manifest } = await exportPeriod(iter(chain), { fromMs: T0 + 5 * HOUR, toMs: T0 + 6 * HOUR, format: 'ndjson', parentDir: tmp(), key, allowlist: [], nowMs: T0 + 6 * HOUR });
     expect(manifest).toMatchObject({ entries: { count: 0 }, first: null, last: null, previous: { sequence: 17 } });
-    expect((await verifyExport(dir)).ok).toBe(true);
+    expect((await verifyExport(dir, trusted)).ok).toBe(true);
   });
 
   it('refuses to export from a broken log, naming the entry', async () => {
@@ -89,7 +90,7 @@ describe('export and verify', () => {
     const file = path.join(dir, 'manifest.json');
     // found by the property test: one flipped byte turned "period" into "perioe"
     writeFileSync(file, readFileSync(file, 'utf8').replace('"period"', '"perioe"'));
-    const v = await verifyExport(dir);
+    const v = await verifyExport(dir, trusted);
     expect(v.ok).toBe(false);
     expect(v.checks.map((c) => `${c.name} ${c.ok}`)).toEqual(['signature false', 'files false']);
     expect(v.checks[1].detail).toMatch(/not an export manifest: data must have required property 'period'/);
@@ -102,7 +103,7 @@ describe('export and verify', () => {
     const lines = readFileSync(file, 'utf8').split('\n');
     lines[3] = lines[3].replace('fired', 'fixed');
     writeFileSync(file, lines.join('\n'));
-    const v = await verifyExport(dir);
+    const v = await verifyExport(dir, trusted);
     expect(v.ok).toBe(false);
     expect(v.checks.find((c) => c.name === 'files')!.detail).toMatch(/entries.ndjson: SHA-256 differs/);
     expect(v.broken).toMatchObject({ sequence: 3, line: 4 });

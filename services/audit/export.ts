@@ -10,9 +10,10 @@ import { toIso } from '../core/clock';
 import { CallsentryError } from '../core/errors';
 import type { AuditEntry } from '../core/records';
 import { GENESIS_HASH, sha256Hex } from './canonical';
+import { exportEnd, newestExport } from './chain-marks';
 import { entriesFileName, formatEntry, header, type ExportFormat } from './entries-file';
 import { MANIFEST_FILE, PUBLIC_KEY_FILE, SIGNATURE_FILE, SUMMARY_FILE, type Manifest } from './manifest';
-import { fingerprint, publicKeyPem, signBase64 } from './signing';
+import { fingerprint, loadPublicKey, publicKeyPem, signBase64 } from './signing';
 import { SummaryBuilder } from './summary';
 import { summaryHtml } from './summary-html';
 import { ChainVerifier } from './verify-chain';
@@ -97,6 +98,10 @@ async function writeExport(entries: AsyncIterable<AuditEntry>, req: ExportReques
   await once(out, 'close');
 
   const pub = publicKeyPem(req.key);
+  // CloudTrail-style: each export names where the one before its period ended, so a log that was
+  // cut and continued shows (a re-export of an older period has no later export before it)
+  const prior = await newestExport(req.parentDir, loadPublicKey(pub), req.fromMs);
+  const priorEnd = prior && exportEnd(prior.manifest);
   const partial: Omit<Manifest, 'files'> = {
     kind: 'callsentry-audit-export',
     version: 1,
@@ -107,6 +112,7 @@ async function writeExport(entries: AsyncIterable<AuditEntry>, req: ExportReques
     first: first ? { sequence: first.sequence, hash: first.hash, hash_prev: first.hash_prev } : null,
     last: last ? { sequence: last.sequence, hash: last.hash } : null,
     previous: previous ? { sequence: previous.sequence, hash: previous.hash } : null,
+    previous_export: prior && priorEnd ? { dir: path.basename(prior.dir), sequence: priorEnd.sequence, hash: priorEnd.hash } : null,
     public_key: { file: PUBLIC_KEY_FILE, sha256: fingerprint(req.key) },
   };
   const html = summaryHtml(summary.result(), partial);

@@ -20,6 +20,12 @@ export interface Manifest {
   last: { sequence: number; hash: string } | null;
   /** the entry before the period (null at the start of the chain): the previous export's last */
   previous: { sequence: number; hash: string } | null;
+  /**
+   * Where the newest earlier export in the same directory ended (its last entry, or the entry
+   * before its empty period); null when there was none. Absent from exports made before it existed.
+   * An export that continues the chain from below it was made from a log that was cut and continued.
+   */
+  previous_export?: { dir: string; sequence: number; hash: string } | null;
   /** SHA-256 (hex) of every other file of the export */
   files: Record<string, string>;
   public_key: { file: string; sha256: string };
@@ -44,6 +50,7 @@ export const MANIFEST_SCHEMA = {
     first: nullable({ type: 'object', required: ['sequence', 'hash', 'hash_prev'], properties: { sequence: SEQ, hash: HASH, hash_prev: HASH } }),
     last: nullable({ type: 'object', required: ['sequence', 'hash'], properties: { sequence: SEQ, hash: HASH } }),
     previous: nullable({ type: 'object', required: ['sequence', 'hash'], properties: { sequence: SEQ, hash: HASH } }),
+    previous_export: nullable({ type: 'object', required: ['dir', 'sequence', 'hash'], properties: { dir: { type: 'string' }, sequence: SEQ, hash: HASH } }),
     files: { type: 'object', additionalProperties: HASH },
     public_key: { type: 'object', required: ['file', 'sha256'], properties: { file: { type: 'string' }, sha256: HASH } },
   },

@@ -12,7 +12,8 @@ import { createRuntime } from '../runtime/runtime';
 import { FileAuditStore } from './file-store';
 import { ManualScheduler } from './scheduler';
 import { startAuditService } from './service';
-import { generateSigningKey } from './signing';
+import { generateSigningKey, loadPublicKey, loadSigningKey, publicKeyPem } from './signing';
+import { verifyLogFile } from './verify-log';
 import { finding } from './test-records';
 import { verifyExport } from './verify-export';
 
@@ -25,7 +26,7 @@ describe('scheduled export', () => {
     const keyFile = path.join(dir, 'key.pem');
     writeFileSync(keyFile, generateSigningKey().privatePem);
     const cfg = structuredClone(DEFAULT_CONFIG);
-    cfg.audit = { log_file: path.join(dir, 'audit.ndjson'), signing_key_file: keyFile, export: { schedule: '0 0 * * *', dir: path.join(dir, 'exports'), format: 'csv' } };
+    cfg.audit = { ...cfg.audit, log_file: path.join(dir, 'audit.ndjson'), signing_key_file: keyFile, export: { schedule: '0 0 * * *', dir: path.join(dir, 'exports'), format: 'csv' } };
     const clock = new ManualClock(MIDNIGHT + 8 * 3_600_000);
     const bus = new MemoryBus();
     const rt = createRuntime(cfg, { bus, clock, log: silentLogger });
@@ -50,10 +51,20 @@ describe('scheduled export', () => {
     const exports = readdirSync(cfg.audit.export.dir).sort();
     // the first export starts at the first entry; each later one where the one before ended
     expect(exports).toEqual(['audit-20260301T080000Z--20260302T000000Z', 'audit-20260302T000000Z--20260303T000000Z']);
-    const [day1, day2] = await Promise.all(exports.map((e) => verifyExport(path.join(cfg.audit.export.dir, e))));
-    expect(day1.ok && day2.ok).toBe(true);
-    expect(day1.manifest).toMatchObject({ entries: { count: 4, format: 'csv' }, first: { sequence: 0 }, last: { sequence: 3 }, previous: null });
-    expect(day2.manifest).toMatchObject({ entries: { count: 2 }, first: { sequence: 4, hash_prev: day1.manifest!.last!.hash }, previous: { sequence: 3, hash: day1.manifest!.last!.hash } });
+    const trusted = loadPublicKey(publicKeyPem(loadSigningKey(keyFile)));
+    const [day1, day2] = await Promise.all(exports.map((e) => verifyExport(path.join(cfg.audit.export.dir, e), trusted)));
+    expect(day1.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(day2.checks.filter((c) => !c.ok)).toEqual([]);
+    // day 1: a1 and its checkpoint, a2, a3, a4 and its checkpoint (20:00 is more than 300 s after 08:00)
+    expect(day1.manifest).toMatchObject({ entries: { count: 6, format: 'csv' }, first: { sequence: 0 }, last: { sequence: 5 }, previous: null, previous_export: null });
+    // day 2: b1, b2 and their checkpoint (the export at midnight found everything covered already)
+    expect(day2.manifest).toMatchObject({ entries: { count: 3 }, first: { sequence: 6, hash_prev: day1.manifest!.last!.hash }, previous: { sequence: 5, hash: day1.manifest!.last!.hash } });
+    expect(day2.manifest!.previous_export).toEqual({ dir: exports[0], sequence: 5, hash: day1.manifest!.last!.hash });
+    expect(day2.checks.find((c) => c.name === 'continuity')!.detail).toMatch(/continues audit-20260301T080000Z--20260302T000000Z from its last entry 5/);
+    // the log: proven by its checkpoints up to the one the service wrote when it stopped
+    const log = await verifyLogFile(cfg.audit.log_file!, trusted);
+    expect(log.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(log.unproven).toEqual([]);
   });
 
   it('refuses to start with scheduled exports but no signing key, or with a bad cron expression', async () => {

@@ -3,6 +3,7 @@
 // service was down is caught up by the next one.
 import type { KeyObject } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import type { Logger } from '../core/ports';
 import type { ChainWriter } from './chain-writer';
 import type { ExportFormat } from './entries-file';
@@ -24,13 +25,15 @@ const NAME = /^audit-(\d{8}T\d{6}(?:\.\d{3})?Z)--(\d{8}T\d{6}(?:\.\d{3})?Z)$/;
 export async function runScheduledExport(o: ScheduledExportOptions, firedAtMs: number): Promise<ExportResult | undefined> {
   const toMs = Math.floor(firedAtMs / 1000) * 1000;
   // no batch is being chained while the export reads: it sees a settled log
-  return o.writer.exclusive(async () => {
+  return o.writer.exclusive(async (chain) => {
     const fromMs = (await lastExportEnd(o.dir)) ?? (await firstRecordedAt(o.store));
     if (fromMs === undefined || fromMs >= toMs) {
       o.log.info({ dir: o.dir, to: new Date(toMs).toISOString() }, 'scheduled audit export: nothing new to export');
       return undefined;
     }
     const result = await exportPeriod(o.store.entries(), { fromMs, toMs, format: o.format, parentDir: o.dir, key: o.key, allowlist: o.allowlist, nowMs: firedAtMs });
+    // the log itself gets a signed checkpoint of everything exported (and what came before it)
+    await chain.checkpoint(`export ${path.basename(result.dir)}`);
     o.log.info({ dir: result.dir, entries: result.manifest.entries.count, last_sequence: result.manifest.last?.sequence ?? null }, 'scheduled audit export written');
     return result;
   });

@@ -1,6 +1,7 @@
 // Property: for random chains, every tampered copy of an export fails verify. Deleting, reordering,
 // inserting or altering entries fails the chain check itself, so detection does not rest on the
-// file hashes alone; flipping any byte of the entries file or of the manifest fails verify.
+// file hashes alone; flipping any byte of the entries file or of the manifest fails verify. A signed
+// log rewritten and re-chained fails verify, or verify lists the entries it touched as not proven.
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,15 +10,18 @@ import fc from 'fast-check';
 import { ManualClock } from '../core/clock';
 import { silentLogger } from '../core/ports';
 import type { AuditEntry } from '../core/records';
-import { entryHash } from './canonical';
+import { canonicalJson, entryHash, GENESIS_HASH } from './canonical';
 import type { EntryDraft } from './chain';
 import { ChainWriter } from './chain-writer';
+import { isCheckpoint } from './checkpoint';
 import { formatEntry, header, type ExportFormat } from './entries-file';
 import { exportPeriod } from './export';
+import { FileAuditStore } from './file-store';
 import { generateSigningKey } from './signing';
 import { MemoryAuditStore } from './store';
 import { T0 } from './test-records';
 import { verifyExport } from './verify-export';
+import { verifyLogFile } from './verify-log';
 
 const key = createPrivateKey(generateSigningKey().privatePem);
 const trusted = createPublicKey(key);
@@ -149,6 +153,52 @@ describe('tampering with an export is always detected', () => {
         expect(v.checks.find((k) => k.name === 'signature')!.ok).toBe(false);
       }),
       { numRuns: RUNS * 2 },
+    );
+  });
+});
+
+describe('tampering with a signed log is detected, or the entries it touched are reported as not proven', () => {
+  const file = () => path.join(mkdtempSync(path.join(root, 'log-')), 'audit.ndjson');
+  const logArb = fc.record({ drafts: fc.array(draft, { minLength: 1, maxLength: 14 }), every: fc.integer({ min: 1, max: 6 }), close: fc.boolean() });
+  const read = (f: string): AuditEntry[] =>
+    readFileSync(f, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
+  /** renumbered and re-hashed after the edit, as an attacker without the key would leave it */
+  const rechain = (es: AuditEntry[]): AuditEntry[] => {
+    let prev = GENESIS_HASH;
+    return es.map((e, sequence) => {
+      const { hash: _old, ...body } = { ...e, sequence, hash_prev: prev };
+      const out = { ...body, hash: entryHash(body) };
+      prev = out.hash;
+      return out;
+    });
+  };
+
+  it.each(['delete', 'insert a forged entry with a valid hash', 'alter a field and re-hash it'])('%s, re-chained', async (name) => {
+    await fc.assert(
+      fc.asyncProperty(logArb, fc.nat(), async (c, a) => {
+        const f = file();
+        const clock = new ManualClock(T0);
+        const writer = new ChainWriter({ store: new FileAuditStore(f), clock, log: silentLogger, checkpoints: { key, everyEntries: c.every, everySeconds: 3600 } });
+        for (const [i, d] of c.drafts.entries()) await writer.write([{ ...d, '@timestamp': '2026-03-01T00:01:00Z', source_id: `s-${i}` }]);
+        if (c.close) await writer.close();
+        const entries = read(f);
+        expect((await verifyLogFile(f, trusted)).checks[0].ok).toBe(true);
+        const i = a % entries.length;
+        const tampered = rechain(TAMPERS[name](entries, i, i)!);
+        writeFileSync(f, tampered.map((e) => canonicalJson(e) + '\n').join(''));
+        // deleting the last entry when no checkpoint follows it is a cut tail: only a mark from
+        // outside the file (an export, audit.log.v1) shows it
+        const original = entries[entries.length - 1];
+        const cutTail = name === 'delete' && i === entries.length - 1 && !isCheckpoint(original);
+        const v = await verifyLogFile(f, trusted, cutTail ? [{ sequence: original.sequence, hash: original.hash, where: 'exported' }] : []);
+        const touched = Math.min(i, tampered.length - 1);
+        expect(!v.ok || v.unproven.some((u) => u.to >= touched)).toBe(true);
+        if (!c.close) await writer.close();
+      }),
+      { numRuns: RUNS },
     );
   });
 });

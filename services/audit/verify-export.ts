@@ -10,13 +10,14 @@ import { GENESIS_HASH, sha256Hex } from './canonical';
 import { parseEntries, type ExportFormat } from './entries-file';
 import { MANIFEST_FILE, MANIFEST_SCHEMA, PUBLIC_KEY_FILE, SIGNATURE_FILE, type Manifest } from './manifest';
 import { fingerprint, loadPublicKey, verifyBase64 } from './signing';
+import { trustedKeys, type TrustedKeys } from './trusted-keys';
 import { ChainVerifier, type ChainBreak } from './verify-chain';
 
 const ajv = new Ajv({ allErrors: false, strict: false });
 const validManifest = ajv.compile<Manifest>(MANIFEST_SCHEMA);
 
 export interface Check {
-  name: 'signature' | 'files' | 'chain';
+  name: 'signature' | 'files' | 'chain' | 'continuity' | 'checkpoints' | 'exports';
   ok: boolean;
   detail: string;
 }
@@ -29,8 +30,11 @@ export interface ExportVerdict {
   manifest?: Manifest;
 }
 
-/** `trustedKey`: the auditor's copy of the public key; without it the key shipped in the export is used (and said so). */
-export async function verifyExport(dir: string, trustedKey?: KeyObject): Promise<ExportVerdict> {
+/**
+ * `trust`: the auditor's keys. The key shipped in the export is used only when its fingerprint is
+ * trusted (pinned); without a trusted key the signature check fails, whatever the export says.
+ */
+export async function verifyExport(dir: string, trust?: KeyObject | TrustedKeys): Promise<ExportVerdict> {
   const checks: Check[] = [];
   const verdict = (extra: Partial<ExportVerdict> = {}): ExportVerdict => ({ ok: checks.every((c) => c.ok) && !extra.broken, checks, ...extra });
 
@@ -39,7 +43,7 @@ export async function verifyExport(dir: string, trustedKey?: KeyObject): Promise
     checks.push({ name: 'signature', ok: false, detail: `${MANIFEST_FILE} is missing` });
     return verdict();
   }
-  checks.push(await checkSignature(dir, bytes, trustedKey));
+  checks.push(await checkSignature(dir, bytes, asTrust(trust)));
 
   let manifest: Manifest;
   try {
@@ -53,24 +57,32 @@ export async function verifyExport(dir: string, trustedKey?: KeyObject): Promise
   checks.push(await checkFiles(dir, manifest));
   const chain = await checkChain(dir, manifest);
   checks.push(chain.check);
+  if (manifest.previous_export !== undefined) checks.push(continuity(manifest));
   return verdict({ manifest, ...(chain.broken ? { broken: chain.broken } : {}) });
 }
 
-async function checkSignature(dir: string, bytes: Buffer, trustedKey?: KeyObject): Promise<Check> {
+export function asTrust(trust: KeyObject | TrustedKeys | undefined): TrustedKeys {
+  if (!trust) return trustedKeys([]);
+  return 'fingerprints' in trust ? trust : trustedKeys([trust]);
+}
+
+async function checkSignature(dir: string, bytes: Buffer, trust: TrustedKeys): Promise<Check> {
   const sig = await readFile(path.join(dir, SIGNATURE_FILE), 'utf8').catch(() => undefined);
   if (sig === undefined) return { name: 'signature', ok: false, detail: `${SIGNATURE_FILE} is missing` };
-  let key = trustedKey;
-  if (!key) {
-    try {
-      key = loadPublicKey(await readFile(path.join(dir, PUBLIC_KEY_FILE)));
-    } catch (err) {
-      return { name: 'signature', ok: false, detail: `no usable public key: ${(err as Error).message}` };
-    }
+  const signer = trust.keys.find((k) => verifyBase64(bytes, sig, k));
+  if (signer) return { name: 'signature', ok: true, detail: `${MANIFEST_FILE} is signed by a trusted key, SHA-256 ${fingerprint(signer)}` };
+  let shipped: KeyObject | undefined;
+  try {
+    shipped = loadPublicKey(await readFile(path.join(dir, PUBLIC_KEY_FILE)));
+  } catch {
+    shipped = undefined;
   }
-  const whose = trustedKey ? 'the trusted key' : `the key shipped in the export (pass --public-key to check against your own copy)`;
-  return verifyBase64(bytes, sig, key)
-    ? { name: 'signature', ok: true, detail: `${MANIFEST_FILE} is signed by ${whose}, SHA-256 ${fingerprint(key)}` }
-    : { name: 'signature', ok: false, detail: `${MANIFEST_FILE} does not match its signature under ${whose}: the manifest or the signature was altered, or another key signed it` };
+  const shippedFp = shipped && fingerprint(shipped);
+  const signedByShipped = shipped !== undefined && verifyBase64(bytes, sig, shipped);
+  if (signedByShipped && trust.fingerprints.has(shippedFp!)) return { name: 'signature', ok: true, detail: `${MANIFEST_FILE} is signed by the pinned key SHA-256 ${shippedFp} (shipped in ${PUBLIC_KEY_FILE})` };
+  const trusted = trust.fingerprints.size ? `the trusted key(s) ${[...trust.fingerprints].map((f) => f.slice(0, 16)).join(', ')}` : 'no trusted key (pass --public-key with your own copy of the key, or pin its fingerprint in audit.trusted_keys_file)';
+  if (signedByShipped) return { name: 'signature', ok: false, detail: `${MANIFEST_FILE} is signed by the key shipped in the export, SHA-256 ${shippedFp}, which is not trusted: anyone who rewrites an export can ship a key with it. Trusted: ${trusted}` };
+  return { name: 'signature', ok: false, detail: `${MANIFEST_FILE} does not match its signature under ${trusted}: the manifest or the signature was altered, or another key signed it` };
 }
 
 async function checkFiles(dir: string, m: Manifest): Promise<Check> {
@@ -120,6 +132,21 @@ async function checkChain(dir: string, m: Manifest): Promise<{ check: Check; bro
   if (JSON.stringify(sorted(counts)) !== JSON.stringify(sorted(m.counts_by_actor))) return mismatch('the counts by actor differ from the manifest');
   const range = verifier.count ? `entries ${verifier.first!.sequence} to ${verifier.last!.sequence}` : 'no entries';
   return { check: { name: 'chain', ok: true, detail: `${verifier.count} entries verify (${range}), linked from ${m.previous ? `entry ${m.previous.sequence}` : 'the start of the chain'}` } };
+}
+
+/** Does the export continue the chain where the export before it ended? */
+function continuity(m: Manifest): Check {
+  const pe = m.previous_export;
+  const from = m.previous;
+  const fromText = from ? `entry ${from.sequence}` : 'the start of the chain';
+  if (!pe) return { name: 'continuity', ok: true, detail: `no earlier export in its directory; the chain continues from ${fromText}` };
+  const fromSeq = from?.sequence ?? -1;
+  if (pe.sequence > fromSeq) {
+    return { name: 'continuity', ok: false, detail: `fork: the export before it (${pe.dir}) ended at entry ${pe.sequence}, but this one continues the chain from ${fromText}: entries ${fromSeq + 1} to ${pe.sequence} were cut from the log and the chain was continued over them` };
+  }
+  if (pe.sequence === fromSeq && pe.hash !== from?.hash) return { name: 'continuity', ok: false, detail: `fork: entry ${pe.sequence}, where the export before it (${pe.dir}) ended, is not the entry this one continues from: the log was rewritten or replaced in between` };
+  if (pe.sequence < fromSeq) return { name: 'continuity', ok: true, detail: `follows ${pe.dir} (ended at entry ${pe.sequence}); entries ${pe.sequence + 1} to ${fromSeq} are in neither (verify the exports together to see whether another export holds them)` };
+  return { name: 'continuity', ok: true, detail: `continues ${pe.dir} from its last entry ${pe.sequence}` };
 }
 
 function sorted(o: Record<string, unknown>): Array<[string, unknown]> {

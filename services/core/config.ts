@@ -99,6 +99,10 @@ export interface CallsentryConfig {
     /** null: `callsentry audit` writes .callsentry/audit.ndjson, `callsentry start` keeps the chain in memory */
     log_file: string | null;
     signing_key_file: string | null;
+    /** fingerprints of the keys `audit verify` trusts (pinned at first use) */
+    trusted_keys_file: string;
+    /** signed checkpoints the writer puts into the log (when signing_key_file is set) */
+    checkpoint: { every_entries: number; every_seconds: number };
     export: { schedule: string | null; dir: string; format: 'csv' | 'ndjson' };
   };
   log: { level: 'debug' | 'info' | 'warn' | 'error' };
@@ -150,7 +154,7 @@ export const DEFAULT_CONFIG: CallsentryConfig = {
     max_keys_per_group: 20,
     runbook_base_url: 'https://github.com/callsentry/callsentry/blob/main/docs/runbooks',
   },
-  audit: { log_file: null, signing_key_file: null, export: { schedule: '0 0 * * *', dir: '.callsentry/audit-exports', format: 'ndjson' } },
+  audit: { log_file: null, signing_key_file: null, trusted_keys_file: '.callsentry/audit-trusted-keys', checkpoint: { every_entries: 1000, every_seconds: 300 }, export: { schedule: '0 0 * * *', dir: '.callsentry/audit-exports', format: 'ndjson' } },
   log: { level: 'info' },
 };
 
@@ -417,6 +421,15 @@ export const CONFIG_SCHEMA = {
       properties: {
         log_file: { anyOf: [{ type: 'null' }, { type: 'string', minLength: 1 }] },
         signing_key_file: { anyOf: [{ type: 'null' }, { type: 'string', minLength: 1 }] },
+        trusted_keys_file: { type: 'string', minLength: 1 },
+        checkpoint: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            every_entries: { type: 'integer', minimum: 1, maximum: 1_000_000 },
+            every_seconds: { type: 'integer', minimum: 1, maximum: 86_400 },
+          },
+        },
         export: {
           type: 'object',
           additionalProperties: false,

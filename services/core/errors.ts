@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   INDEX_UNAVAILABLE: 'Elasticsearch cannot be reached or keeps refusing bulk requests',
   USAGE: 'the command line is invalid',
   AUDIT_CHAIN_BROKEN: 'an audit log or export does not verify: an entry was altered, removed, reordered or inserted',
+  AUDIT_CHAIN_BEHIND: 'the audit log ends below an entry already exported or published on audit.log.v1: it was cut, emptied or restored from an older copy',
   AUDIT_KEY: 'the audit signing key is missing, unreadable or not an Ed25519 private key',
   AUDIT_STORAGE: 'the audit log file cannot be read or written',
 } as const;

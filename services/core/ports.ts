@@ -89,6 +89,8 @@ export interface Bus {
   stateReader?(topic: string): Promise<StateReader>;
   /** The first offset of a partition whose timestamp is at or after `timestampMs`; undefined past the end. */
   offsetAt?(topic: string, partition: number, timestampMs: number): Promise<string | undefined>;
+  /** The newest message of a partition (none when it holds none), read without joining a stage's group. */
+  lastMessage(topic: string, partition: number): Promise<BusMessage | undefined>;
   close(): Promise<void>;
 }
 

@@ -193,6 +193,50 @@ export class KafkaBus implements Bus {
     return o === undefined || BigInt(o) < 0n ? undefined : o;
   }
 
+  /**
+   * Reads the message at the partition's high watermark - 1 with a consumer of its own (a group
+   * nobody else uses, deleted after): kafkajs has no fetch without a group.
+   */
+  async lastMessage(topic: string, partition: number): Promise<BusMessage | undefined> {
+    const admin = await this.adminClient();
+    const offsets = await admin.fetchTopicOffsets(topic).catch((err) => {
+      throw wrap(err, `fetch offsets of ${topic}`);
+    });
+    const p = offsets.find((o) => o.partition === partition);
+    if (!p || BigInt(p.high) <= BigInt(p.low)) return undefined;
+    const offset = String(BigInt(p.high) - 1n);
+    const groupId = `callsentry-last-message-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      let resolve!: (m: BusMessage) => void;
+      const got = new Promise<BusMessage>((r) => (resolve = r));
+      await consumer.run({
+        autoCommit: false,
+        eachMessage: async ({ partition: at, message: m }) => {
+          if (at !== partition || BigInt(m.offset) < BigInt(offset)) return;
+          resolve({ topic, partition, offset: m.offset, key: m.key ? m.key.toString('utf8') : null, value: m.value ?? Buffer.alloc(0), headers: headersOf(m.headers), timestamp: Number(m.timestamp) });
+        },
+      });
+      consumer.seek({ topic, partition, offset });
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new CallsentryError('BUS_UNAVAILABLE', `kafka: no message at offset ${offset} of ${topic}/${partition} within 60 s`, { retriable: true })), 60_000);
+      });
+      try {
+        return await Promise.race([got, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    } catch (err) {
+      throw err instanceof CallsentryError ? err : wrap(err, `read the last message of ${topic}`);
+    } finally {
+      await consumer.disconnect().catch(() => undefined);
+      await admin.deleteGroups([groupId]).catch(() => undefined);
+    }
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.readers].map((r) => r.close().catch(() => undefined)));
     this.readers.clear();

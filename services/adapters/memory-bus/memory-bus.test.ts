@@ -4,6 +4,21 @@ import { MemoryBus } from './memory-bus';
 const msgs = (n: number, key: (i: number) => string) => Array.from({ length: n }, (_, i) => ({ key: key(i), value: String(i) }));
 
 describe('MemoryBus', () => {
+  it('keeps the newest message of a partition for lastMessage after consumers let the rest be trimmed', async () => {
+    const bus = new MemoryBus({ defaultPartitions: 1 });
+    expect(await bus.lastMessage('t', 0)).toBeUndefined();
+    await bus.subscribe({ groupId: 'g', topics: ['t'], handler: async () => undefined });
+    const producer = await bus.producer();
+    for (let i = 0; i < 3; i++) await producer.send('t', msgs(1000, (j) => `k${j}`).map((m) => ({ ...m, value: `${i}-${m.value}`, headers: { h: String(i) } })));
+    await bus.drained();
+    await producer.send('t', [{ key: 'x', value: 'last', headers: { h: 'end' } }]);
+    await bus.drained();
+    expect(bus.read('t').length).toBeLessThan(3001);
+    expect(await bus.lastMessage('t', 0)).toMatchObject({ offset: '3000', key: 'x', headers: { h: 'end' } });
+    expect((await bus.lastMessage('t', 0))!.value.toString()).toBe('last');
+    await bus.close();
+  });
+
   it('delivers every message once per group, keeping per-key order', async () => {
     const bus = new MemoryBus({ defaultPartitions: 4, maxBatch: 7 });
     const seen = new Map<string, number[]>();

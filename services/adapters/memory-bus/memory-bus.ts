@@ -116,6 +116,11 @@ export class MemoryBus implements Bus {
     this.wakeAll();
   }
 
+  async lastMessage(topic: string, partition: number): Promise<BusMessage | undefined> {
+    // trimming never drops the newest message: it was just produced, or is kept by retention
+    return this.topics.get(topic)?.partitions[partition]?.messages.at(-1);
+  }
+
   /** Messages held on a partition of a topic (for tests and the console). */
   read(topic: string): BusMessage[] {
     const t = this.topics.get(topic);
