@@ -78,7 +78,14 @@ export interface CallsentryConfig {
     };
   };
   /** the operator API (and later the console) */
-  api: { listen: string | null; token_env: string };
+  api: {
+    listen: string | null;
+    token_env: string;
+    /** the token every request carries; made at the first start, mode 0600 */
+    token_file: string;
+    /** operator allowlist ranges wider than this (a shorter prefix) need force */
+    allowlist_min_prefix: { ipv4: number; ipv6: number };
+  };
   /** Prometheus endpoint of each process */
   metrics: { listen: string | null };
   /** the NOC console (services/console) */
@@ -135,7 +142,7 @@ export const DEFAULT_CONFIG: CallsentryConfig = {
     reconcile_interval_seconds: 60,
     coturn: { redis: { host: '127.0.0.1', port: 6379, db: 5 }, realm: 'callsentry.test' },
   },
-  api: { listen: '127.0.0.1:9470', token_env: 'CALLSENTRY_API_TOKEN' },
+  api: { listen: '127.0.0.1:9470', token_env: 'CALLSENTRY_API_TOKEN', token_file: '.callsentry/api-token', allowlist_min_prefix: { ipv4: 8, ipv6: 32 } },
   metrics: { listen: '127.0.0.1:9464' },
   console: { listen: '127.0.0.1:8470', users: [], session_seconds: 28_800, tls: {}, operator_api: null, metrics_urls: [], flow_buffer: 100_000 },
   alerting: {
@@ -325,6 +332,12 @@ export const CONFIG_SCHEMA = {
       properties: {
         listen: { anyOf: [{ type: 'null' }, { type: 'string', pattern: '^[^\\s]+:\\d+$' }] },
         token_env: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$' },
+        token_file: { type: 'string', minLength: 1 },
+        allowlist_min_prefix: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { ipv4: { type: 'integer', minimum: 0, maximum: 32 }, ipv6: { type: 'integer', minimum: 0, maximum: 128 } },
+        },
       },
     },
     alerting: {

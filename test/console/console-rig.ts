@@ -14,6 +14,7 @@ import { serveConsole, type ConsoleHandle } from '../../services/console/serve-c
 import type { Enforcer } from '../../services/enforcer/enforcer';
 import { createRuntime, ensureTopics, type Runtime } from '../../services/runtime/runtime';
 import { startAll } from '../../services/runtime/stages';
+import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 
 export const USERS = {
@@ -48,8 +49,10 @@ export async function startRig(): Promise<ConsoleRig> {
   await bus.subscribe({ groupId: 'test-decisions', topics: [rt.topics.name('decisions.v1')], handler: async (b) => void b.messages.forEach((m) => decisions.push(decode(m))) });
   let enforcer: Enforcer | undefined;
   const subs = await startAll(rt, undefined, { onEnforcer: (e) => (enforcer = e) });
-  const api = await startOperatorApi({ listen: '127.0.0.1:0', enforcer: enforcer!, producer: await bus.producer(), topics: rt.topics, clock: rt.clock, log: silentLogger });
-  const noc = (await serveConsole(rt, { env: {}, operatorApi: api.url, announce: () => undefined }))!;
+  // the console acts through the operator API with its token, as `callsentry start` wires them
+  const token = randomBytes(32).toString('base64url');
+  const api = await startOperatorApi({ listen: '127.0.0.1:0', token, enforcer: enforcer!, producer: await bus.producer(), topics: rt.topics, clock: rt.clock, log: silentLogger });
+  const noc = (await serveConsole(rt, { env: { CALLSENTRY_API_TOKEN: token }, operatorApi: api.url, announce: () => undefined }))!;
   const ingest = new Ingest({ producer: await bus.producer(), topics: rt.topics, metrics: rt.metrics, sensor: 'lab' });
   const io: CommandIo = { out: () => undefined, err: () => undefined, stdin: Readable.from([]), env: {}, isTty: false, stopSignal: new Promise(() => undefined) };
   return {
