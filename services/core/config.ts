@@ -55,7 +55,13 @@ export interface CallsentryConfig {
     replication_factor: number;
     kafka: KafkaSettings;
   };
-  collector: { sensor: string; tenant?: string; max_line_bytes: number };
+  collector: {
+    sensor: string;
+    tenant?: string;
+    max_line_bytes: number;
+    /** limits of this sensor's HEP listener (`callsentry collector --hep-udp|--hep-tcp`) */
+    hep: { max_future_ms: number; max_connections_per_source: number; message_deadline_seconds: number; idle_timeout_seconds: number };
+  };
   indexer: IndexerSettings;
   /** per detector id: its settings (validated against the detector's own schema) */
   detectors: Record<string, Record<string, unknown>>;
@@ -117,7 +123,7 @@ export const DEFAULT_CONFIG: CallsentryConfig = {
     replication_factor: 1,
     kafka: { brokers: ['127.0.0.1:9092'], client_id: 'callsentry', ssl: false, connection_timeout_ms: 5000 },
   },
-  collector: { sensor: 'default', max_line_bytes: 65536 },
+  collector: { sensor: 'default', max_line_bytes: 65536, hep: { max_future_ms: 2000, max_connections_per_source: 8, message_deadline_seconds: 10, idle_timeout_seconds: 300 } },
   indexer: {
     elasticsearch: { nodes: ['http://127.0.0.1:9200'], request_timeout_ms: 30000 },
     index_prefix: '',
@@ -213,6 +219,16 @@ export const CONFIG_SCHEMA = {
         sensor: { type: 'string', minLength: 1, maxLength: 128 },
         tenant: { type: 'string', minLength: 1, maxLength: 128 },
         max_line_bytes: { type: 'integer', minimum: 1024, maximum: 16777216 },
+        hep: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            max_future_ms: { type: 'integer', minimum: 0, maximum: 300_000 },
+            max_connections_per_source: { type: 'integer', minimum: 1, maximum: 256 },
+            message_deadline_seconds: { type: 'integer', minimum: 1, maximum: 3600 },
+            idle_timeout_seconds: { type: 'integer', minimum: 1, maximum: 86_400 },
+          },
+        },
       },
     },
     indexer: {
