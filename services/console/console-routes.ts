@@ -36,7 +36,10 @@ export function consoleRoutes(d: RouteDeps): Record<string, ApiRoute> {
   const viaOperator = async (method: 'GET' | 'POST', path: string, body?: object, onBehalfOf?: string) => {
     if (!d.operator) return { status: 503, json: { error: 'no operator API configured (console.operator_api, or api.listen)' } };
     try {
-      return await d.operator.request<Record<string, unknown>>(method, path, body, onBehalfOf);
+      const r = await d.operator.request<Record<string, unknown>>(method, path, body, onBehalfOf);
+      // the console's own credential was refused: not the browser user's session (a 401 would log them out)
+      if (r.status === 401) return { status: 502, json: { error: "the operator API refused the console's token: run the console as the enforcer's user (api.token_file), or set the variable named by api.token_env" } };
+      return r;
     } catch (err) {
       return { status: 502, json: { error: (err as Error).message } };
     }

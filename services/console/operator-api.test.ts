@@ -13,6 +13,10 @@ import { runCli } from '../commands/test-io';
 import type { Enforcer } from '../enforcer/enforcer';
 import { startOperatorApi, type OperatorApi } from './operator-api';
 import { serveOperatorApi } from './serve';
+import { ApiClient } from './api-client';
+import { consoleRoutes } from './console-routes';
+import type { HealthMonitor } from './health';
+import type { LiveState } from './live-state';
 import { clientApiToken, ensureApiToken } from './api-token';
 import { decision } from '../enforcer/test-decisions';
 
@@ -176,6 +180,12 @@ describe('operator API and commands', () => {
     expect(() => ensureApiToken(cfg, { CALLSENTRY_API_TOKEN_FILE: loose })).toThrow(/may be read by others/);
     const res = await runCli(['blocks', 'list', '--api', r.api.url], { env: { CALLSENTRY_API_TOKEN_FILE: loose } });
     expect([res.code, res.err.join('\n')]).toEqual([1, expect.stringMatching(/chmod 600/)]);
+  });
+
+  it("answers the console's page 502, not 401 (which would log the user out), when the API refuses the console's token", async () => {
+    const routes = consoleRoutes({ state: {} as LiveState, health: {} as HealthMonitor, operator: new ApiClient(r.api.url, 'not-the-token-0123456789'), now: Date.now, log: silentLogger });
+    const answer = await routes['GET /api/allowlist']!.handle({ caller: { user: { name: 'ana', role: 'admin' } }, body: {}, query: new URLSearchParams(), req: {} as never, res: {} as never });
+    expect(answer).toMatchObject({ status: 502, json: { error: expect.stringMatching(/refused the console's token/) } });
   });
 
   it('takes --api as HOST:PORT without a scheme, and says what it expects otherwise', async () => {
