@@ -6,7 +6,7 @@ import type { SipFlow } from '../../core/records';
 import { encodeHep3 } from '../../collector/hep/hep-encode';
 import type { FlowRecord } from '../../collector/hep/hep-source';
 import { registerExchange } from '../../collector/hep/test-support/hep-vectors';
-import { startHepCollector, type HepCollector, type HepCollectorOptions } from './hep-listener';
+import { sourceKey, startHepCollector, type HepCollector, type HepCollectorOptions } from './hep-listener';
 
 const LOOPBACK = '127.0.0.1';
 
@@ -195,6 +195,13 @@ describe('startHepCollector', () => {
       for (const p of exchange(6)) agent.s.write(p);
       await until(() => records.length === 2);
       for (const m of [...mine, agent]) m.s.destroy();
+    });
+
+    it('counts an IPv6 /64 as one source (one host holds all of it), and an IPv4-mapped address as its IPv4 address', () => {
+      expect(sourceKey('2001:db8:1:2::1')).toBe(sourceKey('2001:db8:1:2:ffff:ffff:ffff:fffe'));
+      expect(sourceKey('2001:db8:1:2::1')).not.toBe(sourceKey('2001:db8:1:3::1'));
+      expect(sourceKey('::ffff:192.0.2.7')).toBe(sourceKey('192.0.2.7'));
+      expect(sourceKey('192.0.2.7')).not.toBe(sourceKey('192.0.2.8'));
     });
 
     it('closes a connection whose message does not complete in time', async () => {

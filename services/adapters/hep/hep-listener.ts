@@ -17,6 +17,7 @@ import { createServer, isIPv6, type AddressInfo, type Server, type Socket } from
 import { systemClock, type Clock } from '../../core/clock';
 import type { MetricsRegistry } from '../../core/metrics';
 import type { Logger } from '../../core/ports';
+import { parseIp } from '../../core/cidr';
 import { CallsentryError } from '../../core/errors';
 import type { HepReject } from '../../collector/hep/hep-packet';
 import { HepSource, type FlowRecord, type HepResult, type HepSourceOptions, type HepStats } from '../../collector/hep/hep-source';
@@ -95,6 +96,13 @@ const DEFAULT_LIMITS: HepLimits = {
   maxClockSkewMs: 300_000,
   maxFutureMs: 2000,
 };
+
+/** Whose connection this is, for the limit per source: an IPv6 host owns a whole /64, so it counts as one. */
+export function sourceKey(address: string): string {
+  const p = parseIp(address);
+  if (!p) return address;
+  return p.version === 4 ? `4:${p.value}` : `6:${p.value >> 64n}`;
+}
 
 /** An address only this host can send from. */
 export function isLoopback(host: string): boolean {
@@ -238,14 +246,14 @@ export async function startHepCollector(opts: HepCollectorOptions): Promise<HepC
 
   function accept(conn: Socket): void {
     const peer = conn.remoteAddress ?? 'unknown';
-    const fromPeer = (perSource.get(peer) ?? 0) + 1;
+    const fromPeer = (perSource.get(sourceKey(peer)) ?? 0) + 1;
     if (fromPeer > limits.maxConnectionsPerSource) {
       closedConnections.inc({ reason: 'per-source' });
       log.debug({ peer, limit: limits.maxConnectionsPerSource }, 'hep connection refused: too many from this address');
       conn.destroy();
       return;
     }
-    perSource.set(peer, fromPeer);
+    perSource.set(sourceKey(peer), fromPeer);
     sockets.add(conn);
     connections.set({}, sockets.size);
     if (!reading) conn.pause();
@@ -278,9 +286,9 @@ export async function startHepCollector(opts: HepCollectorOptions): Promise<HepC
     conn.on('close', () => {
       clearTimeout(timers[0]);
       if (timers[1]) clearTimeout(timers[1]);
-      const left = (perSource.get(peer) ?? 1) - 1;
-      if (left > 0) perSource.set(peer, left);
-      else perSource.delete(peer);
+      const left = (perSource.get(sourceKey(peer)) ?? 1) - 1;
+      if (left > 0) perSource.set(sourceKey(peer), left);
+      else perSource.delete(sourceKey(peer));
       sockets.delete(conn);
       connections.set({}, sockets.size);
     });
