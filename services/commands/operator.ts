@@ -1,20 +1,22 @@
 // `callsentry blocks` and `callsentry allowlist`: the operator's controls, through the operator API
-// of a running enforcer. Every change says who, why and under which ticket, and is audited.
+// of a running enforcer. Every change says who, why and under which ticket, and is audited. The token
+// comes from api.token_file (or api.token_env); who is the login name of the person running the
+// command (the one who could read that file), not something typed.
 import { userInfo } from 'node:os';
 import type { CommandSpec, OptionSpec, ParsedArgs } from '../cli/args';
 import { loadConfig } from '../cli/load-config';
 import { CallsentryError } from '../core/errors';
-import { ApiClient } from '../console/api-client';
+import { ApiClient, apiBaseUrl } from '../console/api-client';
+import { clientApiToken } from '../console/api-token';
 import { columns } from './columns';
 import { CONFIG_OPTION } from './common-options';
 import type { CommandIo } from './io';
 
 const API_OPTIONS: OptionSpec[] = [
   CONFIG_OPTION,
-  { name: 'api', type: 'string', description: 'operator API URL; default: http:// + api.listen of the configuration' },
+  { name: 'api', type: 'string', description: 'operator API URL or HOST:PORT; default: http:// + api.listen of the configuration' },
 ];
 const NOTE_OPTIONS: OptionSpec[] = [
-  { name: 'who', type: 'string', description: 'who asks; default: your login name' },
   { name: 'why', type: 'string', description: 'why (required for changes)' },
   { name: 'ticket', type: 'string', description: 'ticket reference (required for changes)' },
 ];
@@ -37,9 +39,15 @@ export const blocksSpec: CommandSpec = {
 export const allowlistSpec: CommandSpec = {
   name: 'allowlist',
   summary: 'List, add or remove operator allowlist ranges, never blocked (through the operator API; audited).',
-  usage: 'callsentry allowlist list | add CIDR [--ttl SECONDS] | remove CIDR   [--why TEXT --ticket REF]',
+  usage: 'callsentry allowlist list | add CIDR [--ttl SECONDS] [--force] | remove CIDR   [--why TEXT --ticket REF]',
   description: 'Adding a range also lifts the blocks live inside it. Ranges from the configuration (enforcer.allowlist) are listed by `callsentry config`.',
-  options: [...API_OPTIONS, ...NOTE_OPTIONS, { name: 'ttl', type: 'number', description: 'add: the entry expires after this many seconds' }, { name: 'json', type: 'boolean', description: 'list: JSON' }],
+  options: [
+    ...API_OPTIONS,
+    ...NOTE_OPTIONS,
+    { name: 'ttl', type: 'number', description: 'add: the entry expires after this many seconds (default: permanent, until removed)' },
+    { name: 'force', type: 'boolean', description: 'add: a range wider than api.allowlist_min_prefix (/8, /32 for IPv6)' },
+    { name: 'json', type: 'boolean', description: 'list: JSON' },
+  ],
   examples: ['callsentry allowlist add 198.51.100.0/24 --why "new carrier trunk" --ticket NOC-815', 'callsentry allowlist remove 198.51.100.0/24 --why "trunk retired" --ticket NOC-901'],
 };
 
@@ -69,7 +77,7 @@ export async function runBlocks(args: ParsedArgs, io: CommandIo): Promise<number
       if (args.options.ttl === undefined) throw new CallsentryError('USAGE', 'extend needs --ttl SECONDS');
       body.ttl_seconds = args.options.ttl;
     }
-    const r = await api.post<{ decision_id: string }>(`/v1/blocks/${verb}`, body);
+    const r = await api.post<{ decision_id: string }>(`/v1/blocks/${verb}`, body, person(io.env));
     io.out(`${verb} of ${target} requested: decision ${r.decision_id} (audited; the enforcer applies it within a second)`);
     return 0;
   }
@@ -89,8 +97,9 @@ export async function runAllowlist(args: ParsedArgs, io: CommandIo): Promise<num
   if ((verb === 'add' || verb === 'remove') && cidr && extra.length === 0) {
     const body: Record<string, unknown> = { cidr, ...note(args) };
     if (verb === 'add' && args.options.ttl !== undefined) body.ttl_seconds = args.options.ttl;
-    await api.post(verb === 'add' ? '/v1/allowlist' : '/v1/allowlist/remove', body);
-    io.out(`allowlist ${verb} ${cidr} requested (audited)`);
+    if (verb === 'add' && args.options.force) body.force = true;
+    const r = await api.post<{ cidr: string }>(verb === 'add' ? '/v1/allowlist' : '/v1/allowlist/remove', body, person(io.env));
+    io.out(`allowlist ${verb} ${r.cidr ?? cidr} requested (audited)`);
     return 0;
   }
   throw new CallsentryError('USAGE', `usage: ${allowlistSpec.usage}`);
@@ -98,14 +107,19 @@ export async function runAllowlist(args: ParsedArgs, io: CommandIo): Promise<num
 
 function client(args: ParsedArgs, io: CommandIo): ApiClient {
   const cfg = loadConfig(args.options.config as string | undefined, io.env);
-  const url = (args.options.api as string | undefined) ?? (cfg.api.listen ? `http://${cfg.api.listen}` : undefined);
-  if (!url) throw new CallsentryError('USAGE', 'api.listen is off in the configuration: pass --api URL');
-  return new ApiClient(url.replace(/\/$/, ''), io.env[cfg.api.token_env] || undefined);
+  const given = args.options.api as string | undefined;
+  if (given === undefined && !cfg.api.listen) throw new CallsentryError('USAGE', 'api.listen is off in the configuration: pass --api URL');
+  return new ApiClient(apiBaseUrl(given ?? cfg.api.listen!), clientApiToken(cfg, io.env));
 }
 
-function note(args: ParsedArgs): { who: string; why: string; ticket: string } {
+/** The person at the keyboard: the login name (under sudo, the one who ran sudo). */
+function person(env: NodeJS.ProcessEnv): string {
+  return (env.SUDO_USER || userInfo().username).replace(/[^A-Za-z0-9._@+-]/g, '_').slice(0, 64) || 'unknown';
+}
+
+function note(args: ParsedArgs): { why: string; ticket: string } {
   const why = args.options.why as string | undefined;
   const ticket = args.options.ticket as string | undefined;
   if (!why || !ticket) throw new CallsentryError('USAGE', 'every change needs --why TEXT and --ticket REF (they go to the audit trail)');
-  return { who: (args.options.who as string | undefined) ?? userInfo().username, why, ticket };
+  return { why, ticket };
 }

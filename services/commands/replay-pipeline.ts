@@ -24,7 +24,10 @@ export interface ReplayResult {
   media: number;
   malformed: number;
   rejected: Record<string, number>;
+  /** every dead letter written (flow topics' .dlq) */
   deadLetters: number;
+  /** of those, the ones the embedded bus still holds (it keeps the last N of a topic nobody consumes) */
+  deadLettersKept: number;
   seconds: number;
 }
 
@@ -58,6 +61,7 @@ export async function replayFiles(
   await bus.drained();
   for (const s of subs) await s.stop();
   await bus.close();
+  const dlqs = [rt.topics.dlq('flows.sip.v1'), rt.topics.dlq('flows.media.v1')];
   return {
     findings,
     decisions,
@@ -69,7 +73,8 @@ export async function replayFiles(
     media: ingest.stats.media,
     malformed: ingest.stats.malformed,
     rejected: ingest.stats.rejected as Record<string, number>,
-    deadLetters: bus.read(rt.topics.dlq('flows.sip.v1')).length,
+    deadLetters: dlqs.reduce((n, t) => n + bus.written(t), 0),
+    deadLettersKept: dlqs.reduce((n, t) => n + bus.read(t).length, 0),
     seconds: Number(process.hrtime.bigint() - started) / 1e9,
   };
 }

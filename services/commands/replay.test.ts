@@ -45,6 +45,13 @@ describe('callsentry replay', () => {
     expect(summary).toMatch(/rejected: BAD_JSON=1 BAD_RECORD=2 OVERSIZED=1, dead letters: 4/);
   });
 
+  it('reports every dead letter, not only those the embedded bus keeps, and says how many are kept', async () => {
+    const bad = Array.from({ length: 100_012 }, (_, i) => (i % 2 ? '{"truncated": ' : 'not json')).join('\n');
+    const { code, err } = await runCli(['replay', '-'], { stdin: bad });
+    expect(code).toBe(0);
+    expect(err.join('\n')).toMatch(/rejected: BAD_JSON=100012, dead letters: 100012 \(the embedded bus keeps the last 10000\)/);
+  });
+
   it('prints people-readable lines without --json', async () => {
     const { out } = await runCli(['replay', '--quiet', file]);
     expect(out.filter(Boolean)).toEqual([

@@ -38,7 +38,7 @@ export async function run(args: ParsedArgs, io: CommandIo): Promise<number> {
     const rejected = Object.entries(r.rejected).map(([code, n]) => `${code}=${n}`).join(' ') || 'none';
     io.err(
       `replay: ${r.lines} lines, ${r.captures.length} captures, ${r.accepted} records accepted (${r.sip} sip, ${r.media} media, ${r.malformed} malformed sip), ` +
-        `rejected: ${rejected}, dead letters: ${r.deadLetters}; ${r.findings.length} findings, ${r.decisions.length} decisions (${cfg.decisions.mode}); ` +
+        `rejected: ${rejected}, dead letters: ${r.deadLetters}${r.deadLettersKept < r.deadLetters ? ` (the embedded bus keeps the last ${r.deadLettersKept})` : ''}; ${r.findings.length} findings, ${r.decisions.length} decisions (${cfg.decisions.mode}); ` +
         `${r.seconds.toFixed(2)} s, ${Math.round(r.accepted / Math.max(r.seconds, 1e-9))} records/s, peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`,
     );
   }

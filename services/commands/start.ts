@@ -65,6 +65,10 @@ export async function run(args: ParsedArgs, io: CommandIo): Promise<number> {
   const stop = Promise.race([io.stopSignal, ...(args.options.for !== undefined ? [sleep(Number(args.options.for) * 1000)] : [])]).then(() => {
     stopping = true;
   });
+  // a pipe trickles (tail -F ... | callsentry start --input -): send what has queued at least every
+  // half second, as `callsentry collector` does, instead of waiting for a full batch
+  const flusher = setInterval(() => void ingest.flush().catch((err) => rt.log.error({ err }, 'flush failed')), 500);
+  flusher.unref();
   const sources: Array<Promise<unknown>> = inputs.map((f) => feedNdjson(ingest, f, io, cfg.collector.max_line_bytes));
   const speed = Number(args.options.speed);
   if (!(speed > 0 && speed <= 1000)) throw new CallsentryError('USAGE', '--speed must be a number from 0 (exclusive) to 1000');
@@ -73,6 +77,7 @@ export async function run(args: ParsedArgs, io: CommandIo): Promise<number> {
   // the demo runs until stopped; file inputs end the run when they end and the pipeline is drained
   await (args.options.demo ? stop : Promise.race([stop, Promise.all(sources)]));
   stopping = true;
+  clearInterval(flusher);
   if (rt.bus instanceof MemoryBus) await rt.bus.drained();
   await ingest.flush();
   for (const s of subs) await s.stop();

@@ -33,20 +33,23 @@ interface BlockView {
 const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
 export function consoleRoutes(d: RouteDeps): Record<string, ApiRoute> {
-  const viaOperator = async (method: 'GET' | 'POST', path: string, body?: object) => {
+  const viaOperator = async (method: 'GET' | 'POST', path: string, body?: object, onBehalfOf?: string) => {
     if (!d.operator) return { status: 503, json: { error: 'no operator API configured (console.operator_api, or api.listen)' } };
     try {
-      return await d.operator.request<Record<string, unknown>>(method, path, body);
+      const r = await d.operator.request<Record<string, unknown>>(method, path, body, onBehalfOf);
+      // the console's own credential was refused: not the browser user's session (a 401 would log them out)
+      if (r.status === 401) return { status: 502, json: { error: "the operator API refused the console's token: run the console as the enforcer's user (api.token_file), or set the variable named by api.token_env" } };
+      return r;
     } catch (err) {
       return { status: 502, json: { error: (err as Error).message } };
     }
   };
 
-  /** An operator action: the note's who is the caller, whatever the page sent. */
+  /** An operator action on behalf of the logged-in caller (the API records them as who), whatever the page sent. */
   const action = (path: string, fields: string[]): ApiRoute['handle'] => async ({ caller, body }) => {
-    const forwarded: Record<string, unknown> = { who: caller.user.name, why: text(body.why), ticket: text(body.ticket) };
+    const forwarded: Record<string, unknown> = { why: text(body.why), ticket: text(body.ticket) };
     for (const f of fields) if (body[f] !== undefined && body[f] !== '') forwarded[f] = body[f];
-    const r = await viaOperator('POST', path, forwarded);
+    const r = await viaOperator('POST', path, forwarded, caller.user.name);
     d.log.info({ user: caller.user.name, action: path, status: r.status, ticket: forwarded.ticket }, 'console operator action');
     return r;
   };
@@ -101,7 +104,7 @@ export function consoleRoutes(d: RouteDeps): Record<string, ApiRoute> {
     'POST /api/blocks/unblock': { permission: 'act', handle: action('/v1/blocks/unblock', ['target', 'scope']) },
     'POST /api/blocks/extend': { permission: 'act', handle: action('/v1/blocks/extend', ['target', 'scope', 'ttl_seconds']) },
     'POST /api/findings/ack': { permission: 'act', handle: action('/v1/findings/ack', ['finding_id']) },
-    'POST /api/allowlist': { permission: 'allowlist', handle: action('/v1/allowlist', ['cidr', 'ttl_seconds']) },
+    'POST /api/allowlist': { permission: 'allowlist', handle: action('/v1/allowlist', ['cidr', 'ttl_seconds', 'force']) },
     'POST /api/allowlist/remove': { permission: 'allowlist', handle: action('/v1/allowlist/remove', ['cidr']) },
   };
 }

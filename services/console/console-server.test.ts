@@ -100,6 +100,15 @@ describe('console server', () => {
     expect((await login(s.url, 'val', 'viewer-pass-12')).status).toBe(200);
   });
 
+  it('200 wrong passwords in parallel get at most the limit of tries, and a viewer login does not reset them', async () => {
+    const tries = Array.from({ length: 200 }, (_, i) => fetch(`${s.url}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'ana', password: `guess-${i}` }) }).then((r) => r.status));
+    const statuses = await Promise.all(tries);
+    expect(statuses.filter((c) => c === 401)).toHaveLength(5);
+    expect(statuses.filter((c) => c === 429)).toHaveLength(195);
+    expect((await login(s.url, 'val', 'viewer-pass-12')).status).toBe(200);
+    expect((await login(s.url, 'ana', 'operator-pass-1')).status).toBe(429);
+  });
+
   it('ends a session at logout', async () => {
     const { cookie, csrf } = await login(s.url, 'ana', 'operator-pass-1');
     const out = await fetch(`${s.url}/logout`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf!, 'content-type': 'application/json' }, body: '{}' });

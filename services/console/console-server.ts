@@ -131,18 +131,19 @@ export async function startConsoleServer(o: ConsoleServerOptions): Promise<Conso
     const name = typeof body.user === 'string' ? body.user.slice(0, 64) : '';
     const password = typeof body.password === 'string' ? body.password : '';
     const ip = req.socket.remoteAddress ?? 'unknown';
-    const wait = limiter.retryAfter(ip, name);
-    if (wait > 0) {
+    // counted now, before the slow password check: parallel guesses cannot overtake the count
+    const attempt = limiter.begin(ip, name);
+    if (!attempt.admitted) {
+      const wait = attempt.retryAfterMs;
       log.warn({ user: name, ip }, 'console login refused: too many failures');
       return sendJson(res, 429, { error: `too many failed logins; try again in ${Math.ceil(wait / 60_000)} min` }, { 'retry-after': String(Math.ceil(wait / 1000)) });
     }
     const user = name && password ? await o.users.login(name, password) : undefined;
+    attempt.settle(Boolean(user));
     if (!user) {
-      limiter.failed(ip, name);
       log.warn({ user: name, ip }, 'console login failed');
       return sendJson(res, 401, { error: 'wrong user name or password' });
     }
-    limiter.succeeded(ip, name);
     const s = sessions.create(user);
     log.info({ user: user.name, role: user.role, ip }, 'console login');
     sendJson(res, 200, { user: user.name, role: user.role }, { 'set-cookie': sessionCookie(tls, s.id, o.sessionSeconds) });

@@ -2,6 +2,7 @@
 // that carry it: decisions on decisions.v1, entries on allowlist.v1, and the audit event saying who
 // asked, why, and under which ticket. Pure: no I/O.
 import { parseCidr, parseIp } from '../core/cidr';
+import { canonicalCidr } from '../core/cidr-canonical';
 import { stableId } from '../core/ids';
 import type { AllowlistEntry, AuditEvent, Decision, Key, OperatorNote } from '../core/records';
 
@@ -25,17 +26,18 @@ export function parseTarget(text: unknown): Key {
   }
   if (text.includes('/')) return { type: 'cidr', value: checkedCidr(text) };
   if (!parseIp(text)) throw new OperatorRequestError(`not an address, CIDR or account:NAME: ${JSON.stringify(text)}`);
-  return { type: 'ip', value: text };
+  return { type: 'ip', value: canonicalCidr(text) };
 }
 
-export function parseNote(body: Record<string, unknown>): OperatorNote {
-  const field = (name: 'who' | 'why' | 'ticket', max: number): string => {
+/** Why and ticket from the request; who from the credential (the caller), never from the body. */
+export function parseNote(body: Record<string, unknown>, who: string): OperatorNote {
+  const field = (name: 'why' | 'ticket', max: number): string => {
     const v = body[name];
     if (typeof v !== 'string' || v.trim() === '') throw new OperatorRequestError(`${name} is required: every operator action says who, why and under which ticket`);
     if (v.length > max) throw new OperatorRequestError(`${name} is longer than ${max} characters`);
     return v.trim();
   };
-  return { who: field('who', 128), why: field('why', 1024), ticket: field('ticket', 128) };
+  return { who, why: field('why', 1024), ticket: field('ticket', 128) };
 }
 
 export function parseScope(v: unknown, target: Key): Decision['scope'] {
@@ -49,9 +51,24 @@ export function parseTtl(v: unknown, maxSeconds: number): number {
   return v;
 }
 
+/**
+ * An allowlist range wider than the configured prefix (api.allowlist_min_prefix) exempts a large
+ * part of the Internet from every block: 0.0.0.0/0 turns enforcement off. It needs `force`.
+ */
+export function checkAllowlistWidth(cidr: string, minPrefix: { ipv4: number; ipv6: number }, force: unknown): { forced: boolean } {
+  if (force !== undefined && typeof force !== 'boolean') throw new OperatorRequestError('force must be true or false');
+  const c = parseCidr(cidr);
+  const min = c.version === 4 ? minPrefix.ipv4 : minPrefix.ipv6;
+  if (c.bits >= min) return { forced: false };
+  if (force === true) return { forced: true };
+  throw new OperatorRequestError(
+    `${cidr} is wider than /${min} (api.allowlist_min_prefix.ipv${c.version}): it would exempt 2^${(c.version === 4 ? 32 : 128) - c.bits} addresses from every block; ask again with force (--force) if you mean it`,
+  );
+}
+
 function checkedCidr(text: string): string {
   try {
-    return parseCidr(text).text;
+    return canonicalCidr(text);
   } catch (err) {
     throw new OperatorRequestError((err as Error).message);
   }

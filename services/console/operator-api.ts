@@ -1,7 +1,13 @@
 // The operator API (the console uses it too): list live blocks with reason and expiry, unblock,
 // extend, allowlist, acknowledge a finding. Requests become records on the bus (decisions.v1,
 // allowlist.v1; an acknowledgement is only an audit event) and an audit event each, so an
-// operator's change takes the same path, and leaves the same trail, as a detector's. JSON over HTTP; a bearer token when one is configured, loopback only when none is.
+// operator's change takes the same path, and leaves the same trail, as a detector's.
+//
+// Every request carries the bearer token, on loopback too: a web page the operator happens to open
+// can reach 127.0.0.1, but it cannot read the token file. Bodies are application/json only (a page
+// may send text/plain across origins without asking; never JSON). `who` comes from the credential:
+// the token's holder (the console for its logged-in user, the commands for the login name) names
+// the person in the X-Callsentry-On-Behalf-Of header; a `who` in the body is never read.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -13,12 +19,13 @@ import type { Decision } from '../core/records';
 import type { Topics } from '../core/topics';
 import type { Enforcer, LiveView } from '../enforcer/enforcer';
 import { BadRequest, readJsonBody } from './http-util';
-import { ackEvent, allowlistRecord, operatorDecision, parseFindingId, OperatorRequestError, parseNote, parseScope, parseTarget, parseTtl, requestEvent } from './operator-actions';
+import { ON_BEHALF_OF, personOf } from './on-behalf-of';
+import { ackEvent, allowlistRecord, checkAllowlistWidth, operatorDecision, parseFindingId, OperatorRequestError, parseNote, parseScope, parseTarget, parseTtl, requestEvent } from './operator-actions';
 
 export interface OperatorApiOptions {
   listen: string;
-  /** the bearer token; undefined serves loopback only */
-  token?: string;
+  /** the bearer token every request must carry (see api-token.ts) */
+  token: string;
   enforcer: Enforcer;
   producer: BusProducer;
   topics: Topics;
@@ -26,6 +33,8 @@ export interface OperatorApiOptions {
   log: Logger;
   /** longest block an operator may set with extend */
   maxTtlSeconds?: number;
+  /** allowlist ranges wider than this need `force` (default /8 and /32) */
+  allowlistMinPrefix?: { ipv4: number; ipv6: number };
 }
 
 export interface OperatorApi {
@@ -33,15 +42,11 @@ export interface OperatorApi {
   close(): Promise<void>;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
-
-type Handler = (body: Record<string, unknown>) => Promise<{ status: number; json: unknown }>;
+type Handler = (body: Record<string, unknown>, who: string) => Promise<{ status: number; json: unknown }>;
 
 export async function startOperatorApi(o: OperatorApiOptions): Promise<OperatorApi> {
   const { host, port } = splitListen(o.listen);
-  if (!o.token && !LOOPBACK.has(host)) {
-    throw new CallsentryError('BAD_CONFIG', `api.listen ${o.listen} is not loopback, and no token is set: set the variable named by api.token_env, or listen on 127.0.0.1`);
-  }
+  if (!o.token || o.token.length < 16) throw new CallsentryError('BAD_CONFIG', 'the operator API needs a token of at least 16 characters (api.token_file, or the variable named by api.token_env)');
   const log = o.log.child({ component: 'operator-api' });
   const maxTtl = o.maxTtlSeconds ?? 30 * 86_400;
   const send = async (topic: 'decisions.v1' | 'allowlist.v1' | 'audit.v1', key: string, record: object & { '@timestamp': string }) =>
@@ -51,17 +56,17 @@ export async function startOperatorApi(o: OperatorApiOptions): Promise<OperatorA
     'GET /v1/health': async () => ({ status: 200, json: { ok: true, circuit_open: o.enforcer.guardrails.breakerOpen(o.clock.now()) } }),
     'GET /v1/blocks': async () => ({ status: 200, json: { blocks: (await o.enforcer.list()).map(view) } }),
     'GET /v1/allowlist': async () => ({ status: 200, json: { entries: o.enforcer.guardrails.allowlist.entries(o.clock.now()) } }),
-    'POST /v1/blocks/unblock': async (body) => {
+    'POST /v1/blocks/unblock': async (body, who) => {
       const target = parseTarget(body.target);
-      const note = parseNote(body);
+      const note = parseNote(body, who);
       const scope = parseScope(body.scope, target);
       const d = operatorDecision({ action: 'unblock', target, scope, ttlSeconds: 0, note, now: o.clock.now(), verb: 'unblock' });
       await request(d, `unblock ${target.type}=${target.value} at ${scope}`);
       return { status: 202, json: { decision_id: d.id } };
     },
-    'POST /v1/blocks/extend': async (body) => {
+    'POST /v1/blocks/extend': async (body, who) => {
       const target = parseTarget(body.target);
-      const note = parseNote(body);
+      const note = parseNote(body, who);
       const scope = parseScope(body.scope, target);
       const ttl = parseTtl(body.ttl_seconds, maxTtl);
       const now = o.clock.now();
@@ -71,14 +76,14 @@ export async function startOperatorApi(o: OperatorApiOptions): Promise<OperatorA
       await request(d, `extend ${live.decision.action} ${target.type}=${target.value} at ${scope} to ${ttl}s from now`);
       return { status: 202, json: { decision_id: d.id } };
     },
-    'POST /v1/findings/ack': async (body) => {
-      const e = ackEvent(parseFindingId(body.finding_id), parseNote(body), o.clock.now());
+    'POST /v1/findings/ack': async (body, who) => {
+      const e = ackEvent(parseFindingId(body.finding_id), parseNote(body, who), o.clock.now());
       await send('audit.v1', e.ref!.id, e);
       log.info({ finding: e.ref!.id, who: e.actor.id, ticket: e.ticket }, 'operator acknowledged a finding');
       return { status: 202, json: { audit_id: e.id } };
     },
-    'POST /v1/allowlist': async (body) => allowlist(body, false),
-    'POST /v1/allowlist/remove': async (body) => allowlist(body, true),
+    'POST /v1/allowlist': async (body, who) => allowlist(body, who, false),
+    'POST /v1/allowlist/remove': async (body, who) => allowlist(body, who, true),
   };
 
   async function request(d: Decision, what: string): Promise<void> {
@@ -88,15 +93,17 @@ export async function startOperatorApi(o: OperatorApiOptions): Promise<OperatorA
     log.info({ decision: d.id, action: d.action, target: d.target, who: d.operator?.who, ticket: d.operator?.ticket }, 'operator request');
   }
 
-  async function allowlist(body: Record<string, unknown>, removed: boolean): Promise<{ status: number; json: unknown }> {
+  async function allowlist(body: Record<string, unknown>, who: string, removed: boolean): Promise<{ status: number; json: unknown }> {
     if (typeof body.cidr !== 'string') throw new OperatorRequestError('cidr is required (an address or a range)');
-    const note = parseNote(body);
+    const note = parseNote(body, who);
     const ttlSeconds = !removed && body.ttl_seconds !== undefined ? parseTtl(body.ttl_seconds, 365 * 86_400) : undefined;
     const entry = allowlistRecord({ cidr: body.cidr, note, now: o.clock.now(), ttlSeconds, removed });
-    const what = `${removed ? 'remove' : 'add'} allowlist ${entry.cidr}${entry.expires_at ? ` until ${entry.expires_at}` : ''}`;
+    const { forced } = removed ? { forced: false } : checkAllowlistWidth(entry.cidr, o.allowlistMinPrefix ?? { ipv4: 8, ipv6: 32 }, body.force);
+    const until = removed ? '' : entry.expires_at ? ` until ${entry.expires_at}` : ' (permanent)';
+    const what = `${removed ? 'remove' : 'add'} allowlist ${entry.cidr}${until}${forced ? ', forced past the widest allowed range' : ''}`;
     await send('audit.v1', entry.cidr, requestEvent(what, note, o.clock.now(), { kind: 'allowlist', id: entry.cidr }));
     await send('allowlist.v1', entry.cidr, entry);
-    log.info({ cidr: entry.cidr, removed, who: note.who, ticket: note.ticket }, 'operator allowlist change');
+    log.info({ cidr: entry.cidr, removed, forced, who: note.who, ticket: note.ticket }, 'operator allowlist change');
     return { status: 202, json: { cidr: entry.cidr, removed } };
   }
 
@@ -110,12 +117,15 @@ export async function startOperatorApi(o: OperatorApiOptions): Promise<OperatorA
       res.end(JSON.stringify(json));
     };
     try {
-      if (o.token && !authorized(req.headers.authorization, o.token)) return reply(401, { error: 'missing or wrong bearer token' });
+      if (!authorized(req.headers.authorization, o.token)) return reply(401, { error: 'missing or wrong bearer token' });
       const path = (req.url ?? '/').split('?')[0];
       const route = routes[`${req.method} ${path}`];
       if (!route) return reply(404, { error: `no route ${req.method} ${path}`, routes: Object.keys(routes) });
+      if (req.method === 'POST' && !/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) return reply(415, { error: 'send the body as JSON (content-type: application/json)' });
+      const who = personOf(req.headers[ON_BEHALF_OF]);
+      if (who === undefined) return reply(400, { error: `${ON_BEHALF_OF} must be a name of 1 to 64 letters, digits or . _ @ + -` });
       const body = req.method === 'POST' ? await readJsonBody(req) : {};
-      const r = await route(body);
+      const r = await route(body, who);
       reply(r.status, r.json);
     } catch (err) {
       if (err instanceof OperatorRequestError || err instanceof BadRequest) return reply(400, { error: err.message });
@@ -132,7 +142,7 @@ export async function startOperatorApi(o: OperatorApiOptions): Promise<OperatorA
   });
   const addr = server.address() as AddressInfo;
   const url = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
-  log.info({ url, bearer_required: Boolean(o.token) }, 'operator API listening');
+  log.info({ url }, 'operator API listening (bearer token required)');
   return { url, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 

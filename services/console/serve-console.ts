@@ -8,7 +8,8 @@ import { hostname } from 'node:os';
 import { CallsentryError } from '../core/errors';
 import { runStage } from '../core/stage';
 import type { Runtime } from '../runtime/runtime';
-import { ApiClient } from './api-client';
+import { ApiClient, apiBaseUrl } from './api-client';
+import { clientApiToken } from './api-token';
 import { consoleRoutes } from './console-routes';
 import { startConsoleServer } from './console-server';
 import { consoleStages } from './console-stage';
@@ -52,7 +53,7 @@ export async function serveConsole(rt: Runtime, o: ServeConsoleOptions): Promise
   health.start();
 
   const apiUrl = o.operatorApi ?? c.operator_api ?? (rt.cfg.api.listen ? `http://${rt.cfg.api.listen}` : undefined);
-  const operator = apiUrl ? new ApiClient(apiUrl.replace(/\/$/, ''), o.env[rt.cfg.api.token_env] || undefined) : undefined;
+  const operator = apiUrl ? new ApiClient(apiBaseUrl(apiUrl, 'console.operator_api'), clientApiToken(rt.cfg, o.env)) : undefined;
   const routes = consoleRoutes({ state, health, operator, now: () => rt.clock.now(), log: rt.log.child({ component: 'console' }) });
   let server;
   try {

@@ -55,7 +55,13 @@ export interface CallsentryConfig {
     replication_factor: number;
     kafka: KafkaSettings;
   };
-  collector: { sensor: string; tenant?: string; max_line_bytes: number };
+  collector: {
+    sensor: string;
+    tenant?: string;
+    max_line_bytes: number;
+    /** limits of this sensor's HEP listener (`callsentry collector --hep-udp|--hep-tcp`) */
+    hep: { max_future_ms: number; max_connections_per_source: number; message_deadline_seconds: number; idle_timeout_seconds: number };
+  };
   indexer: IndexerSettings;
   /** detect stages: how often each snapshots its engines (docs/state.md) */
   detect: { snapshot_every_records: number; snapshot_every_seconds: number; max_snapshot_bytes: number };
@@ -80,7 +86,14 @@ export interface CallsentryConfig {
     };
   };
   /** the operator API (and later the console) */
-  api: { listen: string | null; token_env: string };
+  api: {
+    listen: string | null;
+    token_env: string;
+    /** the token every request carries; made at the first start, mode 0600 */
+    token_file: string;
+    /** operator allowlist ranges wider than this (a shorter prefix) need force */
+    allowlist_min_prefix: { ipv4: number; ipv6: number };
+  };
   /** Prometheus endpoint of each process */
   metrics: { listen: string | null };
   /** the NOC console (services/console) */
@@ -116,7 +129,7 @@ export const DEFAULT_CONFIG: CallsentryConfig = {
     replication_factor: 1,
     kafka: { brokers: ['127.0.0.1:9092'], client_id: 'callsentry', ssl: false, connection_timeout_ms: 5000 },
   },
-  collector: { sensor: 'default', max_line_bytes: 65536 },
+  collector: { sensor: 'default', max_line_bytes: 65536, hep: { max_future_ms: 2000, max_connections_per_source: 8, message_deadline_seconds: 10, idle_timeout_seconds: 300 } },
   indexer: {
     elasticsearch: { nodes: ['http://127.0.0.1:9200'], request_timeout_ms: 30000 },
     index_prefix: '',
@@ -142,7 +155,7 @@ export const DEFAULT_CONFIG: CallsentryConfig = {
     reconcile_interval_seconds: 60,
     coturn: { redis: { host: '127.0.0.1', port: 6379, db: 5 }, realm: 'callsentry.test' },
   },
-  api: { listen: '127.0.0.1:9470', token_env: 'CALLSENTRY_API_TOKEN' },
+  api: { listen: '127.0.0.1:9470', token_env: 'CALLSENTRY_API_TOKEN', token_file: '.callsentry/api-token', allowlist_min_prefix: { ipv4: 8, ipv6: 32 } },
   metrics: { listen: '127.0.0.1:9464' },
   console: { listen: '127.0.0.1:8470', users: [], session_seconds: 28_800, tls: {}, operator_api: null, metrics_urls: [], flow_buffer: 100_000 },
   alerting: {
@@ -213,6 +226,16 @@ export const CONFIG_SCHEMA = {
         sensor: { type: 'string', minLength: 1, maxLength: 128 },
         tenant: { type: 'string', minLength: 1, maxLength: 128 },
         max_line_bytes: { type: 'integer', minimum: 1024, maximum: 16777216 },
+        hep: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            max_future_ms: { type: 'integer', minimum: 0, maximum: 300_000 },
+            max_connections_per_source: { type: 'integer', minimum: 1, maximum: 256 },
+            message_deadline_seconds: { type: 'integer', minimum: 1, maximum: 3600 },
+            idle_timeout_seconds: { type: 'integer', minimum: 1, maximum: 86_400 },
+          },
+        },
       },
     },
     indexer: {
@@ -341,6 +364,12 @@ export const CONFIG_SCHEMA = {
       properties: {
         listen: { anyOf: [{ type: 'null' }, { type: 'string', pattern: '^[^\\s]+:\\d+$' }] },
         token_env: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$' },
+        token_file: { type: 'string', minLength: 1 },
+        allowlist_min_prefix: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { ipv4: { type: 'integer', minimum: 0, maximum: 32 }, ipv6: { type: 'integer', minimum: 0, maximum: 128 } },
+        },
       },
     },
     alerting: {

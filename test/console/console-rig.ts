@@ -9,11 +9,15 @@ import { Ingest } from '../../services/collector/ingest';
 import { feedCapture } from '../../services/commands/feed-capture';
 import type { CommandIo } from '../../services/commands/io';
 import { hashPassword } from '../../services/console/password';
-import { startOperatorApi, type OperatorApi } from '../../services/console/operator-api';
+import type { OperatorApi } from '../../services/console/operator-api';
+import { serveOperatorApi } from '../../services/console/serve';
 import { serveConsole, type ConsoleHandle } from '../../services/console/serve-console';
 import type { Enforcer } from '../../services/enforcer/enforcer';
 import { createRuntime, ensureTopics, type Runtime } from '../../services/runtime/runtime';
 import { startAll } from '../../services/runtime/stages';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 
 export const USERS = {
@@ -38,6 +42,7 @@ export interface ConsoleRig {
 export async function startRig(): Promise<ConsoleRig> {
   const cfg: CallsentryConfig = structuredClone(DEFAULT_CONFIG);
   cfg.console.listen = '127.0.0.1:0';
+  cfg.api.listen = '127.0.0.1:0';
   cfg.console.users = await Promise.all(Object.values(USERS).map(async (u) => ({ name: u.name, role: u.role, password_hash: await hashPassword(u.password) })));
   const bus = new MemoryBus();
   const rt = createRuntime(cfg, { bus, log: silentLogger });
@@ -48,8 +53,11 @@ export async function startRig(): Promise<ConsoleRig> {
   await bus.subscribe({ groupId: 'test-decisions', topics: [rt.topics.name('decisions.v1')], handler: async (b) => void b.messages.forEach((m) => decisions.push(decode(m))) });
   let enforcer: Enforcer | undefined;
   const subs = await startAll(rt, undefined, { onEnforcer: (e) => (enforcer = e) });
-  const api = await startOperatorApi({ listen: '127.0.0.1:0', enforcer: enforcer!, producer: await bus.producer(), topics: rt.topics, clock: rt.clock, log: silentLogger });
-  const noc = (await serveConsole(rt, { env: {}, operatorApi: api.url, announce: () => undefined }))!;
+  // the operator API and the console as `callsentry start` wires them: the token made in its file
+  // at the first start, the console reading it from there
+  const env = { CALLSENTRY_API_TOKEN_FILE: path.join(mkdtempSync(path.join(tmpdir(), 'callsentry-rig-')), 'api-token') };
+  const api = (await serveOperatorApi(rt, enforcer!, env))!;
+  const noc = (await serveConsole(rt, { env, operatorApi: api.url, announce: () => undefined }))!;
   const ingest = new Ingest({ producer: await bus.producer(), topics: rt.topics, metrics: rt.metrics, sensor: 'lab' });
   const io: CommandIo = { out: () => undefined, err: () => undefined, stdin: Readable.from([]), env: {}, isTty: false, stopSignal: new Promise(() => undefined) };
   return {

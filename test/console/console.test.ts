@@ -1,7 +1,10 @@
 // The NOC console in a real browser (Debian's Chromium, headless, driven by playwright-core) over
 // the embedded pipeline: log in, watch a lab capture replay appear live, unblock with a reason and a
-// ticket and find it in the audit trail, acknowledge a finding, a viewer refused the unblock, and
-// network values that try to inject markup rendered as text. Screenshots go to .run/screenshots/.
+// ticket and find it in the audit trail, acknowledge a finding, a viewer refused the unblock,
+// network values that try to inject markup rendered as text, wide allowlist ranges only with force,
+// and a page of another site that tries the operator API on loopback. Screenshots go to .run/screenshots/.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, logIn, screenshot } from './browser';
@@ -166,5 +169,52 @@ describe('NOC console in a browser', () => {
     await expect(operator.textContent('#health')).resolves.toMatch(/operator APIreachable.*circuit breakerclosed/);
     await operator.waitForSelector('#health .health-card:has-text("Records per second") dt:has-text("detect-source")');
     await screenshot(operator, 'health');
+  });
+  it('takes an allowlist range wider than /8 only with the box ticked, and shows an entry without expiry as permanent', async () => {
+    const admin = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+    await logIn(admin, rig.console.url, USERS.admin.name, USERS.admin.password);
+    await admin.goto(`${rig.console.url}/#blocks`);
+    const allowlist = async (cidr: string, force: boolean) => {
+      await admin.fill('#allowlist-cidr', cidr);
+      await admin.setChecked('#allowlist-force', force);
+      await admin.click('#allowlist-form button[type="submit"]');
+      await admin.waitForSelector('#action-dialog[open]');
+      await admin.fill('#action-why', 'wide range test');
+      await admin.fill('#action-ticket', 'NOC-77');
+      await admin.click('#action-submit');
+    };
+    await allowlist('0.0.0.0/0', false);
+    await admin.waitForSelector('#notice:has-text("refused"):has-text("wider than /8")');
+    await allowlist('10.9.8.7/16', false);
+    await admin.waitForSelector('#allowlist tbody tr:has-text("10.9.0.0/16"):has-text("permanent"):has-text("root")');
+    await allowlist('::/0', true);
+    await admin.waitForSelector('#allowlist tbody tr:has-text("::/0"):has-text("permanent")');
+    await rig.bus.drained();
+    expect(rig.audit.filter((e) => e.actor.type === 'operator' && e.what.includes('allowlist')).map((e) => [e.actor.id, e.what])).toEqual([
+      ['root', 'add allowlist 10.9.0.0/16 (permanent)'],
+      ['root', 'add allowlist ::/0 (permanent), forced past the widest allowed range'],
+    ]);
+    await admin.context().close();
+  });
+
+  it('gives a page of another site nothing from the operator API on loopback: no token, and only JSON bodies', async () => {
+    // a page the operator happens to open, from another origin on this host, trying the attack of issue 12
+    const elsewhere = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<title>elsewhere</title>'));
+    await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', () => resolve()));
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}/`);
+    const statuses = await page.evaluate(async (api) => {
+      const tries = [
+        fetch(`${api}/v1/allowlist`, { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ cidr: '0.0.0.0/0', force: true, who: 'ana', why: 'x', ticket: 'y' }) }),
+        fetch(`${api}/v1/blocks`, { mode: 'cors' }).then((r) => r.status, () => 'blocked'),
+      ];
+      return Promise.all(tries.map((t) => Promise.resolve(t).then((r) => (typeof r === 'object' ? r.type : r), () => 'blocked')));
+    }, rig.api.url);
+    // the no-cors POST is sent (opaque answer: a 401); the read is refused by the browser
+    expect(statuses).toEqual(['opaque', 'blocked']);
+    await rig.bus.drained();
+    expect(rig.audit.filter((e) => e.what.includes('0.0.0.0/0'))).toEqual([]);
+    await page.context().close();
+    elsewhere.close();
   });
 });

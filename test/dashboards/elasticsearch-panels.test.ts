@@ -74,8 +74,13 @@ describe('Elasticsearch panels against a real Elasticsearch', () => {
     await bus.drained();
 
     // an operator lifts a block through the operator API, as `callsentry blocks unblock` does
-    const api = await startOperatorApi({ listen: '127.0.0.1:0', enforcer: enforcer!, producer: await bus.producer(), topics: rt.topics, clock: rt.clock, log: silentLogger });
-    const res = await fetch(`${api.url}/v1/blocks/unblock`, { method: 'POST', body: JSON.stringify({ target: '198.18.0.66', who: 'ana', why: 'dashboard test', ticket: 'NOC-1' }) });
+    const token = 'dashboard-test-token-0123456789';
+    const api = await startOperatorApi({ listen: '127.0.0.1:0', token, enforcer: enforcer!, producer: await bus.producer(), topics: rt.topics, clock: rt.clock, log: silentLogger });
+    const res = await fetch(`${api.url}/v1/blocks/unblock`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-callsentry-on-behalf-of': 'ana' },
+      body: JSON.stringify({ target: '198.18.0.66', why: 'dashboard test', ticket: 'NOC-1' }),
+    });
     expect(res.status).toBe(202);
     await bus.drained();
     await api.close();

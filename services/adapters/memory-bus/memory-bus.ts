@@ -127,6 +127,12 @@ export class MemoryBus implements Bus {
     return t ? t.partitions.flatMap((p) => p.messages) : [];
   }
 
+  /** Messages ever written to a topic, including those retention has since dropped (dead letters are counted, not only kept). */
+  written(topic: string): number {
+    const t = this.topics.get(topic);
+    return t ? t.partitions.reduce((n, p) => n + p.base + p.messages.length, 0) : 0;
+  }
+
   /** Handler errors the bus has seen; a stage that throws is retried, never skipped. */
   errors(): unknown[] {
     return this.failures;

@@ -65,6 +65,27 @@ describe('HepSource: SIP', () => {
     expect(source.stats.clockSkew).toBe(1);
   });
 
+  it('clamps a capture time in the future to the receive time: one packet 150 s ahead cannot freeze timeouts', () => {
+    // within the 5-minute skew the agent's clock is trusted, but not ahead of ours by more than 2 s
+    const source = new HepSource({ maxClockSkewMs: 300_000, maxFutureMs: 2000, correlator: { transactionTimeoutMs: 32_000 } });
+    const at = (call: string, timeMs: number) => {
+      const m = registerExchange(call)[0]!;
+      return encodeHep3({ src: { ip: m.from, port: 5060 }, dst: { ip: m.to, port: 5060 }, ipProtocol: 17, timeMs, protocolType: 1, payload: m.bytes });
+    };
+    expect(source.message(at('future', T0 + 150_000), T0)).toEqual({ ok: true, records: [] });
+    expect(source.stats.futureTime).toBe(1);
+    expect(source.message(at('now', T0 + 1000), T0 + 1000)).toEqual({ ok: true, records: [] });
+    // 40 s later both REGISTERs have timed out, on time
+    const timedOut = source.advance(T0 + 41_000) as SipFlow[];
+    expect(timedOut.map((f) => [f.sip.call_id, f['@timestamp']]).sort()).toEqual([
+      ['reg-hep-future', new Date(T0).toISOString()],
+      ['reg-hep-now', new Date(T0 + 1000).toISOString()],
+    ]);
+    // a little ahead (agent clocks differ by milliseconds) is kept as the agent says
+    source.message(at('near', T0 + 42_500), T0 + 41_000);
+    expect(source.stats.futureTime).toBe(1);
+  });
+
   it('marks transactions captured over TCP as proven (IP protocol 6)', () => {
     const flows = run(new HepSource(), registerAsHep(6)) as SipFlow[];
     expect(flows.map((f) => [f.network.transport, f.sip.source_proven])).toEqual([

@@ -34,6 +34,12 @@ export interface HepSourceOptions {
    * otherwise time out every open transaction at once. Unset: agent time is trusted (tests).
    */
   maxClockSkewMs?: number;
+  /**
+   * A capture time ahead of the receive time by more than this is replaced by the receive time
+   * (and counted): a packet stamped in the future would hold event time there, and no open
+   * transaction could time out until our clock caught up. Unset: only maxClockSkewMs applies.
+   */
+  maxFutureMs?: number;
 }
 
 export interface HepStats {
@@ -47,6 +53,8 @@ export interface HepStats {
   keepAlives: number;
   /** capture times replaced by the receive time (see maxClockSkewMs) */
   clockSkew: number;
+  /** of those, capture times ahead of the receive time by more than maxFutureMs */
+  futureTime: number;
   rejected: Partial<Record<HepReject, number>>;
   sip: SipCorrelator['stats'];
   media: RtcpMediaTracker['stats'];
@@ -66,7 +74,7 @@ export class HepSource {
     const context = { ...(opts.observerId && { observerId: opts.observerId }), ...(opts.organizationId && { organizationId: opts.organizationId }) };
     this.correlator = new SipCorrelator({ ...opts.correlator, ...context });
     this.media = new RtcpMediaTracker({ ...opts.rtcp, ...context });
-    this.stats = { packets: 0, byType: counterRecord(), ignored: counterRecord(), keepAlives: 0, clockSkew: 0, rejected: {}, sip: this.correlator.stats, media: this.media.stats };
+    this.stats = { packets: 0, byType: counterRecord(), ignored: counterRecord(), keepAlives: 0, clockSkew: 0, futureTime: 0, rejected: {}, sip: this.correlator.stats, media: this.media.stats };
   }
 
   /** Open transactions and streams, for gauges and memory checks. */
@@ -116,6 +124,12 @@ export class HepSource {
   private eventTime(captureMs: number | undefined, receivedMs: number): number {
     if (captureMs === undefined) return receivedMs;
     const limit = this.opts.maxClockSkewMs;
+    const future = this.opts.maxFutureMs;
+    if (future !== undefined && captureMs - receivedMs > future) {
+      this.stats.clockSkew++;
+      this.stats.futureTime++;
+      return receivedMs;
+    }
     if (limit !== undefined && Math.abs(captureMs - receivedMs) > limit) {
       this.stats.clockSkew++;
       return receivedMs;

@@ -136,7 +136,7 @@ async function loadAllowlist() {
   for (const e of json.entries) {
     const actions = el('td', { class: 'act-col' });
     if (can('allowlist')) actions.append(el('button', { type: 'button', onclick: () => act('Remove from the allowlist', e.cidr, '/api/allowlist/remove', { cidr: e.cidr }) }, 'Remove'));
-    tb.append(el('tr', {}, el('td', {}, e.cidr), el('td', {}, e.expires_at ? time(e.expires_at) : 'removed'), el('td', {}, e.operator.who), el('td', {}, e.operator.ticket), el('td', {}, e.operator.why), actions));
+    tb.append(el('tr', {}, el('td', {}, e.cidr), el('td', {}, e.expires_at ? time(e.expires_at) : 'permanent'), el('td', {}, e.operator.who), el('td', {}, e.operator.ticket), el('td', {}, e.operator.why), actions));
   }
 }
 
@@ -251,7 +251,8 @@ async function main() {
   $('allowlist-form').addEventListener('submit', (ev) => {
     ev.preventDefault();
     const cidr = $('allowlist-cidr').value.trim();
-    act('Allowlist', cidr, '/api/allowlist', { cidr });
+    // a range wider than the API's limit (/8, /32 for IPv6) is refused unless the operator says so
+    act('Allowlist', cidr, '/api/allowlist', $('allowlist-force').checked ? { cidr, force: true } : { cidr });
   });
   window.addEventListener('hashchange', show);
   show();
