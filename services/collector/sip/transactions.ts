@@ -214,7 +214,7 @@ export class SipCorrelator {
   private provenByPacket(msg: SipMessage, meta: PacketMeta): boolean {
     if (CONNECTION_ORIENTED.has(meta.transport)) return true;
     for (const c of msg.credentials ?? NO_CREDENTIALS) {
-      if (c.nonce !== undefined && this.nonces.sentTo(c.nonce, meta.src.ip, meta.timeMs)) return true;
+      if (c.nonce !== undefined && this.nonces.sentTo(c.nonce, meta.src.ip, meta.src.port, meta.timeMs)) return true;
     }
     const toTag = msg.to.tag;
     return toTag !== undefined && this.calls.echoes(msg.callId, toTag, meta.src.ip, meta.dst.ip);
@@ -319,7 +319,7 @@ export class SipCorrelator {
     const status = msg.status!;
     this.noteTags(msg, meta);
     const challenge = msg.challenge;
-    if ((status === 401 || status === 407) && challenge?.nonce) this.nonces.challenged(challenge.nonce, meta.dst.ip, meta.timeMs);
+    if ((status === 401 || status === 407) && challenge?.nonce) this.nonces.challenged(challenge.nonce, meta.dst.ip, meta.dst.port, meta.timeMs);
 
     const clientIp = meta.dst.ip;
     const key = txKey(msg.via[0]?.branch ?? '', msg.method, clientIp, msg.callId, msg.cseq.seq);
