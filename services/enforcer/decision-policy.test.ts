@@ -29,10 +29,18 @@ describe('decision policy', () => {
   });
 
   it('maps other remediations to their enforcement point and keeps ids stable', () => {
-    const a = decide(finding({ key: { type: 'account', value: '105' }, remediation: 'suspend-account' }), policy);
+    const a = decide(finding({ key: { type: 'account', value: '105' }, remediation: 'suspend-account', source_proven: true }), policy);
     expect(a).toMatchObject({ action: 'suspend-account', scope: 'proxy', target: { type: 'account', value: '105' } });
-    expect(decide(finding({ key: { type: 'account', value: '105' }, remediation: 'suspend-account' }), policy).id).toBe(a.id);
+    expect(decide(finding({ key: { type: 'account', value: '105' }, remediation: 'suspend-account', source_proven: true }), policy).id).toBe(a.id);
     expect(decide(finding({ remediation: 'alert-only' }), policy)).toMatchObject({ action: 'alert-only', ttl_seconds: 0 });
+  });
+
+  it('never suspends an account on evidence from unproven senders: a name in a header is a claim', () => {
+    for (const source_proven of [false, undefined]) {
+      const d = decide(finding({ rule: { id: 'fraud/high-cost-destination', name: 'irsf', category: 'fraud' }, key: { type: 'account', value: '105' }, remediation: 'suspend-account', source_proven }), policy);
+      expect(d).toMatchObject({ action: 'alert-only', ttl_seconds: 0, target: { type: 'account', value: '105' } });
+      expect(d.reason).toMatch(/unproven senders.*not suspended/);
+    }
   });
 
   it('answers a flood from many unproven sources with one aggregate limit on the destination, not per-address blocks', () => {

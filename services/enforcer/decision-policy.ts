@@ -36,12 +36,16 @@ export function decide(finding: Finding, policy: CallsentryConfig['decisions']):
  * Spoof resistance: forged UDP sources are how an attacker gets a victim blocked. Blocking an
  * address needs proof that the offending packets came from it; without proof, an address with an
  * established presence (a registered phone) is only rate-limited, and an unknown one gets a short
- * first ban on the strength of its own traffic.
+ * first ban on the strength of its own traffic. An account is suspended only on proven evidence.
  */
 function choose(f: Finding, policy: CallsentryConfig['decisions']): { action: Action; scope: Scope; ttl: number; why?: string } {
   const { action, scope } = ACTIONS[f.remediation];
   if (action === 'rate-limit' || action === 'aggregate-limit') return { action, scope, ttl: policy.rate_limit_ttl_seconds };
   if (action === 'alert-only') return { action, scope, ttl: 0 };
+  // an account is named by the request: only a sender who proved its address stands behind the name
+  if (action === 'suspend-account' && !f.source_proven) {
+    return { action: 'alert-only', scope, ttl: 0, why: 'evidence from unproven senders, who can write any account name: alerted, not suspended' };
+  }
   if (action !== 'block' || f.key.type !== 'ip' || f.source_proven) return { action, scope, ttl: policy.block_ttl_seconds };
   if (f.source_established) {
     return { action: 'rate-limit', scope, ttl: policy.rate_limit_ttl_seconds, why: 'unproven traffic from an established address, which forgers borrow: rate-limited, not blocked' };
