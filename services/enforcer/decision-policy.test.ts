@@ -1,6 +1,7 @@
 import { DEFAULT_CONFIG } from '../core/config';
 import type { Finding } from '../core/records';
 import { decide } from './decision-policy';
+import { PlatformAddresses } from './platform-addresses';
 
 const policy = DEFAULT_CONFIG.decisions;
 const finding = (over: Partial<Finding>): Finding =>
@@ -46,5 +47,17 @@ describe('decision policy', () => {
   it('answers a flood from many unproven sources with one aggregate limit on the destination, not per-address blocks', () => {
     const d = decide(finding({ rule: { id: 'sip/distributed-flood', name: 'distributed', category: 'dos' }, key: { type: 'ip', value: '10.0.0.10' }, remediation: 'aggregate-limit', source_proven: false }), policy);
     expect(d).toMatchObject({ action: 'aggregate-limit', scope: 'firewall', target: { type: 'ip', value: '10.0.0.10' }, ttl_seconds: 300 });
+  });
+});
+
+describe('decision policy and the platform', () => {
+  it("turns a finding against the platform's own address into an alert that says why, and leaves aggregate limits alone", () => {
+    const platform = new PlatformAddresses({ configured: [{ range: '198.18.0.10', origin: 'enforcer.platform.addresses' }], ignoreSelf: true, learnServers: false, hostAddresses: [] });
+    const pbx = decide(finding({ key: { type: 'ip', value: '198.18.0.10' }, source_proven: true }), policy, platform);
+    expect(pbx).toMatchObject({ action: 'alert-only', ttl_seconds: 0 });
+    expect(pbx.reason).toMatch(/platform's own address 198\.18\.0\.10, never blocked: configured in enforcer\.platform\.addresses/);
+    expect(decide(finding({ key: { type: 'ip', value: '127.0.0.1' } }), policy, platform)).toMatchObject({ action: 'alert-only' });
+    expect(decide(finding({ key: { type: 'ip', value: '198.18.0.10' }, remediation: 'aggregate-limit' }), policy, platform)).toMatchObject({ action: 'aggregate-limit' });
+    expect(decide(finding({ key: { type: 'ip', value: '198.18.0.11' }, source_proven: true }), policy, platform)).toMatchObject({ action: 'block' });
   });
 });

@@ -3,6 +3,7 @@
 import { stableId } from '../core/ids';
 import type { Action, Decision, Finding, Scope } from '../core/records';
 import type { CallsentryConfig } from '../core/config';
+import type { PlatformAddresses } from './platform-addresses';
 
 const ACTIONS: Record<Finding['remediation'], { action: Action; scope: Scope }> = {
   'block-source': { action: 'block', scope: 'firewall' },
@@ -13,8 +14,16 @@ const ACTIONS: Record<Finding['remediation'], { action: Action; scope: Scope }> 
   'alert-only': { action: 'alert-only', scope: 'firewall' },
 };
 
-export function decide(finding: Finding, policy: CallsentryConfig['decisions']): Decision {
-  const { action, scope, ttl, why } = choose(finding, policy);
+/**
+ * `platform`: the platform's own addresses. A finding against one is only an alert (the enforcer
+ * would refuse the block anyway, by its platform-address guardrail); said here, the decision
+ * printed and indexed is the one that happens.
+ */
+export function decide(finding: Finding, policy: CallsentryConfig['decisions'], platform?: PlatformAddresses): Decision {
+  const own = ACTIONS[finding.remediation].action === 'aggregate-limit' ? undefined : platform?.match(finding.key);
+  const { action, scope, ttl, why } = own
+    ? { action: 'alert-only' as const, scope: ACTIONS[finding.remediation].scope, ttl: 0, why: `the platform's own address ${own.address}, never blocked: ${own.why}` }
+    : choose(finding, policy);
   // the same finding always yields the same decision id: replays and re-deliveries are idempotent
   const id = stableId('decision', finding.event.id);
   return {

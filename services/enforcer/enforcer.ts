@@ -7,6 +7,7 @@ import type { Actuator, ActuatorResult, LiveEntry, Logger } from '../core/ports'
 import type { AllowlistEntry, Decision } from '../core/records';
 import { Guardrails, type GuardrailSettings } from './guardrails';
 import { LiveBlocks, targetKey } from './live-blocks';
+import type { PlatformAddresses } from './platform-addresses';
 
 export type Outcome =
   | { decision: Decision; result: 'applied' | 'renewed' | 'removed'; details: string[]; note?: string }
@@ -32,6 +33,8 @@ export interface LiveView {
 export interface EnforcerOptions {
   actuators: Actuator[];
   guardrails: GuardrailSettings;
+  /** the platform's own addresses, never blocked (default: loopback and this host's, learning servers) */
+  platform?: PlatformAddresses;
   clock: Clock;
   log: Logger;
   metrics: MetricsRegistry;
@@ -51,7 +54,7 @@ export class Enforcer {
     this.log = o.log.child({ component: 'enforcer' });
     const expired = o.metrics.counter('callsentry_enforcer_expired_total', 'Blocks and limits whose time ran out, by action');
     this.live = new LiveBlocks((b) => expired.inc({ action: b.decision.action }));
-    this.guardrails = new Guardrails(o.guardrails, this.live);
+    this.guardrails = new Guardrails(o.guardrails, this.live, o.platform);
     this.m = {
       applied: o.metrics.counter('callsentry_decisions_applied_total', 'Decisions applied, by actuator and action'),
       refused: o.metrics.counter('callsentry_decisions_refused_total', 'Decisions refused or turned alert-only by a guardrail'),

@@ -1,10 +1,12 @@
-// Decisions pass guardrails before they touch the network, in this order: allowlisted ranges are
+// Decisions pass guardrails before they touch the network, in this order: the platform's own
+// addresses (loopback, this host, PBX, SBC, proxies, relay, carriers) and allowlisted ranges are
 // never blocked; a renewal of what is live only extends it; a new block must fit under the maximum
 // of live blocks and through the circuit breaker; and a target that comes back is banned longer.
 import type { Decision } from '../core/records';
 import { Allowlist } from './allowlist';
 import { CircuitBreaker } from './circuit-breaker';
 import type { LiveBlocks } from './live-blocks';
+import { PlatformAddresses } from './platform-addresses';
 import { RepeatOffenders } from './repeat-offenders';
 
 export interface GuardrailSettings {
@@ -28,13 +30,16 @@ const SHUTTING: ReadonlySet<Decision['action']> = new Set(['block', 'deny-peer',
 
 export class Guardrails {
   readonly allowlist: Allowlist;
+  readonly platform: PlatformAddresses;
   private readonly breaker: CircuitBreaker;
   private readonly repeat: RepeatOffenders;
 
   constructor(
     private readonly s: GuardrailSettings,
     private readonly live: LiveBlocks,
+    platform?: PlatformAddresses,
   ) {
+    this.platform = platform ?? new PlatformAddresses({ configured: [], ignoreSelf: true, learnServers: true });
     this.allowlist = new Allowlist(s.allowlist);
     this.breaker = new CircuitBreaker({ maxNewBlocksPerMinute: s.max_new_blocks_per_minute, cooldownSeconds: s.breaker_cooldown_seconds });
     this.repeat = new RepeatOffenders({ factor: s.repeat_offender.factor, maxTtlSeconds: s.repeat_offender.max_ttl_seconds, memorySeconds: s.repeat_offender.memory_seconds, maxTargets: 100_000 });
@@ -48,6 +53,9 @@ export class Guardrails {
     if (!ENFORCING.has(d.action)) return { outcome: 'apply', decision: d, renewal: false };
     // an aggregate limit protects one of our own destinations: the allowlist is about sources
     if (d.action !== 'aggregate-limit' && (d.target.type === 'ip' || d.target.type === 'cidr')) {
+      // operators too: blocking our own PBX or loopback is never what anybody meant
+      const own = this.platform.match(d.target);
+      if (own) return { outcome: 'refuse', guardrail: 'platform-address', reason: `${d.target.value} is the platform's own address ${own.address}: ${own.why}` };
       const hit = this.allowlist.match(d.target.value.split('/')[0], now);
       if (hit) {
         const by = hit.entry ? ` (operator ${hit.entry.operator.who}, ticket ${hit.entry.operator.ticket})` : '';
