@@ -68,6 +68,7 @@ export interface CallsentryConfig {
     nftables: { table: string; netns?: string; rate_limit_pps: number; rate_limit_burst: number; aggregate_limit_pps: number; aggregate_limit_burst: number };
     guardrails: {
       max_new_blocks_per_minute: number;
+      max_unproven_bans_per_minute: number;
       breaker_cooldown_seconds: number;
       max_live_blocks: number;
       repeat_offender: { factor: number; max_ttl_seconds: number; memory_seconds: number };
@@ -131,6 +132,7 @@ export const DEFAULT_CONFIG: CallsentryConfig = {
     nftables: { table: 'callsentry', rate_limit_pps: 50, rate_limit_burst: 100, aggregate_limit_pps: 500, aggregate_limit_burst: 1000 },
     guardrails: {
       max_new_blocks_per_minute: 100,
+      max_unproven_bans_per_minute: 20,
       breaker_cooldown_seconds: 300,
       max_live_blocks: 10_000,
       repeat_offender: { factor: 2, max_ttl_seconds: 86_400, memory_seconds: 86_400 },
@@ -315,6 +317,7 @@ export const CONFIG_SCHEMA = {
           additionalProperties: false,
           properties: {
             max_new_blocks_per_minute: { type: 'integer', minimum: 1 },
+            max_unproven_bans_per_minute: { type: 'integer', minimum: 0 },
             breaker_cooldown_seconds: { type: 'integer', minimum: 1 },
             max_live_blocks: { type: 'integer', minimum: 1 },
             repeat_offender: {

@@ -38,6 +38,7 @@ export function decide(finding: Finding, policy: CallsentryConfig['decisions'], 
     finding_ids: [finding.event.id],
     origin: { type: 'detector', id: finding.rule.id },
     mode: policy.mode,
+    source_proven: finding.source_proven === true,
   };
 }
 

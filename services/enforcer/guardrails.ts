@@ -2,6 +2,9 @@
 // addresses (loopback, this host, PBX, SBC, proxies, relay, carriers) and allowlisted ranges are
 // never blocked; a renewal of what is live only extends it; a new block must fit under the maximum
 // of live blocks and through the circuit breaker; and a target that comes back is banned longer.
+// Unproven first bans (forgeable evidence: any UDP source address can be written) draw on a budget
+// of their own; past it they become rate limits. So a wave of forged sources can neither open the
+// breaker nor use up the blocks a proven attacker needs.
 import type { Decision } from '../core/records';
 import { Allowlist } from './allowlist';
 import { CircuitBreaker } from './circuit-breaker';
@@ -12,6 +15,8 @@ import { RepeatOffenders } from './repeat-offenders';
 export interface GuardrailSettings {
   allowlist: string[];
   max_new_blocks_per_minute: number;
+  /** unproven first bans per minute; past it they are rate limits (0: never block unproven) */
+  max_unproven_bans_per_minute: number;
   breaker_cooldown_seconds: number;
   max_live_blocks: number;
   repeat_offender: { factor: number; max_ttl_seconds: number; memory_seconds: number };
@@ -32,6 +37,7 @@ export class Guardrails {
   readonly allowlist: Allowlist;
   readonly platform: PlatformAddresses;
   private readonly breaker: CircuitBreaker;
+  private readonly unprovenBans: CircuitBreaker;
   private readonly repeat: RepeatOffenders;
 
   constructor(
@@ -42,6 +48,7 @@ export class Guardrails {
     this.platform = platform ?? new PlatformAddresses({ configured: [], ignoreSelf: true, learnServers: true });
     this.allowlist = new Allowlist(s.allowlist);
     this.breaker = new CircuitBreaker({ maxNewBlocksPerMinute: s.max_new_blocks_per_minute, cooldownSeconds: s.breaker_cooldown_seconds });
+    this.unprovenBans = new CircuitBreaker({ maxNewBlocksPerMinute: s.max_unproven_bans_per_minute, cooldownSeconds: s.breaker_cooldown_seconds });
     this.repeat = new RepeatOffenders({ factor: s.repeat_offender.factor, maxTtlSeconds: s.repeat_offender.max_ttl_seconds, memorySeconds: s.repeat_offender.memory_seconds, maxTargets: 100_000 });
   }
 
@@ -74,8 +81,23 @@ export class Guardrails {
       return { outcome: 'refuse', guardrail: 'max-live-blocks', reason: `${liveCount} live blocks, the maximum (enforcer.guardrails.max_live_blocks)` };
     }
     if (!SHUTTING.has(d.action)) return { outcome: 'apply', decision: d, renewal: false };
+    if (d.action === 'block' && d.source_proven === false) {
+      const budget = this.unprovenBans.admit(now);
+      if (!budget.allow) {
+        // a rate limit hurts a forged victim little and still slows a real unproven attacker
+        if (current?.decision.action === 'rate-limit') return { outcome: 'apply', decision: { ...d, action: 'rate-limit' }, renewal: true };
+        const note = `guardrail unproven-ban-budget: more than ${this.s.max_unproven_bans_per_minute} unproven first bans in a minute (enforcer.guardrails.max_unproven_bans_per_minute); rate-limited instead of blocked`;
+        return { outcome: 'apply', decision: { ...d, action: 'rate-limit' }, renewal: false, note };
+      }
+      return this.escalated(d, now);
+    }
     const admitted = this.breaker.admit(now);
     if (!admitted.allow) return { outcome: 'alert-only', guardrail: 'circuit-breaker', reason: admitted.reason, openedNow: admitted.openedNow };
+    return this.escalated(d, now);
+  }
+
+  /** A new shut-out, its ttl grown when the target comes back. */
+  private escalated(d: Decision, now: number): Verdict {
     const { ttlSeconds, offense } = this.repeat.escalate(`${d.target.type}:${d.target.value}`, d.ttl_seconds, now);
     if (offense === 1) return { outcome: 'apply', decision: d, renewal: false };
     return { outcome: 'apply', decision: { ...d, ttl_seconds: ttlSeconds }, renewal: false, note: `offense ${offense}: ttl ${d.ttl_seconds}s grown to ${ttlSeconds}s` };
