@@ -4,12 +4,17 @@
 // endpoint: a forged source address never sees the nonce. A nonce handed to two endpoints proves
 // nothing: servers reuse nonces (Kamailio gives every client the same one within a second), so an
 // attacker can fetch one from its own address and write it into packets forged from a phone's.
+// One case is no sharing: a proxy relaying a challenge from the next hop (RFC 3665 3.3). The
+// challenge comes from the very address the nonce was sent to, so the nonce moves on to the new
+// recipient; a forger would have to send that challenge from the first recipient's address.
 import { BoundedMap } from './bounded-map';
 import { detach } from './text-scan';
 
 interface NonceEntry {
   /** the one endpoint it was sent to, as `ip port`; undefined once it went to a second one */
   endpoint: string | undefined;
+  /** that endpoint's address: a challenge sent from it relays the nonce */
+  address: string;
   lastMs: number;
 }
 
@@ -30,16 +35,20 @@ export class NonceRegistry {
     return this.nonces.size;
   }
 
-  /** A challenge carrying `nonce` was sent to `address`:`port` at `timeMs`. */
-  challenged(nonce: string, address: string, port: number, timeMs: number): void {
+  /** A challenge carrying `nonce` was sent from `sender` to `address`:`port` at `timeMs`. */
+  challenged(nonce: string, sender: string, address: string, port: number, timeMs: number): void {
     const endpoint = endpointOf(address, port);
     const entry = this.nonces.get(nonce);
     if (!entry) {
-      this.nonces.set(detach(nonce), { endpoint, lastMs: timeMs });
+      this.nonces.set(detach(nonce), { endpoint, address: detach(address), lastMs: timeMs });
       return;
     }
-    // shared for good: an expiry later must not make it a proof again while it is still in use
-    if (entry.endpoint !== endpoint) entry.endpoint = undefined;
+    if (entry.endpoint !== undefined && entry.endpoint !== endpoint) {
+      if (sender === entry.address) {
+        entry.endpoint = endpoint; // relayed by its recipient
+        entry.address = detach(address);
+      } else entry.endpoint = undefined; // shared for good, while it stays in use
+    }
     entry.lastMs = timeMs;
     this.nonces.touch(nonce);
   }

@@ -319,7 +319,7 @@ export class SipCorrelator {
     const status = msg.status!;
     this.noteTags(msg, meta);
     const challenge = msg.challenge;
-    if ((status === 401 || status === 407) && challenge?.nonce) this.nonces.challenged(challenge.nonce, meta.dst.ip, meta.dst.port, meta.timeMs);
+    if ((status === 401 || status === 407) && challenge?.nonce) this.nonces.challenged(challenge.nonce, meta.src.ip, meta.dst.ip, meta.dst.port, meta.timeMs);
 
     const clientIp = meta.dst.ip;
     const key = txKey(msg.via[0]?.branch ?? '', msg.method, clientIp, msg.callId, msg.cseq.seq);
