@@ -1,7 +1,8 @@
 import type { SipFlow } from '../core/records';
 import { Guardrails } from './guardrails';
 import { LiveBlocks } from './live-blocks';
-import { PlatformAddresses } from './platform-addresses';
+import { DEFAULT_CONFIG } from '../core/config';
+import { PlatformAddresses, platformFromConfig } from './platform-addresses';
 import { GUARDRAILS, decision } from './test-decisions';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
@@ -60,5 +61,21 @@ describe("the platform's own addresses are never blocked", () => {
     for (let i = 0; i < 50; i++) p.observe(flow('192.0.2.1', `10.0.0.${i}`, 'REGISTER', 401));
     expect(p.match({ type: 'ip', value: '10.0.0.49' })).toBeDefined();
     expect(p.match({ type: 'ip', value: '10.0.0.0' })).toBeUndefined();
+  });
+
+  it('takes configured ranges from enforcer.platform and the trunks the detectors know, and names the key of a bad one', () => {
+    const cfg = {
+      ...DEFAULT_CONFIG,
+      enforcer: { ...DEFAULT_CONFIG.enforcer, platform: { addresses: ['198.18.0.10'], ignore_self: false, learn_servers: false } },
+      detectors: { 'policy/untrusted-trunk': { trunks: [{ name: 'carrier-a', addresses: ['198.18.0.20/31'] }] }, 'policy/trunk-to-trunk-transfer': { trunk_addresses: ['2001:db8:7::/48'] } },
+    };
+    const p = platformFromConfig(cfg, []);
+    expect(p.match({ type: 'ip', value: '198.18.0.10' })?.why).toBe('configured in enforcer.platform.addresses');
+    expect(p.match({ type: 'ip', value: '198.18.0.21' })?.why).toBe('configured in detectors.policy/untrusted-trunk.trunks.carrier-a.addresses');
+    expect(p.match({ type: 'ip', value: '2001:db8:7::1' })?.why).toBe('configured in detectors.policy/trunk-to-trunk-transfer.trunk_addresses');
+    expect(p.match({ type: 'ip', value: '198.18.0.22' })).toBeUndefined();
+    expect(p.match({ type: 'account', value: '198.18.0.10' })).toBeUndefined();
+    const bad = { ...cfg, enforcer: { ...cfg.enforcer, platform: { ...cfg.enforcer.platform, addresses: ['10.0.0.0/33'] } } };
+    expect(() => platformFromConfig(bad, [])).toThrow(/enforcer\.platform\.addresses: bad prefix length in 10\.0\.0\.0\/33/);
   });
 });

@@ -12,6 +12,7 @@ import { networkInterfaces } from 'node:os';
 import { parseCidr, parseIp, type Cidr } from '../core/cidr';
 import { canonicalIp } from '../core/ip-address';
 import type { CallsentryConfig } from '../core/config';
+import { CallsentryError } from '../core/errors';
 import type { Key, SipFlow } from '../core/records';
 
 export interface PlatformHit {
@@ -63,7 +64,7 @@ export class PlatformAddresses {
       try {
         cidr = parseCidr(range);
       } catch (err) {
-        throw new Error(`${origin}: ${(err as Error).message} (an IPv4 or IPv6 address or CIDR)`);
+        throw new CallsentryError('BAD_CONFIG', `${origin}: ${(err as Error).message} (allowed: an IPv4 or IPv6 address or CIDR)`);
       }
       this.ranges.push({ cidr, why: `configured in ${origin}` });
     }
