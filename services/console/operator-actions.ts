@@ -3,6 +3,7 @@
 // asked, why, and under which ticket. Pure: no I/O.
 import { parseCidr, parseIp } from '../core/cidr';
 import { stableId } from '../core/ids';
+import { canonicalIp } from '../core/ip-address';
 import type { AllowlistEntry, AuditEvent, Decision, Key, OperatorNote } from '../core/records';
 
 export class OperatorRequestError extends Error {}
@@ -24,8 +25,9 @@ export function parseTarget(text: unknown): Key {
     return { type: 'account', value: name };
   }
   if (text.includes('/')) return { type: 'cidr', value: checkedCidr(text) };
-  if (!parseIp(text)) throw new OperatorRequestError(`not an address, CIDR or account:NAME: ${JSON.stringify(text)}`);
-  return { type: 'ip', value: text };
+  const ip = parseIp(text) ? canonicalIp(text) : undefined;
+  if (ip === undefined) throw new OperatorRequestError(`not an address, CIDR or account:NAME: ${JSON.stringify(text)}`);
+  return { type: 'ip', value: ip };
 }
 
 export function parseNote(body: Record<string, unknown>): OperatorNote {

@@ -31,6 +31,18 @@ describe('enforcer', () => {
     expect(await enforcer.list()).toEqual([]);
   });
 
+  it('knows an address in every spelling: a renewal, an unblock and the live list agree on one text', async () => {
+    const { enforcer, point } = setup();
+    const [b] = await enforcer.enforce([decision('b6', 'block', 'firewall', '2001:DB8:0:0:0:0:0:5', { ttl_seconds: 600 })]);
+    expect(b).toMatchObject({ result: 'applied', decision: { target: { type: 'ip', value: '2001:db8::5' } } });
+    expect((await enforcer.enforce([decision('b6-again', 'block', 'firewall', '2001:db8::5', { ttl_seconds: 600 })]))[0].result).toBe('renewed');
+    expect((await enforcer.enforce([decision('b4', 'block', 'firewall', '::ffff:203.0.113.4', { ttl_seconds: 600 })]))[0]).toMatchObject({ decision: { target: { value: '203.0.113.4' } } });
+    expect((await enforcer.enforce([decision('u4', 'unblock', 'firewall', '203.0.113.4', { ttl_seconds: 0 })]))[0].result).toBe('removed');
+    expect((await enforcer.enforce([decision('u6', 'unblock', 'firewall', '2001:0db8::0005', { ttl_seconds: 0 })]))[0].result).toBe('removed');
+    expect(await point.list()).toEqual([]);
+    expect(await enforcer.list()).toEqual([]);
+  });
+
   it('extends a live block on a renewal and never shortens it', async () => {
     const { enforcer, point, clock } = setup();
     await enforcer.enforce([decision('b1', 'block', 'firewall', '203.0.113.1', { ttl_seconds: 600 })]);

@@ -6,6 +6,7 @@ import type { MetricsRegistry } from '../core/metrics';
 import type { Actuator, ActuatorResult, LiveEntry, Logger } from '../core/ports';
 import type { AllowlistEntry, Decision } from '../core/records';
 import { Guardrails, type GuardrailSettings } from './guardrails';
+import { canonicalOr } from '../core/ip-address';
 import { LiveBlocks, targetKey } from './live-blocks';
 import type { PlatformAddresses } from './platform-addresses';
 
@@ -83,7 +84,9 @@ export class Enforcer {
     const now = this.clock.now();
     const outcomes: Outcome[] = [];
     const todo: Array<{ decision: Decision; renewal: boolean; note?: string }> = [];
-    for (const d of decisions) {
+    for (const given of decisions) {
+      // one text per address, whoever wrote the decision (an operator, an older record)
+      const d = given.target.type === 'ip' ? { ...given, target: { ...given.target, value: canonicalOr(given.target.value) } } : given;
       if (d.action === 'alert-only') {
         outcomes.push({ decision: d, result: 'noop', reason: 'alert only: nothing changes on the network' });
         continue;
