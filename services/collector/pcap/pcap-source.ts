@@ -153,7 +153,7 @@ export async function* readCaptureFlows(path: string, opts: CaptureOptions = {})
           const p = r.packet;
           stats.decoded[p.protocol]++;
           if (p.protocol === 'udp') udp(p, pkt.timeMs);
-          else if (p.protocol === 'tcp') tcp.push({ timeMs: pkt.timeMs, src: p.src, srcPort: p.srcPort, dst: p.dst, dstPort: p.dstPort, seq: p.seq, flags: p.flags, payload: p.payload });
+          else if (p.protocol === 'tcp') tcp.push({ timeMs: pkt.timeMs, src: p.src, srcPort: p.srcPort, dst: p.dst, dstPort: p.dstPort, seq: p.seq, ack: p.ack, flags: p.flags, payload: p.payload });
           else sctpPacket(p, pkt.timeMs);
         }
         housekeeping(pkt.timeMs);

@@ -26,6 +26,12 @@ export interface PacketMeta {
   src: { ip: string; port: number };
   dst: { ip: string; port: number };
   transport: Transport;
+  /**
+   * false: a connection-oriented transport whose handshake the sensor did not see completed (a
+   * passive capture), so it proves nothing. Absent: the transport proves itself (HEP from the
+   * server, which sees only real connections).
+   */
+  connectionProven?: boolean;
 }
 
 export interface SdpEvent {
@@ -212,7 +218,7 @@ export class SipCorrelator {
   }
 
   private provenByPacket(msg: SipMessage, meta: PacketMeta): boolean {
-    if (CONNECTION_ORIENTED.has(meta.transport)) return true;
+    if (CONNECTION_ORIENTED.has(meta.transport) && meta.connectionProven !== false) return true;
     for (const c of msg.credentials ?? NO_CREDENTIALS) {
       if (c.nonce !== undefined && this.nonces.sentTo(c.nonce, meta.src.ip, meta.src.port, meta.timeMs)) return true;
     }
