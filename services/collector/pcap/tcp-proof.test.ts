@@ -1,9 +1,9 @@
 // A passive capture parses TCP segments that belong to no connection (a forged source, whose
 // segment the server's kernel answers with a reset): only a handshake the capture saw completed
-// proves the client's address.
+// proves the client's address. The capture does not follow SCTP associations: SCTP proves nothing.
 import { runCapture } from './test-support/run-capture';
 import { pcapBytes, removeTempFiles, tempFile } from './test-support/capture-file';
-import { ethernet, ipv4, tcp, TCP } from './test-support/frames';
+import { ethernet, ipv4, sctpData, tcp, TCP } from './test-support/frames';
 
 const PHONE = '198.51.100.7';
 const PBX = '203.0.113.10';
@@ -31,5 +31,10 @@ describe('TCP in a passive capture', () => {
   it('does not prove a segment injected with a forged source, nor one that acknowledges a guessed sequence number', async () => {
     expect(await provenOf('forged.pcap', [fromPhone(1, 1, TCP.ACK | TCP.PSH, invite(2))])).toEqual([false]);
     expect(await provenOf('guessed.pcap', [fromPhone(1000, 0, TCP.SYN), fromPbx(7000, 1001, TCP.SYN | TCP.ACK), fromPhone(1001, 424242, TCP.ACK | TCP.PSH, invite(3))])).toEqual([false]);
+  });
+
+  it('does not prove SIP over SCTP by the transport alone: the capture does not follow the association', async () => {
+    const frame = ethernet(0x0800, ipv4(132, PHONE, PBX, sctpData(40000, 5060, [{ tsn: 1, begin: true, end: true, data: invite(4) }])));
+    expect(await provenOf('sctp.pcap', [frame])).toEqual([false]);
   });
 });
