@@ -39,18 +39,19 @@ describe("the platform's own addresses are never blocked", () => {
     expect(g.check(decision('other', 'block', 'firewall', '198.18.0.11'), T0)).toMatchObject({ outcome: 'apply' });
   });
 
-  it('learns the servers of the traffic: who challenged a client or accepted a registration, not who merely received packets', () => {
+  it('learns the registrars of the traffic: who challenged or accepted a REGISTER, not who merely answered or challenged other requests', () => {
     const p = new PlatformAddresses({ configured: [], ignoreSelf: false, learnServers: true });
-    p.observe(flow('198.18.0.101', '198.18.0.10', 'REGISTER', 401)); // the PBX challenged
-    p.observe(flow('198.18.0.10', '2001:DB8::20', 'INVITE', 407)); // a carrier challenged the PBX
-    p.observe(flow('198.18.0.102', '198.18.0.11', 'REGISTER', 200)); // a registrar
+    p.observe(flow('198.18.0.101', '198.18.0.10', 'REGISTER', 401)); // the PBX challenged a registration
+    p.observe(flow('198.18.0.10', '2001:DB8::20', 'REGISTER', 407)); // the upstream carrier challenged the PBX's
+    p.observe(flow('198.18.0.102', '198.18.0.11', 'REGISTER', 200)); // a registrar accepted one
     p.observe(flow('198.18.0.10', '198.18.0.101', 'INVITE', 200)); // a phone answering a call is no server
-    p.observe(flow('203.0.113.9', '203.0.113.66', 'OPTIONS')); // a request nobody answered
-    p.observe(flow('203.0.113.9', '203.0.113.67', 'INVITE', 483));
+    p.observe(flow('198.18.0.10', '198.18.0.102', 'INVITE', 407)); // nor one that challenges the PBX's INVITE (it would make itself unblockable)
+    p.observe(flow('203.0.113.9', '203.0.113.66', 'REGISTER')); // a REGISTER nobody answered
+    p.observe(flow('203.0.113.9', '203.0.113.67', 'REGISTER', 483));
     const g = rails(p);
-    const verdicts = ['198.18.0.10', '2001:db8::20', '198.18.0.11', '198.18.0.101', '203.0.113.66', '203.0.113.67'].map((ip) => g.check(decision(ip, 'block', 'firewall', ip), T0).outcome);
-    expect(verdicts).toEqual(['refuse', 'refuse', 'refuse', 'apply', 'apply', 'apply']);
-    expect(g.check(decision('w', 'block', 'firewall', '2001:db8::/64'), T0)).toMatchObject({ guardrail: 'platform-address', reason: expect.stringContaining('challenged a client') });
+    const verdicts = ['198.18.0.10', '2001:db8::20', '198.18.0.11', '198.18.0.101', '198.18.0.102', '203.0.113.66', '203.0.113.67'].map((ip) => g.check(decision(ip, 'block', 'firewall', ip), T0).outcome);
+    expect(verdicts).toEqual(['refuse', 'refuse', 'refuse', 'apply', 'apply', 'apply', 'apply']);
+    expect(g.check(decision('w', 'block', 'firewall', '2001:db8::/64'), T0)).toMatchObject({ guardrail: 'platform-address', reason: expect.stringContaining('challenged a registration') });
     const off = new PlatformAddresses({ configured: [], ignoreSelf: false, learnServers: false });
     off.observe(flow('198.18.0.101', '198.18.0.10', 'REGISTER', 401));
     expect(off.match({ type: 'ip', value: '198.18.0.10' })).toBeUndefined();

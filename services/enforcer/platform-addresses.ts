@@ -4,10 +4,12 @@
 //   - loopback and the unspecified address;
 //   - this host's own interface addresses;
 //   - configured ranges (enforcer.platform.addresses, and the addresses of configured trunks);
-//   - servers seen in the traffic: the destination of a request that answered with a digest
-//     challenge or accepted a registration. Only a server challenges or registers; a forger can
-//     write any source address, but cannot make the sensor see an answer from an address that is
-//     not on the path of our traffic.
+//   - registrars seen in the traffic: the destination of a REGISTER that answered it (a challenge
+//     or an acceptance). Only a registrar answers REGISTERs, and our clients register with our
+//     servers only: a forger can write any source address, but cannot make the sensor see an
+//     answer from an address that is not on the path of our traffic. Challenges to other requests
+//     do not count: a phone may challenge the INVITE the PBX sends it, and would make itself
+//     unblockable.
 import { networkInterfaces } from 'node:os';
 import { parseCidr, parseIp, type Cidr } from '../core/cidr';
 import { canonicalIp } from '../core/ip-address';
@@ -70,17 +72,16 @@ export class PlatformAddresses {
     }
   }
 
-  /** A SIP flow seen: its destination is a server of ours when it challenged or registered the client. */
+  /** A SIP flow seen: its destination is a registrar of ours when it challenged or accepted a REGISTER. */
   observe(r: SipFlow): void {
-    if (!this.learn) return;
+    if (!this.learn || r.sip.method.toUpperCase() !== 'REGISTER') return;
     const status = r.sip.status;
     if (status === undefined) return;
     const challenged = status === 401 || status === 407;
-    const registered = r.sip.method.toUpperCase() === 'REGISTER' && status >= 200 && status < 300;
-    if (!challenged && !registered) return;
+    if (!challenged && !(status >= 200 && status < 300)) return;
     const ip = canonicalIp(r.destination.ip);
     if (!ip) return;
-    const why = `seen answering as a SIP server (${challenged ? 'it challenged a client' : 'it accepted a registration'}; enforcer.platform.learn_servers)`;
+    const why = `seen answering as a SIP server (it ${challenged ? 'challenged' : 'accepted'} a registration; enforcer.platform.learn_servers)`;
     this.learned.delete(ip);
     this.learned.set(ip, why);
     if (this.learned.size > this.maxLearned) this.learned.delete(this.learned.keys().next().value as string);
