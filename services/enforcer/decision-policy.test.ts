@@ -58,6 +58,8 @@ describe('decision policy and the platform', () => {
     expect(pbx.reason).toMatch(/platform's own address 198\.18\.0\.10, never blocked: configured in enforcer\.platform\.addresses/);
     expect(decide(finding({ key: { type: 'ip', value: '127.0.0.1' } }), policy, platform)).toMatchObject({ action: 'alert-only' });
     expect(decide(finding({ key: { type: 'ip', value: '198.18.0.10' }, remediation: 'aggregate-limit' }), policy, platform)).toMatchObject({ action: 'aggregate-limit' });
+    // a TURN user relaying to loopback: the relay must not reach it, which protects it
+    expect(decide(finding({ key: { type: 'ip', value: '127.0.0.1' }, remediation: 'deny-peer' }), policy, platform)).toMatchObject({ action: 'deny-peer', scope: 'relay' });
     expect(decide(finding({ key: { type: 'ip', value: '198.18.0.11' }, source_proven: true }), policy, platform)).toMatchObject({ action: 'block' });
   });
 });

@@ -20,7 +20,9 @@ const ACTIONS: Record<Finding['remediation'], { action: Action; scope: Scope }> 
  * printed and indexed is the one that happens.
  */
 export function decide(finding: Finding, policy: CallsentryConfig['decisions'], platform?: PlatformAddresses): Decision {
-  const own = ACTIONS[finding.remediation].action === 'aggregate-limit' ? undefined : platform?.match(finding.key);
+  // an aggregate limit and a denied relay peer protect a destination of ours: they stay
+  const protects = ['aggregate-limit', 'deny-peer'].includes(ACTIONS[finding.remediation].action);
+  const own = protects ? undefined : platform?.match(finding.key);
   const { action, scope, ttl, why } = own
     ? { action: 'alert-only' as const, scope: ACTIONS[finding.remediation].scope, ttl: 0, why: `the platform's own address ${own.address}, never blocked: ${own.why}` }
     : choose(finding, policy);

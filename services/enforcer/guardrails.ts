@@ -60,8 +60,10 @@ export class Guardrails {
     if (!ENFORCING.has(d.action)) return { outcome: 'apply', decision: d, renewal: false };
     // an aggregate limit protects one of our own destinations: the allowlist is about sources
     if (d.action !== 'aggregate-limit' && (d.target.type === 'ip' || d.target.type === 'cidr')) {
-      // operators too: blocking our own PBX or loopback is never what anybody meant
-      const own = this.platform.match(d.target);
+      // operators too: blocking our own PBX or loopback is never what anybody meant. A denied relay
+      // peer is a destination the relay must not reach (a TURN user relaying to our own hosts):
+      // that protects the platform's addresses, it does not shut them out.
+      const own = d.action === 'deny-peer' ? undefined : this.platform.match(d.target);
       if (own) return { outcome: 'refuse', guardrail: 'platform-address', reason: `${d.target.value} is the platform's own address ${own.address}: ${own.why}` };
       const hit = this.allowlist.match(d.target.value.split('/')[0], now);
       if (hit) {

@@ -33,9 +33,10 @@ describe("the platform's own addresses are never blocked", () => {
     expect(g.check(decision('wide', 'block', 'firewall', '198.18.0.0/16'), T0)).toMatchObject({ guardrail: 'platform-address' });
     expect(g.check(decision('v6', 'block', 'firewall', '2001:DB8:5:0:0:0:0:9'), T0)).toMatchObject({ guardrail: 'platform-address', reason: expect.stringContaining('trunk carrier-a') });
     expect(g.check(decision('op', 'block', 'firewall', '198.18.0.10', { origin: { type: 'operator', id: 'ana' } }), T0)).toMatchObject({ guardrail: 'platform-address' });
-    expect(g.check(decision('peer', 'deny-peer', 'relay', '198.18.0.10'), T0)).toMatchObject({ guardrail: 'platform-address' });
-    // an aggregate limit protects one of our own destinations: that is what it is for
+    // an aggregate limit, and a relay peer TURN users must not reach, protect our own destinations: that is what they are for
     expect(g.check(decision('agg', 'aggregate-limit', 'firewall', '198.18.0.10'), T0)).toMatchObject({ outcome: 'apply' });
+    expect(g.check(decision('peer', 'deny-peer', 'relay', '198.18.0.10'), T0)).toMatchObject({ outcome: 'apply' });
+    expect(new Guardrails(GUARDRAILS, new LiveBlocks()).check(decision('lo-peer', 'deny-peer', 'relay', '127.0.0.1'), T0)).toMatchObject({ outcome: 'apply' });
     expect(g.check(decision('other', 'block', 'firewall', '198.18.0.11'), T0)).toMatchObject({ outcome: 'apply' });
   });
 
