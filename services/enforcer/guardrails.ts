@@ -87,9 +87,10 @@ export class Guardrails {
       const budget = this.unprovenBans.admit(now);
       if (!budget.allow) {
         // a rate limit hurts a forged victim little and still slows a real unproven attacker
-        if (current?.decision.action === 'rate-limit') return { outcome: 'apply', decision: { ...d, action: 'rate-limit' }, renewal: true };
+        const limit: Decision = { ...d, action: 'rate-limit', reason: `${d.reason}; rate-limited instead: the unproven-ban budget is spent` };
+        if (current?.decision.action === 'rate-limit') return { outcome: 'apply', decision: limit, renewal: true };
         const note = `guardrail unproven-ban-budget: more than ${this.s.max_unproven_bans_per_minute} unproven first bans in a minute (enforcer.guardrails.max_unproven_bans_per_minute); rate-limited instead of blocked`;
-        return { outcome: 'apply', decision: { ...d, action: 'rate-limit' }, renewal: false, note };
+        return { outcome: 'apply', decision: limit, renewal: false, note };
       }
       return this.escalated(d, now);
     }
