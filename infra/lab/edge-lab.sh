@@ -34,7 +34,9 @@ usage: edge-lab.sh COMMAND
   legit CALLS PERIOD_MS  the legit phone (foreground): CALLS calls, one every PERIOD_MS; stats in $RUN_DIR/legit-stats.csv
   flood SECONDS RATE     the attacker's INVITE flood (sipp, foreground), RATE per second for SECONDS
   crack                  the attacker's digest brute force on account 105 (svcrack, 200 guesses, foreground)
-  forge COUNT RATE       COUNT INVITEs forged with the legit phone's address as source, from the attacker
+  forge COUNT RATE [AS]  COUNT INVITEs forged from the attacker with another's address as source:
+                         AS = legit (the phone, default), pbx (the edge's own $EDGE_IP) or carrier
+                         (the callee $CALLEE_IP, the trunk the edge routes calls to)
   counters               JSON: UDP/5060 packets per lab source that arrived at the edge and that reached Kamailio
   status                 what is up
   down                   stop everything, remove the namespaces and the veth
@@ -88,6 +90,9 @@ up() {
   ip link set "$HOST_IF" up
   in_ns "$NS_EDGE" ip addr add "$EDGE_HOST_IP/30" dev "$EDGE_HOST_IF"
   in_ns "$NS_EDGE" ip link set "$EDGE_HOST_IF" up
+  # a flood forged with the edge's own address must reach Kamailio as it would on a real wire:
+  # Linux drops packets whose source is a local address unless accept_local (and no rp_filter)
+  in_ns "$NS_EDGE" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0 net.ipv4.conf.eth0.accept_local=1
   # HEP leaves from Kamailio's SIP address: a route back keeps strict reverse-path filters happy
   ip route add "$NET.0/24" via "$EDGE_HOST_IP" dev "$HOST_IF"
   counting_table
@@ -237,9 +242,15 @@ crack() {
 
 forge() {
   require_root
-  local count=${1:-} rate=${2:-}
-  is_int "$count" && is_int "$rate" || die "usage: edge-lab.sh forge COUNT RATE"
-  exec ip netns exec "$NS_ATK" python3 "$HERE/edge/forge-flood.py" "$LEGIT_IP" "$EDGE_IP" "$count" "$rate"
+  local count=${1:-} rate=${2:-} as=${3:-legit} src
+  is_int "$count" && is_int "$rate" || die "usage: edge-lab.sh forge COUNT RATE [legit|pbx|carrier]"
+  case "$as" in
+    legit) src=$LEGIT_IP ;;
+    pbx) src=$EDGE_IP ;;
+    carrier) src=$CALLEE_IP ;;
+    *) die "usage: edge-lab.sh forge COUNT RATE [legit|pbx|carrier] (got '$as')" ;;
+  esac
+  exec ip netns exec "$NS_ATK" python3 "$HERE/edge/forge-flood.py" "$src" "$EDGE_IP" "$count" "$rate"
 }
 
 status() {
@@ -278,7 +289,7 @@ case "${1:-}" in
   legit) legit "${2:-}" "${3:-}" ;;
   flood) flood "${2:-}" "${3:-}" ;;
   crack) crack ;;
-  forge) forge "${2:-}" "${3:-}" ;;
+  forge) forge "${2:-}" "${3:-}" "${4:-}" ;;
   counters) counters ;;
   status) status ;;
   down) down ;;

@@ -57,3 +57,28 @@ describe('Ingest.flush under concurrent arrivals', () => {
     expect(sent).toEqual(records.map((r) => r.event.id));
   });
 });
+
+describe('Ingest canonicalises addresses once, at the edge', () => {
+  it('writes every spelling of an address, in records and keys, as its one canonical text', async () => {
+    const bus = new MemoryBus();
+    const topics = new Topics();
+    const ingest = new Ingest({ producer: await bus.producer(), topics, metrics: new PromMetricsRegistry(), sensor: 's' });
+    const flow = (id: string, src: string, dst: string) => ({
+      '@timestamp': '2026-01-01T00:00:00.000Z',
+      event: { id, kind: 'event', dataset: 'sip.flow' },
+      source: { ip: src, port: 5060 },
+      destination: { ip: dst, port: 5060 },
+      network: { transport: 'udp' },
+      sip: { call_id: id, method: 'REGISTER', status: 200, auth_user: '101', source_proven: true },
+    });
+    await ingest.line(JSON.stringify(flow('a', '2001:DB8:0:0:0:0:0:101', '2001:0db8::0010')));
+    await ingest.line(JSON.stringify(flow('b', '::FFFF:198.18.0.101', '::ffff:c612:a')));
+    await ingest.flush();
+    const sip = bus.read('flows.sip.v1').map((m) => ({ key: m.key, ...JSON.parse(m.value.toString()) }));
+    expect(sip.map((r) => [r.event.id, r.key, r.source.ip, r.destination.ip]).sort()).toEqual([
+      ['a', '2001:db8::101', '2001:db8::101', '2001:db8::10'],
+      ['b', '198.18.0.101', '198.18.0.101', '198.18.0.10'],
+    ]);
+    await bus.close();
+  });
+});

@@ -3,12 +3,26 @@
 // a bad record never stops the collector and never costs a good one.
 import { chargedAccount } from '../core/accounts';
 import { encode } from '../core/codec';
+import { canonicalOr } from '../core/ip-address';
 import type { ErrorCode } from '../core/errors';
 import type { MetricsRegistry } from '../core/metrics';
 import type { BusProducer, OutgoingMessage } from '../core/ports';
 import type { MalformedSip, MediaFlow, SipFlow } from '../core/records';
 import { HEADER, type Topics } from '../core/topics';
 import { validateMalformedSip, validateMediaFlow, validateSipFlow } from '../core/validate';
+
+/**
+ * Rewrites the record's addresses to their canonical text (they passed validation, so they are
+ * addresses); true when they were canonical already and the raw line may be kept as it is.
+ */
+function canonical(r: { source: { ip: string }; destination: { ip: string } }): boolean {
+  const src = canonicalOr(r.source.ip);
+  const dst = canonicalOr(r.destination.ip);
+  const same = src === r.source.ip && dst === r.destination.ip;
+  r.source.ip = src;
+  r.destination.ip = dst;
+  return same;
+}
 
 export interface IngestOptions {
   producer: BusProducer;
@@ -59,17 +73,17 @@ export class Ingest {
     const dataset = (value as { event?: { dataset?: unknown } } | null)?.event?.dataset;
     if (dataset === 'media.flow') {
       if (!validateMediaFlow(value)) return this.reject(raw ?? JSON.stringify(value), 'BAD_RECORD', validateMediaFlow.lastError());
-      return this.accept(this.opts.topics.name('flows.media.v1'), value.source.ip, value, 'media', raw);
+      return this.accept(this.opts.topics.name('flows.media.v1'), value.source.ip, value, 'media', canonical(value) ? raw : undefined);
     }
     if (dataset === 'sip.malformed') {
       if (!validateMalformedSip(value)) return this.reject(raw ?? JSON.stringify(value), 'BAD_RECORD', validateMalformedSip.lastError());
-      return this.accept(this.opts.topics.name('flows.sip.v1'), value.source.ip, value, 'malformed', raw);
+      return this.accept(this.opts.topics.name('flows.sip.v1'), value.source.ip, value, 'malformed', canonical(value) ? raw : undefined);
     }
     if (!validateSipFlow(value)) return this.reject(raw ?? JSON.stringify(value), 'BAD_RECORD', validateSipFlow.lastError());
     // account-keyed detectors read the same flows partitioned by account (the collector is the
     // re-key stage); both messages carry the same bytes, serialized once
     const account = chargedAccount(value);
-    const json = raw ?? JSON.stringify(value);
+    const json = (canonical(value) ? raw : undefined) ?? JSON.stringify(value);
     if (account !== undefined) this.queue(this.opts.topics.name('flows.sip.by-account.v1'), this.message(account, value, json));
     return this.accept(this.opts.topics.name('flows.sip.v1'), value.source.ip, value, 'sip', json);
   }

@@ -4,6 +4,7 @@
 import { parseCidr, parseIp } from '../core/cidr';
 import { canonicalCidr } from '../core/cidr-canonical';
 import { stableId } from '../core/ids';
+import { canonicalIp } from '../core/ip-address';
 import type { AllowlistEntry, AuditEvent, Decision, Key, OperatorNote } from '../core/records';
 
 export class OperatorRequestError extends Error {}
@@ -25,8 +26,9 @@ export function parseTarget(text: unknown): Key {
     return { type: 'account', value: name };
   }
   if (text.includes('/')) return { type: 'cidr', value: checkedCidr(text) };
-  if (!parseIp(text)) throw new OperatorRequestError(`not an address, CIDR or account:NAME: ${JSON.stringify(text)}`);
-  return { type: 'ip', value: canonicalCidr(text) };
+  const ip = parseIp(text) ? canonicalIp(text) : undefined;
+  if (ip === undefined) throw new OperatorRequestError(`not an address, CIDR or account:NAME: ${JSON.stringify(text)}`);
+  return { type: 'ip', value: ip };
 }
 
 /** Why and ticket from the request; who from the credential (the caller), never from the body. */

@@ -70,10 +70,13 @@ export interface CallsentryConfig {
   decisions: { mode: 'dry-run' | 'enforce'; block_ttl_seconds: number; first_ban_seconds: number; rate_limit_ttl_seconds: number };
   enforcer: {
     allowlist: string[];
+    /** the platform's own addresses, never blocked (services/enforcer/platform-addresses.ts) */
+    platform: { addresses: string[]; ignore_self: boolean; learn_servers: boolean };
     actuators: Array<'dry-run' | 'nftables' | 'coturn'>;
     nftables: { table: string; netns?: string; rate_limit_pps: number; rate_limit_burst: number; aggregate_limit_pps: number; aggregate_limit_burst: number };
     guardrails: {
       max_new_blocks_per_minute: number;
+      max_unproven_bans_per_minute: number;
       breaker_cooldown_seconds: number;
       max_live_blocks: number;
       repeat_offender: { factor: number; max_ttl_seconds: number; memory_seconds: number };
@@ -144,10 +147,12 @@ export const DEFAULT_CONFIG: CallsentryConfig = {
   decisions: { mode: 'dry-run', block_ttl_seconds: 600, first_ban_seconds: 300, rate_limit_ttl_seconds: 300 },
   enforcer: {
     allowlist: [],
+    platform: { addresses: [], ignore_self: true, learn_servers: true },
     actuators: ['dry-run'],
     nftables: { table: 'callsentry', rate_limit_pps: 50, rate_limit_burst: 100, aggregate_limit_pps: 500, aggregate_limit_burst: 1000 },
     guardrails: {
       max_new_blocks_per_minute: 100,
+      max_unproven_bans_per_minute: 20,
       breaker_cooldown_seconds: 300,
       max_live_blocks: 10_000,
       repeat_offender: { factor: 2, max_ttl_seconds: 86_400, memory_seconds: 86_400 },
@@ -297,6 +302,15 @@ export const CONFIG_SCHEMA = {
       additionalProperties: false,
       properties: {
         allowlist: { type: 'array', items: { type: 'string', maxLength: 64 } },
+        platform: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            addresses: { type: 'array', items: { type: 'string', maxLength: 64 }, maxItems: 10000 },
+            ignore_self: { type: 'boolean' },
+            learn_servers: { type: 'boolean' },
+          },
+        },
         actuators: { type: 'array', items: { enum: ['dry-run', 'nftables', 'coturn'] }, uniqueItems: true },
         coturn: {
           type: 'object',
@@ -342,6 +356,7 @@ export const CONFIG_SCHEMA = {
           additionalProperties: false,
           properties: {
             max_new_blocks_per_minute: { type: 'integer', minimum: 1 },
+            max_unproven_bans_per_minute: { type: 'integer', minimum: 0 },
             breaker_cooldown_seconds: { type: 'integer', minimum: 1 },
             max_live_blocks: { type: 'integer', minimum: 1 },
             repeat_offender: {

@@ -166,6 +166,11 @@ export interface Decision {
   finding_ids: string[];
   origin: { type: 'detector' | 'operator'; id: string };
   mode: 'enforce' | 'dry-run';
+  /**
+   * a detector's decision: every record behind its finding came from a proven source. An unproven
+   * block is a first ban on forgeable evidence, and draws on a budget of its own (guardrails).
+   */
+  source_proven?: boolean;
   /** who asked, why, and the ticket: every operator decision carries them */
   operator?: OperatorNote;
 }

@@ -5,8 +5,9 @@ import type { Decision, Finding } from '../core/records';
 import type { StageDefinition } from '../core/stage';
 import type { Topics } from '../core/topics';
 import { decide } from './decision-policy';
+import type { PlatformAddresses } from './platform-addresses';
 
-export function decideStage(opts: { topics: Topics; policy: CallsentryConfig['decisions']; groupId?: string; onDecision?: (d: Decision) => void }): StageDefinition {
+export function decideStage(opts: { topics: Topics; policy: CallsentryConfig['decisions']; platform?: PlatformAddresses; groupId?: string; onDecision?: (d: Decision) => void }): StageDefinition {
   const output = opts.topics.name('decisions.v1');
   return {
     name: 'decide',
@@ -20,7 +21,7 @@ export function decideStage(opts: { topics: Topics; policy: CallsentryConfig['de
           ctx.deadLetter(m, 'BAD_RECORD', 'not a finding record');
           continue;
         }
-        const d = decide(finding, opts.policy);
+        const d = decide(finding, opts.policy, opts.platform);
         ctx.emit(output, encode(d.target.value, d, Date.parse(d['@timestamp'])));
         opts.onDecision?.(d);
       }

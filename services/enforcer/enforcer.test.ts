@@ -2,6 +2,7 @@ import { DryRunActuator } from '../adapters/dry-run/dry-run-actuator';
 import { ManualClock } from '../core/clock';
 import { PromMetricsRegistry } from '../adapters/metrics-prom/prom-registry';
 import { silentLogger, type Actuator } from '../core/ports';
+import { outcomeEvent } from './audit-events';
 import { Enforcer } from './enforcer';
 import { GUARDRAILS, decision } from './test-decisions';
 
@@ -29,6 +30,32 @@ describe('enforcer', () => {
     expect(u.result).toBe('removed');
     expect(await point.list()).toEqual([]);
     expect(await enforcer.list()).toEqual([]);
+  });
+
+  it('knows an address in every spelling: a renewal, an unblock and the live list agree on one text', async () => {
+    const { enforcer, point } = setup();
+    const [b] = await enforcer.enforce([decision('b6', 'block', 'firewall', '2001:DB8:0:0:0:0:0:5', { ttl_seconds: 600 })]);
+    expect(b).toMatchObject({ result: 'applied', decision: { target: { type: 'ip', value: '2001:db8::5' } } });
+    expect((await enforcer.enforce([decision('b6-again', 'block', 'firewall', '2001:db8::5', { ttl_seconds: 600 })]))[0].result).toBe('renewed');
+    expect((await enforcer.enforce([decision('b4', 'block', 'firewall', '::ffff:203.0.113.4', { ttl_seconds: 600 })]))[0]).toMatchObject({ decision: { target: { value: '203.0.113.4' } } });
+    expect((await enforcer.enforce([decision('u4', 'unblock', 'firewall', '203.0.113.4', { ttl_seconds: 0 })]))[0].result).toBe('removed');
+    expect((await enforcer.enforce([decision('u6', 'unblock', 'firewall', '2001:0db8::0005', { ttl_seconds: 0 })]))[0].result).toBe('removed');
+    expect(await point.list()).toEqual([]);
+    expect(await enforcer.list()).toEqual([]);
+  });
+
+  it("refuses to block loopback or this host, from a detector or an operator, and the audit entry names the guardrail", async () => {
+    const { enforcer, point } = setup();
+    const outcomes = await enforcer.enforce([
+      decision('lo', 'block', 'firewall', '127.0.0.1'),
+      decision('op', 'block', 'firewall', '::1', { origin: { type: 'operator', id: 'ana' }, operator: { who: 'ana', why: 'test', ticket: 'NOC-9' } }),
+    ]);
+    expect(outcomes.map((o) => [o.result, 'guardrail' in o ? o.guardrail : undefined])).toEqual([
+      ['refused', 'platform-address'],
+      ['refused', 'platform-address'],
+    ]);
+    expect(outcomeEvent(outcomes[0], 'enforcer-1', '2026-01-01T00:00:00Z').result).toMatch(/^refused by guardrail platform-address: 127\.0\.0\.1 is the platform's own address 127\.0\.0\.0\/8: loopback/);
+    expect(await point.list()).toEqual([]);
   });
 
   it('extends a live block on a renewal and never shortens it', async () => {

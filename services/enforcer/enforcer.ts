@@ -6,7 +6,9 @@ import type { MetricsRegistry } from '../core/metrics';
 import type { Actuator, ActuatorResult, LiveEntry, Logger } from '../core/ports';
 import type { AllowlistEntry, Decision } from '../core/records';
 import { Guardrails, type GuardrailSettings } from './guardrails';
+import { canonicalOr } from '../core/ip-address';
 import { LiveBlocks, targetKey } from './live-blocks';
+import type { PlatformAddresses } from './platform-addresses';
 
 export type Outcome =
   | { decision: Decision; result: 'applied' | 'renewed' | 'removed'; details: string[]; note?: string }
@@ -32,6 +34,8 @@ export interface LiveView {
 export interface EnforcerOptions {
   actuators: Actuator[];
   guardrails: GuardrailSettings;
+  /** the platform's own addresses, never blocked (default: loopback and this host's, learning servers) */
+  platform?: PlatformAddresses;
   clock: Clock;
   log: Logger;
   metrics: MetricsRegistry;
@@ -51,7 +55,7 @@ export class Enforcer {
     this.log = o.log.child({ component: 'enforcer' });
     const expired = o.metrics.counter('callsentry_enforcer_expired_total', 'Blocks and limits whose time ran out, by action');
     this.live = new LiveBlocks((b) => expired.inc({ action: b.decision.action }));
-    this.guardrails = new Guardrails(o.guardrails, this.live);
+    this.guardrails = new Guardrails(o.guardrails, this.live, o.platform);
     this.m = {
       applied: o.metrics.counter('callsentry_decisions_applied_total', 'Decisions applied, by actuator and action'),
       refused: o.metrics.counter('callsentry_decisions_refused_total', 'Decisions refused or turned alert-only by a guardrail'),
@@ -80,7 +84,9 @@ export class Enforcer {
     const now = this.clock.now();
     const outcomes: Outcome[] = [];
     const todo: Array<{ decision: Decision; renewal: boolean; note?: string }> = [];
-    for (const d of decisions) {
+    for (const given of decisions) {
+      // one text per address, whoever wrote the decision (an operator, an older record)
+      const d = given.target.type === 'ip' ? { ...given, target: { ...given.target, value: canonicalOr(given.target.value) } } : given;
       if (d.action === 'alert-only') {
         outcomes.push({ decision: d, result: 'noop', reason: 'alert only: nothing changes on the network' });
         continue;

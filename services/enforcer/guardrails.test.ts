@@ -93,4 +93,32 @@ describe('guardrails', () => {
     pass(decision('b', 'block', 'firewall', '203.0.113.1'));
     expect(pass(decision('r', 'rate-limit', 'firewall', '203.0.113.1'), T0 + 1000)).toMatchObject({ outcome: 'refuse', guardrail: 'already-blocked' });
   });
+
+  it('gives unproven first bans a budget of their own: past it they are rate limits, and a proven attacker is still blocked', () => {
+    const { g, pass } = rails({ max_new_blocks_per_minute: 100, max_unproven_bans_per_minute: 5 });
+    const outcomes: string[] = [];
+    // 110 forged sources, each with a flood of its own: an unproven first ban each
+    for (let i = 1; i <= 110; i++) {
+      const v = pass(decision(`u${i}`, 'block', 'firewall', `198.51.100.${i}`, { source_proven: false }), T0 + i * 10);
+      outcomes.push(v.outcome === 'apply' ? v.decision.action : v.outcome);
+    }
+    expect(outcomes.filter((o) => o === 'block')).toHaveLength(5);
+    expect(outcomes.filter((o) => o === 'rate-limit')).toHaveLength(105);
+    const limited = pass(decision('u-late', 'block', 'firewall', '198.51.100.200', { source_proven: false }), T0 + 2000);
+    expect(limited).toMatchObject({ outcome: 'apply', decision: { action: 'rate-limit' }, note: expect.stringContaining('unproven-ban-budget') });
+    expect(g.breakerOpen(T0 + 2000)).toBe(false);
+    // the real attacker, proven over TCP, and one whose decision says nothing of proof (an older record)
+    expect(pass(decision('proven', 'block', 'firewall', '203.0.113.77', { source_proven: true }), T0 + 3000)).toMatchObject({ outcome: 'apply', decision: { action: 'block' } });
+    expect(pass(decision('legacy', 'block', 'firewall', '203.0.113.78'), T0 + 3000)).toMatchObject({ outcome: 'apply', decision: { action: 'block' } });
+    // a minute after the wave, unproven first bans get their budget back
+    expect(pass(decision('u-next', 'block', 'firewall', '198.51.100.250', { source_proven: false }), T0 + 2000 + 301_000)).toMatchObject({ outcome: 'apply', decision: { action: 'block' } });
+  });
+
+  it('still opens the breaker when proven blocks alone exceed the rate', () => {
+    const { pass } = rails({ max_new_blocks_per_minute: 2, max_unproven_bans_per_minute: 5 });
+    for (let i = 1; i <= 5; i++) pass(decision(`u${i}`, 'block', 'firewall', `198.51.100.${i}`, { source_proven: false }), T0 + i);
+    expect(pass(decision('p1', 'block', 'firewall', '203.0.113.1', { source_proven: true }), T0 + 10)).toMatchObject({ outcome: 'apply' });
+    expect(pass(decision('p2', 'block', 'firewall', '203.0.113.2', { source_proven: true }), T0 + 11)).toMatchObject({ outcome: 'apply' });
+    expect(pass(decision('p3', 'block', 'firewall', '203.0.113.3', { source_proven: true }), T0 + 12)).toMatchObject({ outcome: 'alert-only', guardrail: 'circuit-breaker' });
+  });
 });

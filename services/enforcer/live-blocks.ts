@@ -1,5 +1,6 @@
 // The enforcer's desired state: what it has applied and until when, with the reason. Reconciliation
 // makes the enforcement points hold it again; operators list it; max-live-blocks counts it.
+import { canonicalOr } from '../core/ip-address';
 import type { Decision } from '../core/records';
 
 export interface LiveBlock {
@@ -7,7 +8,8 @@ export interface LiveBlock {
   expiresAt: number;
 }
 
-export const targetKey = (d: Pick<Decision, 'scope' | 'target'>): string => `${d.scope} ${d.target.type}:${d.target.value}`;
+/** Addresses by their canonical text: what an enforcement point lists may be spelt otherwise. */
+export const targetKey = (d: Pick<Decision, 'scope' | 'target'>): string => `${d.scope} ${d.target.type}:${d.target.type === 'ip' ? canonicalOr(d.target.value) : d.target.value}`;
 
 export class LiveBlocks {
   private readonly blocks = new Map<string, LiveBlock>();

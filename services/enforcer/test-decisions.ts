@@ -5,6 +5,7 @@ import type { GuardrailSettings } from './guardrails';
 export const GUARDRAILS: GuardrailSettings = {
   allowlist: [],
   max_new_blocks_per_minute: 100,
+  max_unproven_bans_per_minute: 20,
   breaker_cooldown_seconds: 300,
   max_live_blocks: 10_000,
   repeat_offender: { factor: 2, max_ttl_seconds: 3600, memory_seconds: 86_400 },

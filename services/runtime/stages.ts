@@ -11,6 +11,8 @@ import { decideStage } from '../enforcer/decide-stage';
 import { allowlistStage } from '../enforcer/allowlist-stage';
 import { enforceStage } from '../enforcer/enforce-stage';
 import { Enforcer } from '../enforcer/enforcer';
+import { platformFromConfig } from '../enforcer/platform-addresses';
+import { platformStage } from '../enforcer/platform-stage';
 import { printStage } from '../printer/print-stage';
 import { createActuators, createAlertSinks } from '../adapters/factory';
 import { alertStage } from '../alerting/alert-stage';
@@ -48,9 +50,11 @@ export async function startDetect(rt: Runtime, hooks: StageHooks = {}): Promise<
 
 export async function startEnforce(rt: Runtime, hooks: StageHooks = {}): Promise<Subscription[]> {
   const enforcerId = `${hostname()}:${process.pid}`;
+  const platform = platformFromConfig(rt.cfg);
   const enforcer = new Enforcer({
     actuators: createActuators(rt.cfg, rt.log, rt.clock),
     guardrails: { allowlist: rt.cfg.enforcer.allowlist, ...rt.cfg.enforcer.guardrails },
+    platform,
     clock: rt.clock,
     log: rt.log,
     metrics: rt.metrics,
@@ -59,13 +63,16 @@ export async function startEnforce(rt: Runtime, hooks: StageHooks = {}): Promise
   await enforcer.reconcile();
   // every instance reads every operator allowlist entry: a group of its own
   const allowlist = await runStage(rt.bus, allowlistStage({ topics: rt.topics, enforcer, enforcerId, groupId: `${group(rt, 'allowlist', hooks)}-${randomUUID()}` }), rt);
-  const decide = await runStage(rt.bus, decideStage({ topics: rt.topics, policy: rt.cfg.decisions, groupId: group(rt, 'decide', hooks), onDecision: hooks.onDecision }), rt);
+  // every instance learns every server of the platform from the flows: a group of its own
+  const servers = rt.cfg.enforcer.platform.learn_servers ? [await runStage(rt.bus, platformStage({ topics: rt.topics, platform, groupId: `${group(rt, 'platform', hooks)}-${randomUUID()}` }), rt)] : [];
+  const decide = await runStage(rt.bus, decideStage({ topics: rt.topics, policy: rt.cfg.decisions, platform, groupId: group(rt, 'decide', hooks), onDecision: hooks.onDecision }), rt);
   const enforce = await runStage(rt.bus, enforceStage({ topics: rt.topics, enforcer, enforcerId, log: rt.log, groupId: group(rt, 'enforce', hooks) }), rt);
   const reconcile = setInterval(() => void enforcer.reconcile(), rt.cfg.enforcer.reconcile_interval_seconds * 1000);
   reconcile.unref();
   hooks.onEnforcer?.(enforcer);
   return [
     allowlist,
+    ...servers,
     decide,
     {
       stop: async () => {

@@ -5,6 +5,9 @@
 //      Kamailio while it keeps sending; the phone keeps calling; the kernel expires the block.
 //   B: a flood forged with the phone's own address gets a rate limit, never a block; the phone
 //      keeps calling.
+//   D: floods forged with the PBX's own address (Kamailio's) and the carrier's (the callee, in
+//      enforcer.platform.addresses) are alerts, never blocks or limits; the phone keeps calling.
+//      The PBX is not configured: callsentry learns it from the challenges it sends.
 //   C: sipvicious svcrack is blocked too (by its scanner User-Agent, before most of its guesses).
 // Figures (time from attack to set element, packets) are printed, never asserted against a clock.
 // Needs root, kamailio, sipp, svcrack, nft, jq, python3 and the Kafka broker (see requireEdgeLab).
@@ -17,7 +20,7 @@ import type { Decision, Finding, SipFlow } from '../../services/core/records';
 import { createRuntime, ensureTopics, type Runtime } from '../../services/runtime/runtime';
 import { startDetect, startEnforce } from '../../services/runtime/stages';
 import { deleteTopics, kafkaConfig, KAFKA_BROKERS, requireKafka } from '../support/kafka';
-import { ATTACKER_IP, AUTH_KEY, counters, EDGE_NS, HOST_IP, lab, legitCalls, LEGIT_IP, Peer, pollUntil, requireEdgeLab, setMembers, sleep, type CallStats } from './edge-lab';
+import { ATTACKER_IP, AUTH_KEY, CARRIER_IP, counters, EDGE_IP, EDGE_NS, HOST_IP, lab, legitCalls, LEGIT_IP, Peer, pollUntil, requireEdgeLab, setMembers, sleep, type CallStats } from './edge-lab';
 
 const TABLE = 'callsentry';
 const TTL_SECONDS = 20;
@@ -64,6 +67,8 @@ describe('edge lab: callsentry enforcing at a live Kamailio edge', () => {
     cfg.decisions = { mode: 'enforce', block_ttl_seconds: TTL_SECONDS, first_ban_seconds: TTL_SECONDS, rate_limit_ttl_seconds: TTL_SECONDS };
     cfg.enforcer.actuators = ['nftables'];
     cfg.enforcer.nftables = { ...cfg.enforcer.nftables, table: TABLE, netns: EDGE_NS };
+    // the carrier is configured; the PBX (Kamailio) is learned from the traffic
+    cfg.enforcer.platform = { ...cfg.enforcer.platform, addresses: [CARRIER_IP] };
     rt = createRuntime(cfg, { log: silentLogger });
     await ensureTopics(rt);
 
@@ -210,6 +215,44 @@ describe('edge lab: callsentry enforcing at a live Kamailio edge', () => {
       edgeCounters: c,
       msFromLimitToExpiry: expired! - limitedAt!,
     });
+  });
+
+  it("D: floods forged from the PBX's and the carrier's own addresses are alerts, never blocks or limits; the phone keeps calling", async () => {
+    const before = calls();
+    figures.D = {};
+    for (const [as, ip] of [
+      ['pbx', EDGE_IP],
+      ['carrier', CARRIER_IP],
+    ] as const) {
+      const t0 = Date.now();
+      const forger = start(`forge-${as}`, ['forge', String(FORGE.count / 2), String(FORGE.rate), as]);
+      let touched = false;
+      const watch = async () => {
+        if ([...(await blocked()), ...(await limited())].includes(ip)) touched = true;
+      };
+      const decided = await pollUntil(async () => {
+        await watch();
+        return decisions.some((x) => x.at >= t0 && x.d.target.value === ip);
+      }, 60_000);
+      const done = await pollUntil(async () => {
+        await watch();
+        return forger.exited;
+      }, 120_000);
+      // the enforcer acts within moments of a decision: keep watching the sets a while after the flood
+      const until = Date.now() + 5000;
+      while (Date.now() < until) {
+        await watch();
+        await sleep(250);
+      }
+      const mine = decisions.filter((x) => x.d.target.value === ip);
+      (figures.D as Record<string, unknown>)[as] = { decisions: mine.map((x) => `${x.d.action} (${x.d.reason})`), msToDecision: decided && decided - t0 };
+      expect({ decided: decided !== undefined, forgerDone: done !== undefined, out: forger.tail.trim() }).toEqual({ decided: true, forgerDone: true, out: expect.stringMatching(/^sent \d+ forged INVITEs/) });
+      expect(mine.map((x) => x.d.action)).toEqual(mine.map(() => 'alert-only'));
+      expect(mine[0].d.reason).toMatch(as === 'pbx' ? /never blocked: seen answering as a SIP server/ : /never blocked: configured in enforcer\.platform\.addresses/);
+      expect(touched).toBe(false);
+    }
+    expect(await pollUntil(() => calls().successful >= before.successful + 5, 30_000)).toBeDefined();
+    expect(calls().failed).toBe(before.failed);
   });
 
   it('C: blocks sipvicious svcrack (it announces itself as friendly-scanner); its guesses stop reaching Kamailio', async () => {

@@ -12,6 +12,8 @@ export const EDGE_NS = 'cs-edge-edge';
 export const HOST_IP = '10.250.71.1';
 export const EDGE_IP = '10.250.70.1';
 export const LEGIT_IP = '10.250.70.10';
+/** the callee, the trunk Kamailio routes calls to: the lab's carrier */
+export const CARRIER_IP = '10.250.70.20';
 export const ATTACKER_IP = '10.250.70.66';
 export const AUTH_KEY = 'callsentry-lab-key';
 

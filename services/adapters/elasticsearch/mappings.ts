@@ -108,6 +108,7 @@ const decision: Record<string, Mapping> = {
   finding_ids: keyword,
   origin: obj({ type: keyword, id: keyword }),
   mode: keyword,
+  source_proven: bool,
   operator: obj({ who: keyword, why: text, ticket: keyword }),
 };
 

@@ -43,6 +43,8 @@ export interface TransportPacket {
   payload: Buffer;
   /** TCP only */
   seq: number;
+  /** TCP only: the acknowledgement number */
+  ack: number;
   /** TCP only: FIN 0x01, SYN 0x02, RST 0x04, PSH 0x08, ACK 0x10 */
   flags: number;
   /** SCTP only: the DATA chunks */
@@ -212,7 +214,7 @@ export class PacketDecoder {
         const end = length >= 8 && length <= p.length ? length : p.length;
         return {
           ok: true,
-          packet: { protocol: 'udp', src, dst, srcPort: p.readUInt16BE(0), dstPort: p.readUInt16BE(2), payload: p.subarray(8, end), seq: 0, flags: 0 },
+          packet: { protocol: 'udp', src, dst, srcPort: p.readUInt16BE(0), dstPort: p.readUInt16BE(2), payload: p.subarray(8, end), seq: 0, ack: 0, flags: 0 },
         };
       }
       case 6: {
@@ -229,6 +231,7 @@ export class PacketDecoder {
             dstPort: p.readUInt16BE(2),
             payload: p.subarray(headerLength),
             seq: p.readUInt32BE(4),
+            ack: p.readUInt32BE(8),
             flags: p[13]!,
           },
         };
@@ -243,6 +246,7 @@ export class PacketDecoder {
           dstPort: p.readUInt16BE(2),
           payload: EMPTY,
           seq: 0,
+          ack: 0,
           flags: 0,
           sctp: sctpDataChunks(p, 12),
         };

@@ -55,7 +55,8 @@ describe('transports', () => {
 
   test('SIP over SCTP, with an INVITE split over two DATA chunks', async () => {
     const { sip, stats } = await run('pcap-benign/heplify_sip_sctp.pcap');
-    expect(sip.map((f) => [f.network.transport, f.sip.method, f.sip.status])).toEqual([['sctp', 'INVITE', 403]]);
+    // proven by its ACK, which echoed the 403's tag (the association itself proves nothing: tcp-proof.test.ts)
+    expect(sip.map((f) => [f.network.transport, f.sip.method, f.sip.status, f.sip.source_proven])).toEqual([['sctp', 'INVITE', 403, true]]);
     expect(stats.sctp).toMatchObject({ messages: 4, dropped: 0 });
   });
 

@@ -123,7 +123,9 @@ export async function* readCaptureFlows(path: string, opts: CaptureOptions = {})
       if (!message) continue;
       stats.sctp.messages++;
       if (looksLikeSip(message) || sipPorts.has(p.dstPort) || sipPorts.has(p.srcPort)) {
-        datagram(message, { timeMs, src: { ip: p.src, port: p.srcPort }, dst: { ip: p.dst, port: p.dstPort }, transport: 'sctp' });
+        // the capture does not follow the association (its handshake and verification tags), so a
+        // DATA chunk injected with a forged source would look the same: it proves nothing
+        datagram(message, { timeMs, src: { ip: p.src, port: p.srcPort }, dst: { ip: p.dst, port: p.dstPort }, transport: 'sctp', connectionProven: false });
       }
     }
     stats.sctp.dropped = sctp.dropped;
@@ -153,7 +155,7 @@ export async function* readCaptureFlows(path: string, opts: CaptureOptions = {})
           const p = r.packet;
           stats.decoded[p.protocol]++;
           if (p.protocol === 'udp') udp(p, pkt.timeMs);
-          else if (p.protocol === 'tcp') tcp.push({ timeMs: pkt.timeMs, src: p.src, srcPort: p.srcPort, dst: p.dst, dstPort: p.dstPort, seq: p.seq, flags: p.flags, payload: p.payload });
+          else if (p.protocol === 'tcp') tcp.push({ timeMs: pkt.timeMs, src: p.src, srcPort: p.srcPort, dst: p.dst, dstPort: p.dstPort, seq: p.seq, ack: p.ack, flags: p.flags, payload: p.payload });
           else sctpPacket(p, pkt.timeMs);
         }
         housekeeping(pkt.timeMs);

@@ -17,7 +17,7 @@ function setup(dir: Partial<TcpDirection> = {}) {
     kinds: createStreamKinds(),
     sipPorts: new Set([5060]),
   };
-  const d = new StreamDecoder({ src: '192.0.2.1', srcPort: 40000, dst: '192.0.2.2', dstPort: 5060, ...dir }, ctx);
+  const d = new StreamDecoder({ src: '192.0.2.1', srcPort: 40000, dst: '192.0.2.2', dstPort: 5060, connection: { proven: true }, ...dir }, ctx);
   return { d, seen, ctx };
 }
 

@@ -95,8 +95,8 @@ export class StreamDecoder implements TcpStreamHandler {
   }
 
   private meta(transport: Transport): PacketMeta {
-    const { src, srcPort, dst, dstPort } = this.dir;
-    return { timeMs: this.now, src: { ip: src, port: srcPort }, dst: { ip: dst, port: dstPort }, transport };
+    const { src, srcPort, dst, dstPort, connection } = this.dir;
+    return { timeMs: this.now, src: { ip: src, port: srcPort }, dst: { ip: dst, port: dstPort }, transport, connectionProven: connection.proven };
   }
 
   private startSip(hunting: boolean): SipStreamFramer {

@@ -18,6 +18,7 @@ function setup(options = {}) {
     dst: '192.0.2.2',
     dstPort: 5060,
     seq,
+    ack: 0,
     flags,
     payload: Buffer.from(text),
   });
@@ -104,4 +105,45 @@ test('the shared byte budget caps out-of-order data across all directions', () =
   expect(budget).toMatchObject({ used: 4, overruns: 1 });
   r.push(seg(3, 'bb'));
   expect(budget.used).toBe(0);
+});
+
+describe('a direction proves its source only by completing the handshake the capture saw', () => {
+  const CLIENT = { src: '192.0.2.1', srcPort: 40000, dst: '192.0.2.2', dstPort: 5060 };
+  const SERVER = { src: '192.0.2.2', srcPort: 5060, dst: '192.0.2.1', dstPort: 40000 };
+  function setupProof() {
+    const proven: Array<() => boolean> = [];
+    const r = new TcpReassembler((dir) => {
+      proven.push(() => dir.connection.proven);
+      return { data: () => undefined, gap: () => undefined, end: () => undefined };
+    });
+    const seg = (side: typeof CLIENT, seq: number, ack: number, flags: number, text = ''): TcpSegment => ({ timeMs: 0, ...side, seq, ack, flags, payload: Buffer.from(text) });
+    return { r, seg, clientProven: () => proven[0]!(), serverProven: () => proven[1]?.() ?? false };
+  }
+
+  test('the client acknowledges the SYN-ACK it received: proven', () => {
+    const { r, seg, clientProven, serverProven } = setupProof();
+    r.push(seg(CLIENT, 1000, 0, TCP.SYN));
+    expect(clientProven()).toBe(false);
+    r.push(seg(SERVER, 777_000, 1001, TCP.SYN | TCP.ACK));
+    expect(serverProven()).toBe(true);
+    expect(clientProven()).toBe(false);
+    r.push(seg(CLIENT, 1001, 777_001, TCP.ACK, 'INVITE sip:x SIP/2.0\r\n'));
+    expect(clientProven()).toBe(true);
+  });
+
+  test('a forged segment, a wrong acknowledgement or a stream joined mid-way proves nothing', () => {
+    const forged = setupProof();
+    forged.r.push(forged.seg(CLIENT, 1, 1, TCP.ACK | TCP.PSH, 'INVITE sip:x SIP/2.0\r\n')); // no handshake at all
+    expect(forged.clientProven()).toBe(false);
+    const guessed = setupProof();
+    guessed.r.push(guessed.seg(CLIENT, 1000, 0, TCP.SYN));
+    guessed.r.push(guessed.seg(SERVER, 777_000, 1001, TCP.SYN | TCP.ACK));
+    guessed.r.push(guessed.seg(CLIENT, 1001, 123_457, TCP.ACK, 'INVITE')); // the forger does not know the server's ISN
+    expect(guessed.clientProven()).toBe(false);
+    const noAckFlag = setupProof();
+    noAckFlag.r.push(noAckFlag.seg(CLIENT, 1000, 0, TCP.SYN));
+    noAckFlag.r.push(noAckFlag.seg(SERVER, 777_000, 1001, TCP.SYN | TCP.ACK));
+    noAckFlag.r.push(noAckFlag.seg(CLIENT, 1001, 777_001, TCP.PSH, 'INVITE'));
+    expect(noAckFlag.clientProven()).toBe(false);
+  });
 });

@@ -2,6 +2,11 @@
 // delivered once, out-of-order segments wait in a bounded buffer until the hole is filled; when
 // the hole outlives the buffer (a segment the capture never saw), the stream skips it and tells
 // its handler, which resynchronises. Flows are capped in number and evicted when idle.
+//
+// A direction proves its source address only when it acknowledged the SYN of the other side that
+// the capture saw: its sender received our SYN-ACK. A passive capture parses segments without a
+// connection too (a stream joined mid-way, or a segment injected with a forged source that the
+// server's kernel answers with a reset), and those prove nothing.
 import { BoundedMap } from '../sip/bounded-map';
 import { ByteBudget } from './byte-budget';
 
@@ -12,6 +17,8 @@ export interface TcpSegment {
   dst: string;
   dstPort: number;
   seq: number;
+  /** acknowledgement number (meaningful with the ACK flag) */
+  ack: number;
   flags: number;
   payload: Buffer;
 }
@@ -21,6 +28,8 @@ export interface TcpDirection {
   srcPort: number;
   dst: string;
   dstPort: number;
+  /** set once this direction acknowledged the other side's SYN (see above); read when messages are framed */
+  readonly connection: { proven: boolean };
 }
 
 /** What one direction of a connection does with its bytes. */
@@ -57,6 +66,7 @@ export interface TcpReassemblyOptions {
 const FIN = 0x01;
 const SYN = 0x02;
 const RST = 0x04;
+const ACK = 0x10;
 
 interface Pending {
   seq: number;
@@ -65,6 +75,9 @@ interface Pending {
 
 interface Direction {
   handler: TcpStreamHandler;
+  connection: { proven: boolean };
+  /** the sequence number of its SYN, when the capture saw it */
+  synSeq?: number;
   nextSeq?: number;
   pending: Pending[];
   pendingBytes: number;
@@ -114,13 +127,18 @@ export class TcpReassembler {
       d = undefined;
     }
     if (!d) {
-      d = { handler: this.createHandler({ src: seg.src, srcPort: seg.srcPort, dst: seg.dst, dstPort: seg.dstPort }), pending: [], pendingBytes: 0, lastMs: seg.timeMs };
+      const connection = { proven: false };
+      d = { handler: this.createHandler({ src: seg.src, srcPort: seg.srcPort, dst: seg.dst, dstPort: seg.dstPort, connection }), connection, pending: [], pendingBytes: 0, lastMs: seg.timeMs };
       this.directions.set(key, d);
       this.stats.flows++;
     } else this.directions.touch(key);
     d.lastMs = seg.timeMs;
 
-    if (seg.flags & SYN) d.nextSeq = (seg.seq + 1) >>> 0;
+    if (seg.flags & SYN) {
+      d.synSeq = seg.seq;
+      d.nextSeq = (seg.seq + 1) >>> 0;
+    }
+    if (!d.connection.proven && seg.flags & ACK) this.checkHandshake(d, seg);
     if (seg.payload.length > 0) {
       this.stats.bytes += seg.payload.length;
       d.nextSeq ??= seg.seq; // joined mid-stream: start where we are
@@ -130,6 +148,15 @@ export class TcpReassembler {
       this.directions.delete(key);
       this.finish(d, seg.timeMs);
     }
+  }
+
+  /** Proven when it acknowledges the other side's SYN, and no byte the other side has not sent. */
+  private checkHandshake(d: Direction, seg: TcpSegment): void {
+    const other = this.directions.get(`${seg.dst}|${seg.dstPort}|${seg.src}|${seg.srcPort}`);
+    if (other?.synSeq === undefined || other.nextSeq === undefined) return;
+    const first = (other.synSeq + 1) >>> 0;
+    const acked = (seg.ack - first) | 0;
+    if (acked >= 0 && acked <= ((other.nextSeq - first) | 0)) d.connection.proven = true;
   }
 
   private accept(d: Direction, seq: number, data: Buffer, timeMs: number): void {

@@ -29,7 +29,7 @@ test('ServerHello: legacy version for TLS 1.2, supported_versions for TLS 1.3', 
 test('records are counted across segment boundaries; the ServerHello gives the version', () => {
   const stats = createTlsStats();
   const sessions = new TlsSessions(stats, new Set([5061]));
-  const server: TcpDirection = { src: '192.0.2.10', srcPort: 5061, dst: '192.0.2.1', dstPort: 40000 };
+  const server: TcpDirection = { src: '192.0.2.10', srcPort: 5061, dst: '192.0.2.1', dstPort: 40000, connection: { proven: true } };
   const reader = new TlsRecordReader(sessions.direction(server));
   const bytes = Buffer.concat([record(22, 0x0303, serverHello(0x0303, 0x0304)), record(20, 0x0303, Buffer.from([1])), record(23, 0x0303, Buffer.alloc(500))]);
   for (let i = 0; i < bytes.length; i += 7) expect(reader.push(bytes.subarray(i, i + 7), 1000 + i)).toBe(true);
@@ -40,7 +40,7 @@ test('records are counted across segment boundaries; the ServerHello gives the v
 test('without a handshake, TLS 1.0 and 1.1 show in the record layer; 1.2 tells nothing', () => {
   const stats = createTlsStats();
   const sessions = new TlsSessions(stats, new Set([5061]));
-  const client: TcpDirection = { src: '192.0.2.1', srcPort: 40000, dst: '192.0.2.10', dstPort: 5061 };
+  const client: TcpDirection = { src: '192.0.2.1', srcPort: 40000, dst: '192.0.2.10', dstPort: 5061, connection: { proven: true } };
   new TlsRecordReader(sessions.direction(client)).push(record(23, 0x0301, Buffer.alloc(10)), 0);
   const other: TcpDirection = { ...client, srcPort: 40001 };
   new TlsRecordReader(sessions.direction(other)).push(record(23, 0x0303, Buffer.alloc(10)), 0);

@@ -12,8 +12,8 @@ const FORGER = '192.0.2.66';
 class Wire {
   readonly flows: SipFlow[] = [];
   constructor(readonly correlator: SipCorrelator) {}
-  send(timeMs: number, from: string, to: string, msg: SipMessage, transport: Transport = 'udp'): this {
-    this.flows.push(...this.correlator.push(msg, { timeMs, src: { ip: from, port: 5060 }, dst: { ip: to, port: 5060 }, transport }));
+  send(timeMs: number, from: string, to: string, msg: SipMessage, transport: Transport = 'udp', ports: { src?: number; dst?: number } = {}): this {
+    this.flows.push(...this.correlator.push(msg, { timeMs, src: { ip: from, port: ports.src ?? 5060 }, dst: { ip: to, port: ports.dst ?? 5060 }, transport }));
     return this;
   }
   end(): SipFlow[] {
@@ -87,6 +87,46 @@ describe('REGISTER with a digest challenge', () => {
       .send(1010, FORGER, PBX, register('z9hG4bK-b', 2, 'N-1'))
       .end();
     expect(flows.map((f) => f.sip.source_proven)).toEqual([false, false]);
+  });
+
+  test('a nonce the server handed to more than one address proves nothing (Kamailio reuses nonces within a second)', () => {
+    // the phone is challenged first, then the attacker fetches the same nonce from its own address,
+    // then forges the phone's address: neither the forgery nor anybody else is proven by it
+    const phoneFirst = wire()
+      .send(1000, PHONE, PBX, register('z9hG4bK-a', 1))
+      .send(1004, PBX, PHONE, reply('z9hG4bK-a', 1, '401 Unauthorized', 'shared-1'))
+      .send(1100, FORGER, PBX, register('z9hG4bK-f', 1))
+      .send(1104, PBX, FORGER, reply('z9hG4bK-f', 1, '401 Unauthorized', 'shared-1'))
+      .send(1200, PHONE, PBX, register('z9hG4bK-b', 2, 'shared-1'))
+      .send(1210, FORGER, PBX, register('z9hG4bK-g', 2, 'shared-1'))
+      .end();
+    expect(phoneFirst.filter((f) => f.sip.auth_user).map((f) => [f.source.ip, f.sip.source_proven])).toEqual([
+      [PHONE, false],
+      [FORGER, false],
+    ]);
+    // another nonce, the attacker first: the forged request arrives after the phone got it too
+    const attackerFirst = wire()
+      .send(1000, FORGER, PBX, register('z9hG4bK-f', 1))
+      .send(1004, PBX, FORGER, reply('z9hG4bK-f', 1, '401 Unauthorized', 'c2hhcmVkLTI='))
+      .send(1100, PHONE, PBX, register('z9hG4bK-a', 1))
+      .send(1104, PBX, PHONE, reply('z9hG4bK-a', 1, '401 Unauthorized', 'c2hhcmVkLTI='))
+      .send(1200, PHONE, PBX, register('z9hG4bK-b', 2, 'c2hhcmVkLTI='))
+      .end();
+    expect(attackerFirst.filter((f) => f.sip.auth_user).map((f) => f.sip.source_proven)).toEqual([false]);
+  });
+
+  test('a nonce proves only the address and port it was sent to', () => {
+    const flows = wire()
+      .send(1000, PHONE, PBX, register('z9hG4bK-a', 1), 'udp', { src: 5062 })
+      .send(1004, PBX, PHONE, reply('z9hG4bK-a', 1, '401 Unauthorized', 'N-port'), 'udp', { dst: 5062 })
+      .send(1005, PBX, PHONE, reply('z9hG4bK-a', 1, '401 Unauthorized', 'N-port'), 'udp', { dst: 5062 }) // a retransmission
+      .send(1010, PHONE, PBX, register('z9hG4bK-b', 2, 'N-port'), 'udp', { src: 5060 }) // same address, another port
+      .send(1020, PHONE, PBX, register('z9hG4bK-c', 3, 'N-port'), 'udp', { src: 5062 })
+      .end();
+    expect(flows.filter((f) => f.sip.auth_user).map((f) => [f.source.port, f.sip.source_proven])).toEqual([
+      [5060, false],
+      [5062, true],
+    ]);
   });
 
   test('a nonce never sent proves nothing, and TCP proves by itself', () => {

@@ -26,6 +26,12 @@ export interface PacketMeta {
   src: { ip: string; port: number };
   dst: { ip: string; port: number };
   transport: Transport;
+  /**
+   * false: a connection-oriented transport whose handshake the sensor did not see completed (a
+   * passive capture), so it proves nothing. Absent: the transport proves itself (HEP from the
+   * server, which sees only real connections).
+   */
+  connectionProven?: boolean;
 }
 
 export interface SdpEvent {
@@ -212,9 +218,9 @@ export class SipCorrelator {
   }
 
   private provenByPacket(msg: SipMessage, meta: PacketMeta): boolean {
-    if (CONNECTION_ORIENTED.has(meta.transport)) return true;
+    if (CONNECTION_ORIENTED.has(meta.transport) && meta.connectionProven !== false) return true;
     for (const c of msg.credentials ?? NO_CREDENTIALS) {
-      if (c.nonce !== undefined && this.nonces.sentTo(c.nonce, meta.src.ip, meta.timeMs)) return true;
+      if (c.nonce !== undefined && this.nonces.sentTo(c.nonce, meta.src.ip, meta.src.port, meta.timeMs)) return true;
     }
     const toTag = msg.to.tag;
     return toTag !== undefined && this.calls.echoes(msg.callId, toTag, meta.src.ip, meta.dst.ip);
@@ -319,7 +325,7 @@ export class SipCorrelator {
     const status = msg.status!;
     this.noteTags(msg, meta);
     const challenge = msg.challenge;
-    if ((status === 401 || status === 407) && challenge?.nonce) this.nonces.challenged(challenge.nonce, meta.dst.ip, meta.timeMs);
+    if ((status === 401 || status === 407) && challenge?.nonce) this.nonces.challenged(challenge.nonce, meta.src.ip, meta.dst.ip, meta.dst.port, meta.timeMs);
 
     const clientIp = meta.dst.ip;
     const key = txKey(msg.via[0]?.branch ?? '', msg.method, clientIp, msg.callId, msg.cseq.seq);

@@ -12,11 +12,12 @@ export function udp(srcPort: number, dstPort: number, payload: Buffer): Buffer {
   return Buffer.concat([h, payload]);
 }
 
-export function tcp(srcPort: number, dstPort: number, seq: number, flags: number, payload: Buffer): Buffer {
+export function tcp(srcPort: number, dstPort: number, seq: number, flags: number, payload: Buffer, ack = 0): Buffer {
   const h = Buffer.alloc(20);
   h.writeUInt16BE(srcPort, 0);
   h.writeUInt16BE(dstPort, 2);
   h.writeUInt32BE(seq >>> 0, 4);
+  h.writeUInt32BE(ack >>> 0, 8);
   h[12] = 5 << 4;
   h[13] = flags;
   h.writeUInt16BE(65535, 14);
