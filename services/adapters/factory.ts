@@ -14,6 +14,12 @@ import { WebhookSink } from './webhook/webhook-sink';
 
 export function createBus(cfg: CallsentryConfig, log: Logger): Bus {
   if (cfg.bus.kind === 'kafka') {
+    if (cfg.bus.kafka.client === 'platformatic') {
+      // loaded only when chosen: the library is an ES module, the rest of the program need not load it
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { PlatformaticKafkaBus } = require('./kafka/platformatic-bus') as typeof import('./kafka/platformatic-bus');
+      return new PlatformaticKafkaBus({ settings: cfg.bus.kafka, log, defaultPartitions: cfg.bus.partitions, replicationFactor: cfg.bus.replication_factor });
+    }
     return new KafkaBus({ settings: cfg.bus.kafka, log, defaultPartitions: cfg.bus.partitions, replicationFactor: cfg.bus.replication_factor });
   }
   return new MemoryBus({ defaultPartitions: cfg.bus.partitions });

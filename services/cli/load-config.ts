@@ -20,9 +20,15 @@ export function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = pr
     cfg.bus.kind = 'kafka';
     cfg.bus.kafka.brokers = env.CALLSENTRY_KAFKA_BROKERS.split(',').map((s) => s.trim()).filter(Boolean);
   }
+  if (env.CALLSENTRY_KAFKA_CLIENT !== undefined) cfg.bus.kafka.client = kafkaClient(env.CALLSENTRY_KAFKA_CLIENT);
   if (env.CALLSENTRY_TOPIC_PREFIX !== undefined) cfg.bus.topic_prefix = env.CALLSENTRY_TOPIC_PREFIX;
   if (env.CALLSENTRY_METRICS_LISTEN !== undefined) cfg.metrics.listen = env.CALLSENTRY_METRICS_LISTEN === 'off' ? null : env.CALLSENTRY_METRICS_LISTEN;
   if (env.CALLSENTRY_API_LISTEN !== undefined) cfg.api.listen = env.CALLSENTRY_API_LISTEN === 'off' ? null : env.CALLSENTRY_API_LISTEN;
   if (env.CALLSENTRY_CONSOLE_LISTEN !== undefined) cfg.console.listen = env.CALLSENTRY_CONSOLE_LISTEN === 'off' ? null : env.CALLSENTRY_CONSOLE_LISTEN;
   return cfg;
+}
+
+function kafkaClient(name: string): CallsentryConfig['bus']['kafka']['client'] {
+  if (name === 'kafkajs' || name === 'platformatic') return name;
+  throw new CallsentryError('BAD_CONFIG', `CALLSENTRY_KAFKA_CLIENT must be kafkajs or platformatic, not "${name}"`);
 }

@@ -6,6 +6,8 @@ import { parse as parseYaml } from 'yaml';
 import { CallsentryError } from './errors';
 
 export interface KafkaSettings {
+  /** the client library behind the bus adapter (docs/benchmarks.md compares them) */
+  client: 'kafkajs' | 'platformatic';
   brokers: string[];
   client_id: string;
   /** true, or file paths of a private CA / client certificate */
@@ -108,7 +110,7 @@ export const DEFAULT_CONFIG: CallsentryConfig = {
     topic_prefix: '',
     partitions: 4,
     replication_factor: 1,
-    kafka: { brokers: ['127.0.0.1:9092'], client_id: 'callsentry', ssl: false, connection_timeout_ms: 5000 },
+    kafka: { client: 'kafkajs', brokers: ['127.0.0.1:9092'], client_id: 'callsentry', ssl: false, connection_timeout_ms: 5000 },
   },
   collector: { sensor: 'default', max_line_bytes: 65536 },
   indexer: {
@@ -167,6 +169,7 @@ export const CONFIG_SCHEMA = {
           type: 'object',
           additionalProperties: false,
           properties: {
+            client: { enum: ['kafkajs', 'platformatic'] },
             brokers: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^[^\\s:]+:\\d+$' } },
             client_id: { type: 'string', minLength: 1 },
             ssl: {

@@ -22,13 +22,17 @@ export async function requireKafka(): Promise<void> {
   }
 }
 
-/** A configuration on the test broker with its own random topic prefix, so suites never share topics. */
+/**
+ * A configuration on the test broker with its own random topic prefix, so suites never share topics.
+ * CALLSENTRY_KAFKA_CLIENT=platformatic runs the suites on the other client library.
+ */
 export function kafkaConfig(partitions = 4): CallsentryConfig {
   const cfg = structuredClone(DEFAULT_CONFIG);
   cfg.bus.kind = 'kafka';
   cfg.bus.partitions = partitions;
   cfg.bus.topic_prefix = `it-${randomBytes(4).toString('hex')}.`;
   cfg.bus.kafka.brokers = KAFKA_BROKERS;
+  if (process.env.CALLSENTRY_KAFKA_CLIENT === 'platformatic') cfg.bus.kafka.client = 'platformatic';
   cfg.log.level = 'error';
   return cfg;
 }
