@@ -35,3 +35,16 @@ describe('createActuators: coturn', () => {
     expect(relay.scopes).toEqual(['relay', 'proxy']);
   });
 });
+
+describe('createBus', () => {
+  it('puts the Kafka bus on the client library bus.kafka.client names, kafkajs unless told', async () => {
+    const { createBus } = await import('./factory');
+    const { KafkaBus } = await import('./kafka/kafka-bus');
+    const { PlatformaticKafkaBus } = await import('./kafka/platformatic-bus');
+    expect(createBus(parseConfig('bus:\n  kind: kafka\n'), silentLogger)).toBeInstanceOf(KafkaBus);
+    const platformatic = createBus(parseConfig('bus:\n  kind: kafka\n  kafka: { client: platformatic }\n'), silentLogger);
+    expect(platformatic).toBeInstanceOf(PlatformaticKafkaBus);
+    await platformatic.close();
+    expect(() => parseConfig('bus:\n  kafka: { client: rdkafka }\n')).toThrow(/client/);
+  });
+});

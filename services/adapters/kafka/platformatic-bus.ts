@@ -37,6 +37,7 @@ type Record_ = Message<Buffer, Buffer, Buffer, Buffer>;
 /** records held between the fetches and the handler before the stream is paused */
 const MAX_PENDING = 20_000;
 const RESTART_DELAY_MS = 1_000;
+const PRODUCE_RETRIES = 10;
 
 export class PlatformaticKafkaBus implements Bus {
   private readonly base: BaseOptions;
@@ -84,7 +85,17 @@ export class PlatformaticKafkaBus implements Bus {
   }
 
   async producer(): Promise<BusProducer> {
-    const p = (this.sharedProducer ??= new Producer({ ...this.base, idempotent: true, acks: ProduceAcks.ALL, autocreateTopics: false, partitioner: compatibilityPartitioner }));
+    const p = (this.sharedProducer ??= new Producer({
+      ...this.base,
+      idempotent: true,
+      acks: ProduceAcks.ALL,
+      // an idempotent producer retries for ever by default: a broker that stays away must fail the
+      // send (BUS_UNAVAILABLE, the batch is re-delivered) after about as long as kafkajs tries
+      retries: PRODUCE_RETRIES,
+      autocreateTopics: false,
+      // the Java client's and kafkajs' partitioner: a key lands on the same partition whichever client wrote it
+      partitioner: compatibilityPartitioner,
+    }));
     return {
       send: async (topic: string, messages: OutgoingMessage[]) => {
         if (messages.length === 0) return;
