@@ -46,7 +46,12 @@ test('a record written by either client reads the same through the other: same p
   const kafkajs = bus('kafkajs');
   const platformatic = bus('platformatic');
   const [a, b] = [`${prefix}written-by-kafkajs`, `${prefix}written-by-platformatic`];
-  await platformatic.ensureTopics([{ name: a }, { name: b }]);
+  // 3 partitions: with a power of two, a partitioner that hashes like the Java client but takes the
+  // modulus of the unsigned hash (the library's default) would agree by accident
+  await platformatic.ensureTopics([
+    { name: a, partitions: 3 },
+    { name: b, partitions: 3 },
+  ]);
   await (await kafkajs.producer()).send(a, messages);
   await (await platformatic.producer()).send(b, messages);
 
@@ -56,7 +61,7 @@ test('a record written by either client reads the same through the other: same p
   const readByKafkajs = shape(await readAll(kafkajs, b, messages.length));
   expect(readByPlatformatic).toHaveLength(messages.length);
   expect(readByKafkajs).toEqual(readByPlatformatic);
-  expect(new Set(readByKafkajs.map((m) => m.partition)).size).toBe(4);
+  expect(new Set(readByKafkajs.map((m) => m.partition)).size).toBe(3);
   expect(readByKafkajs.find((m) => m.key === '198.51.100.7')).toMatchObject({ value: '{"n":7}', headers: { 'callsentry-schema': 'test.v1', n: '7' } });
 });
 
