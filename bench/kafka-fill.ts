@@ -2,7 +2,7 @@
 // collector edge (Ingest: the same keys, headers, timestamps and by-account copies as in
 // production) into memory, and a plain kafkajs producer (acks from the leader, several requests in
 // flight) writes those messages. Only the filling is fast; what is measured reads them afterwards.
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { Ingest } from '../services/collector/ingest';
 import { generate, type Scenario } from '../services/collector/synthetic';
 import type { BusProducer, OutgoingMessage } from '../services/core/ports';
@@ -23,7 +23,8 @@ export interface Filled {
 export async function fillTopics(rt: Runtime, scenario: Scenario, records: number, brokers: string[]): Promise<Filled> {
   const started = performance.now();
   const kafka = new Kafka({ brokers, clientId: 'callsentry-bench-fill', logLevel: logLevel.WARN });
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  // the partitioner of the Java client and of the bus adapters: a key lands where production puts it
+  const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   const counts: Record<string, number> = {};
   const writer = new RequestQueue(producer);
