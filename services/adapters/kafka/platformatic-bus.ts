@@ -5,6 +5,9 @@
 // own timer, so a long batch keeps its partitions; a batch during which the group rebalanced is
 // not committed (its records come again from the committed offset). A failed batch or commit
 // restarts consumption from the committed offsets, as kafkajs does.
+// Two differences from kafka-bus.ts: a batch carries no high watermark (the library does not hand
+// it over, so the stages report no consumer lag), and a message's timestamp is the one its producer
+// set (kafkajs reports the broker's append time on LogAppendTime topics); no stage reads either.
 import { readFileSync } from 'node:fs';
 import {
   Admin,
