@@ -142,6 +142,10 @@ export class PlatformaticKafkaBus implements Bus {
       assigned = next;
     });
 
+    // a rejoin that failed for good (the broker away longer than the library retries) is emitted
+    // as an 'error' event, which would end the process unheard: start again instead
+    consumer.on('error', (err: Error) => void restart(err));
+
     const start = async () => {
       const s = await consumer.consume(options);
       stream = s;
