@@ -1,85 +1,120 @@
-// Records per second end to end through the real broker: the collector edge produces 100,000 SIP
-// flows while a detect member consumes them; the clock stops when the last record is processed.
-// Kafka's own ConsumerPerformance tool then reads the same topic on the same broker, and our rate is
-// printed as a ratio of it. Needs the broker (bench/run.sh starts it).
-import { execFileSync } from 'node:child_process';
+// The detect path on the real broker, over one topic of 1,000,000 SIP flows (the synthetic office
+// of the test scenarios stretched to 55 minutes, 4 partitions), filled once per run and then read,
+// in this order, by:
+//   (a) Kafka's own ConsumerPerformance (the broker's jars): its fetch rate (fetch.nMsg.sec, the
+//       time after the group join) and its headline rate (the whole run, JVM start aside);
+//   (b) our bus adapter alone (kafkajs), in a process of its own: consume, no detect;
+//   (c) one `callsentry detect` process: decode, every detector, findings.
+// Each rate is also printed as a ratio of (a)'s fetch rate. Needs the broker (bench/run.sh starts it).
+// CALLSENTRY_BENCH_KAFKA_RECORDS changes the number of records. The comparison with @platformatic/kafka
+// (docs/benchmarks.md) ran at commit c62a2e6, where that adapter still exists.
+import { execFileSync, spawnSync } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
-import { Ingest } from '../services/collector/ingest';
-import { runStage } from '../services/core/stage';
-import { detectStage } from '../services/detectors/detect-stage';
-import { activeDetectors } from '../services/detectors/registry';
+import { Kafka, logLevel } from 'kafkajs';
 import { createRuntime, ensureTopics } from '../services/runtime/runtime';
-import { deleteTopics, kafkaConfig, KAFKA_BROKERS, requireKafka, waitFor } from '../test/support/kafka';
-import { hundredK } from '../test/support/scenarios';
-import { peakRssMb, report } from './report';
+import { deleteTopics, kafkaConfig, KAFKA_BROKERS, requireKafka } from '../test/support/kafka';
+import { HUNDRED_K } from '../test/support/scenarios';
+import { fillTopics } from './kafka-fill';
+import { runDetectMember } from './kafka-detect-member';
+import { report } from './report';
+
+const RECORDS = Number(process.env.CALLSENTRY_BENCH_KAFKA_RECORDS ?? 1_000_000);
+const CLIENTS = ['kafkajs'] as const;
+const PARTITIONS = 4;
+/** the 100,000-record office (330 s) stretched to 55 minutes of event time: just over 1,000,000 flows */
+const OFFICE = { ...HUNDRED_K, seconds: 3_320 };
 
 async function main(): Promise<void> {
   await requireKafka();
-  const records = hundredK();
-  const cfg = kafkaConfig(4);
+  const cfg = kafkaConfig(PARTITIONS);
   const prefix = cfg.bus.topic_prefix;
   const rt = createRuntime(cfg);
-  await ensureTopics(rt);
+  try {
+    await ensureTopics(rt);
+    const sipTopic = rt.topics.name('flows.sip.v1');
+    const filled = await fillTopics(rt, OFFICE, RECORDS, KAFKA_BROKERS);
+    const sip = filled.topics[sipTopic] ?? 0;
+    const all = Object.values(filled.topics).reduce((a, b) => a + b, 0);
+    report('kafka fill', { records: sip, all_topics_records: all, seconds: filled.seconds, records_per_s: Math.round(all / filled.seconds), load_1m: load() });
 
-  let processed = 0;
-  const stage = detectStage({ topics: rt.topics, detectors: activeDetectors(), metrics: rt.metrics });
-  const process_ = stage.process.bind(stage);
-  stage.process = (batch, ctx) => {
-    processed += batch.messages.length;
-    return process_(batch, ctx);
+    const perf = consumerPerformance(sipTopic, sip);
+    report('kafka ConsumerPerformance', {
+      records: sip,
+      fetch_records_per_s: Math.round(perf.fetchRecordsPerS),
+      records_per_s: Math.round(perf.recordsPerS),
+      fetch_mb_per_s: perf.fetchMbPerS,
+      mb_per_s: perf.mbPerS,
+      peak_rss_mb: Math.round(perf.peakRssMb),
+      load_1m: load(),
+    });
+
+    for (const client of CLIENTS) {
+      const c = consumeOnly(client, sipTopic, `${prefix}bench-consume-only-${client}`, sip);
+      report(`kafka consume only (${client})`, {
+        records: c.records,
+        records_per_s: Math.round(c.records / c.seconds),
+        ratio_to_fetch_rate: c.records / c.seconds / perf.fetchRecordsPerS,
+        startup_seconds: c.startup_seconds,
+        peak_rss_mb: c.peak_rss_mb,
+        load_1m: load(),
+      });
+    }
+    for (const client of CLIENTS) {
+      const m = await runDetectMember({ client, brokers: KAFKA_BROKERS, prefix, partitions: PARTITIONS, records: all });
+      // the next member starts from the beginning again, as a fresh one
+      await deleteGroups(['detect-source', 'detect-account', 'detect-media'].map((g) => rt.topics.group(g)));
+      report(`kafka detect member (${client})`, {
+        records: m.records,
+        records_per_s: Math.round(m.records / m.seconds),
+        ratio_to_fetch_rate: m.records / m.seconds / perf.fetchRecordsPerS,
+        startup_seconds: m.startup_seconds,
+        peak_rss_mb: m.peak_rss_mb,
+        load_1m: load(),
+      });
+    }
+  } finally {
+    await rt.bus.close();
+    await deleteTopics(prefix);
+  }
+}
+
+function consumerPerformance(topic: string, records: number) {
+  const script = path.resolve(__dirname, '../../infra/kafka/consumer-perf.sh');
+  // GNU time's %M: the peak RSS of the largest process under it (the JVM), in KiB, on stderr
+  const run = spawnSync('/usr/bin/time', ['-f', 'peak_rss_kb=%M', 'bash', script, topic, String(records), KAFKA_BROKERS[0]], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (run.status !== 0) throw new Error(`consumer-perf.sh failed (${run.status}): ${run.stderr}`);
+  const field = (name: string, text: string) => Number(new RegExp(`^${name}=([\\d.]+)`, 'm').exec(text)?.[1] ?? NaN);
+  return {
+    fetchRecordsPerS: field('fetch_records_per_sec', run.stdout),
+    recordsPerS: field('records_per_sec', run.stdout),
+    fetchMbPerS: field('fetch_mb_per_sec', run.stdout),
+    mbPerS: field('mb_per_sec', run.stdout),
+    peakRssMb: field('peak_rss_kb', run.stderr) / 1024,
   };
-  const consumerRt = createRuntime(cfg);
-  const sub = await runStage(consumerRt.bus, stage, consumerRt);
-  // wait until the member has joined before starting the clock
-  await new Promise((r) => setTimeout(r, 3000));
+}
 
-  const t0 = process.hrtime.bigint();
-  const ingest = new Ingest({ producer: await rt.bus.producer(), topics: rt.topics, metrics: rt.metrics, sensor: 'bench', batchSize: 1000 });
-  for (const r of records) await ingest.record(r);
-  await ingest.flush();
-  const produced = Number(process.hrtime.bigint() - t0) / 1e9;
-  await waitFor(() => processed >= records.length, 600_000, 20);
-  const total = Number(process.hrtime.bigint() - t0) / 1e9;
-  await sub.stop();
-  await consumerRt.bus.close();
-  await rt.bus.close();
+function consumeOnly(client: (typeof CLIENTS)[number], topic: string, group: string, records: number) {
+  const child = path.resolve(__dirname, 'kafka-consume-only.js');
+  const out = execFileSync(process.execPath, [child, client, KAFKA_BROKERS.join(','), topic, group, String(records)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  return JSON.parse(out.trim().split('\n').pop()!) as { records: number; seconds: number; startup_seconds: number; peak_rss_mb: number };
+}
 
-  // the same topic again, already full, through a fresh detect member: consume and detect only
-  let reprocessed = 0;
-  const again = detectStage({ topics: rt.topics, groupId: `${prefix}bench-again`, detectors: activeDetectors(), metrics: rt.metrics });
-  const againProcess = again.process.bind(again);
-  again.process = (batch, ctx) => {
-    reprocessed += batch.messages.length;
-    return againProcess(batch, ctx);
-  };
-  const againRt = createRuntime(cfg);
-  const t1 = process.hrtime.bigint();
-  const againSub = await runStage(againRt.bus, again, againRt);
-  await waitFor(() => reprocessed >= records.length, 600_000, 20);
-  const consumeSeconds = Number(process.hrtime.bigint() - t1) / 1e9;
-  await againSub.stop();
-  await againRt.bus.close();
+async function deleteGroups(groups: string[]): Promise<void> {
+  const admin = new Kafka({ brokers: KAFKA_BROKERS, clientId: 'callsentry-bench-cleanup', logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    await admin.deleteGroups(groups);
+  } finally {
+    await admin.disconnect();
+  }
+}
 
-  const ours = records.length / total;
-  const perfScript = path.resolve(__dirname, '../../infra/kafka/consumer-perf.sh');
-  const out = execFileSync('bash', [perfScript, `${prefix}flows.sip.v1`, String(records.length), KAFKA_BROKERS[0]], { encoding: 'utf8' });
-  const kafkaRate = Number(/^records_per_sec=([\d.]+)/m.exec(out)?.[1] ?? NaN);
-  await deleteTopics(prefix);
-
-  report('kafka end to end', {
-    records: records.length,
-    produce_seconds: produced,
-    end_to_end_seconds: total,
-    records_per_s: Math.round(ours),
-    kafka_consumer_perf_records_per_s: Math.round(kafkaRate),
-    ratio_to_kafka_consumer: ours / kafkaRate,
-    consume_and_detect_records_per_s: Math.round(records.length / consumeSeconds),
-    consume_ratio_to_kafka_consumer: records.length / consumeSeconds / kafkaRate,
-    peak_rss_mb: Math.round(peakRssMb()),
-  });
+function load(): number {
+  return Number(os.loadavg()[0].toFixed(2));
 }
 
 main().catch((err) => {
-  console.error(String(err?.message ?? err));
+  console.error(String(err?.stack ?? err));
   process.exit(1);
 });

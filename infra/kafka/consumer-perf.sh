@@ -10,8 +10,10 @@ Usage: bash infra/kafka/consumer-perf.sh TOPIC MESSAGES [BOOTSTRAP] [-- EXTRA_TO
 
 Consumes MESSAGES records of TOPIC from the beginning with a fresh consumer group
 (org.apache.kafka.tools.ConsumerPerformance --bootstrap-server --topic --messages
---group --timeout), prints the tool's own output, then two summary lines:
+--group --timeout), prints the tool's own output, then four summary lines:
 
+  fetch_mb_per_sec=<fetch.MB.sec>          MB/s over the fetch time only
+  mb_per_sec=<MB.sec>                      MB/s over the whole run
   fetch_records_per_sec=<fetch.nMsg.sec>   rate over the fetch time only
   records_per_sec=<nMsg.sec>               the tool's headline rate: records over
                                            the whole run, incl. the group join
@@ -83,13 +85,14 @@ set -e
 # start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg,
 # nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec
 # Without a header (--hide-header) that default column order is assumed.
-read -r consumed rate fetch_rate < <(awk -F', *' '
+read -r consumed rate fetch_rate mb_rate fetch_mb_rate < <(awk -F', *' '
   BEGIN { split("start.time end.time data.consumed.in.MB MB.sec data.consumed.in.nMsg nMsg.sec rebalance.time.ms fetch.time.ms fetch.MB.sec fetch.nMsg.sec", names, " ")
           for (i in names) col[names[i]] = i; want = 10 }
   /(^|, *)nMsg\.sec(,|$)/ { delete col; for (i = 1; i <= NF; i++) col[$i] = i; want = NF; next }
   !done && NF == want && $col["data.consumed.in.nMsg"] ~ /^[0-9]+$/ {
-    printf "%s %s %s\n", $col["data.consumed.in.nMsg"], $col["nMsg.sec"], \
-      (("fetch.nMsg.sec" in col) ? $col["fetch.nMsg.sec"] : "nan")
+    printf "%s %s %s %s %s\n", $col["data.consumed.in.nMsg"], $col["nMsg.sec"], \
+      (("fetch.nMsg.sec" in col) ? $col["fetch.nMsg.sec"] : "nan"), $col["MB.sec"], \
+      (("fetch.MB.sec" in col) ? $col["fetch.MB.sec"] : "nan")
     done = 1
   }' "$out") || true
 
@@ -98,6 +101,8 @@ if [[ -z "${rate:-}" ]]; then
   exit 1
 fi
 
+echo "fetch_mb_per_sec=$fetch_mb_rate"
+echo "mb_per_sec=$mb_rate"
 echo "fetch_records_per_sec=$fetch_rate"
 echo "records_per_sec=$rate"
 
