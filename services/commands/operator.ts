@@ -4,6 +4,7 @@ import { userInfo } from 'node:os';
 import type { CommandSpec, OptionSpec, ParsedArgs } from '../cli/args';
 import { loadConfig } from '../cli/load-config';
 import { CallsentryError } from '../core/errors';
+import { printable as p } from '../core/printable';
 import { ApiClient } from '../console/api-client';
 import { CONFIG_OPTION } from './common-options';
 import type { CommandIo } from './io';
@@ -59,7 +60,7 @@ export async function runBlocks(args: ParsedArgs, io: CommandIo): Promise<number
     const { blocks } = await api.get<{ blocks: LiveBlockView[] }>('/v1/blocks');
     if (args.options.json) blocks.forEach((b) => io.out(JSON.stringify(b)));
     else if (blocks.length === 0) io.out('no live blocks');
-    else for (const b of blocks) io.out(`${b.action.padEnd(16)} ${`${b.target.type}=${b.target.value}`.padEnd(28)} ${b.scope.padEnd(9)} until ${b.expires_at ?? 'unknown'}  ${b.reason}${b.operator ? ` [${b.operator.who}, ${b.operator.ticket}]` : ''}`);
+    else for (const b of blocks) io.out(`${p(b.action).padEnd(16)} ${p(`${b.target.type}=${b.target.value}`).padEnd(28)} ${p(b.scope).padEnd(9)} until ${p(b.expires_at ?? 'unknown')}  ${p(b.reason)}${b.operator ? ` [${p(b.operator.who)}, ${p(b.operator.ticket)}]` : ''}`);
     return 0;
   }
   if ((verb === 'unblock' || verb === 'extend') && target && extra.length === 0) {
@@ -82,7 +83,7 @@ export async function runAllowlist(args: ParsedArgs, io: CommandIo): Promise<num
     const { entries } = await api.get<{ entries: Array<{ cidr: string; expires_at?: string; operator: { who: string; why: string; ticket: string } }> }>('/v1/allowlist');
     if (args.options.json) io.out(JSON.stringify(entries));
     else if (entries.length === 0) io.out('no operator allowlist entries');
-    else for (const e of entries) io.out(`${e.cidr.padEnd(24)} until ${e.expires_at ?? 'removed'}  ${e.operator.who} ${e.operator.ticket}: ${e.operator.why}`);
+    else for (const e of entries) io.out(`${p(e.cidr).padEnd(24)} until ${p(e.expires_at ?? 'removed')}  ${p(e.operator.who)} ${p(e.operator.ticket)}: ${p(e.operator.why)}`);
     return 0;
   }
   if ((verb === 'add' || verb === 'remove') && cidr && extra.length === 0) {

@@ -1,5 +1,6 @@
 // The output of `callsentry replay` and `start`: one line per finding and decision, either for
 // people or (--json) one JSON object per line. The JSON form is a stable interface (README).
+import { printable } from '../core/printable';
 import type { Decision, Finding } from '../core/records';
 
 export interface FindingLine {
@@ -67,9 +68,11 @@ export function decisionLine(d: Decision): DecisionLine {
 }
 
 export function humanLine(line: FindingLine | DecisionLine): string {
+  // every value may carry text from the network: one line of inert text each (--json is exact)
+  const p = printable;
   if (line.kind === 'finding') {
-    return `${line['@timestamp']}  FINDING   ${line.severity.padEnd(8)} ${line.detector.padEnd(22)} ${line.key.type}=${line.key.value}  ${line.reason}`;
+    return `${p(line['@timestamp'])}  FINDING   ${p(line.severity).padEnd(8)} ${p(line.detector).padEnd(22)} ${p(line.key.type)}=${p(line.key.value)}  ${p(line.reason)}`;
   }
   const ttl = line.ttl_seconds ? ` for ${line.ttl_seconds}s` : '';
-  return `${line['@timestamp']}  DECISION  ${line.mode.padEnd(8)} ${line.detector.padEnd(22)} ${line.action} ${line.target.type}=${line.target.value} at ${line.scope}${ttl}`;
+  return `${p(line['@timestamp'])}  DECISION  ${p(line.mode).padEnd(8)} ${p(line.detector).padEnd(22)} ${p(line.action)} ${p(line.target.type)}=${p(line.target.value)} at ${p(line.scope)}${ttl}`;
 }
