@@ -23,7 +23,7 @@ export const spec: CommandSpec = {
     'seconds and no protected address gets a block; 1 otherwise.',
   options: [
     CONFIG_OPTION,
-    { name: 'within', type: 'number', description: 'seconds after an attack starts by which it must be detected', default: 10 },
+    { name: 'within', type: 'number', description: 'seconds after an attack starts by which it must be detected', default: 10, range: { min: 0, exclusiveMin: true, max: 86_400 } },
     { name: 'json', type: 'boolean', description: 'print the score as one JSON object' },
   ],
   examples: ['callsentry evaluate ../shared/data/lab-dev/pbx.pcap ../shared/data/lab-dev/labels.json'],

@@ -1,30 +1,11 @@
 // Capture files (pcap, pcapng) into the collector's ingest, in the capture's event time, with a
 // progress bar and a summary of what the capture held.
-import { closeSync, openSync, readSync } from 'node:fs';
 import { CallsentryError } from '../core/errors';
 import type { Ingest } from '../collector/ingest';
 import { malformedRecord } from '../collector/malformed-record';
 import { CaptureError, createCaptureStats, readCaptureFlows, type CaptureStats } from '../collector/pcap';
 import type { CommandIo } from './io';
 import { Progress } from './progress';
-
-const MAGICS = [0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1, 0x0a0d0d0a];
-
-/** True when the file starts like a pcap or pcapng capture (decided by content, not by name). */
-export function isCapture(file: string): boolean {
-  if (file === '-') return false;
-  let fd: number | undefined;
-  try {
-    fd = openSync(file, 'r');
-    const head = Buffer.alloc(4);
-    if (readSync(fd, head, 0, 4, 0) < 4) return false;
-    return MAGICS.includes(head.readUInt32BE(0));
-  } catch (err) {
-    throw new CallsentryError('USAGE', `cannot read ${file}: ${(err as Error).message}`, { cause: err });
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
 
 export interface CaptureFeedResult {
   stats: CaptureStats;

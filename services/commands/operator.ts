@@ -28,7 +28,7 @@ export const blocksSpec: CommandSpec = {
     ...API_OPTIONS,
     ...NOTE_OPTIONS,
     { name: 'scope', type: 'string', description: 'firewall, relay or proxy' },
-    { name: 'ttl', type: 'number', description: 'extend: seconds from now' },
+    { name: 'ttl', type: 'number', description: 'extend: seconds from now', range: { min: 1, max: 31_536_000, integer: true } },
     { name: 'json', type: 'boolean', description: 'list: one JSON object per line' },
   ],
   examples: ['callsentry blocks list', 'callsentry blocks unblock 203.0.113.50 --why "customer PBX, false positive" --ticket NOC-4711', 'callsentry blocks extend 203.0.113.50 --ttl 86400 --why "repeat offender" --ticket SEC-12'],
@@ -39,7 +39,7 @@ export const allowlistSpec: CommandSpec = {
   summary: 'List, add or remove operator allowlist ranges, never blocked (through the operator API; audited).',
   usage: 'callsentry allowlist list | add CIDR [--ttl SECONDS] | remove CIDR   [--why TEXT --ticket REF]',
   description: 'Adding a range also lifts the blocks live inside it. Ranges from the configuration (enforcer.allowlist) are listed by `callsentry config`.',
-  options: [...API_OPTIONS, ...NOTE_OPTIONS, { name: 'ttl', type: 'number', description: 'add: the entry expires after this many seconds' }, { name: 'json', type: 'boolean', description: 'list: JSON' }],
+  options: [...API_OPTIONS, ...NOTE_OPTIONS, { name: 'ttl', type: 'number', description: 'add: the entry expires after this many seconds', range: { min: 1, max: 31_536_000, integer: true } }, { name: 'json', type: 'boolean', description: 'list: JSON' }],
   examples: ['callsentry allowlist add 198.51.100.0/24 --why "new carrier trunk" --ticket NOC-815', 'callsentry allowlist remove 198.51.100.0/24 --why "trunk retired" --ticket NOC-901'],
 };
 

@@ -28,9 +28,9 @@ export const spec: CommandSpec = {
 
 export async function run(args: ParsedArgs, io: CommandIo): Promise<number> {
   if (args.positionals.length === 0) throw new CallsentryError('USAGE', 'replay needs at least one FILE (or - for stdin); see callsentry replay --help');
-  const cfg = loadConfig(args.options.config as string | undefined, io.env);
   const level = String(args.options['log-level']) as 'debug' | 'info' | 'warn' | 'error';
-  if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new CallsentryError('USAGE', `--log-level must be debug, info, warn or error`);
+  if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new CallsentryError('USAGE', `--log-level must be one of debug, info, warn, error; got '${level}'`);
+  const cfg = loadConfig(args.options.config as string | undefined, io.env);
   const r = await replayFiles(args.positionals, cfg, io, { log: createJsonLogger({ level, write: io.err }), print: { json: Boolean(args.options.json), write: io.out } });
   for (const d of r.damaged) io.err(`callsentry replay: ${d}`);
   if (!args.options.quiet) {
