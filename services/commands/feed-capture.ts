@@ -62,6 +62,8 @@ export function describeCapture(file: string, r: CaptureFeedResult): string {
   return (
     `capture ${file}: ${s.packets} packets, ${s.sip.messages} SIP messages (${s.sip.requests} requests, ${s.sip.responses} responses), ` +
     `${s.sip.transactions} transactions, ${s.sip.dialogs} dialogs, ${s.media.streams} media streams${errors ? `; errors: ${errors}` : ''}` +
+    // an evasion, not damage: what the destination saw is unknown, so the datagram was not read
+    (s.fragments.overlaps ? `; ${s.fragments.overlaps} IP datagrams dropped: their fragments overlapped with different bytes` : '') +
     (s.file.truncatedTail ? '; the file ends inside a record (a capture cut short): its last packet was skipped' : '')
   );
 }

@@ -27,3 +27,16 @@ describe('callsentry replay of text built to forge output lines', () => {
     expect(finding.key.value).toMatch(/^105\r\u001b\[2K\u001b\[1A\u001b\[2K2026/);
   });
 });
+
+describe('callsentry replay of overlapping IP fragments', () => {
+  // the first copy of the first fragment says friendly-scanner, an overlapping one Zoiper
+  const overlap = path.join(DATA_DIR, 'adversarial/overlap-scanner-first.pcap');
+
+  it('drops the datagram, says so in the capture summary, and reads no record out of it', async () => {
+    const { code, out, err } = await runCli(['replay', '--json', overlap]);
+    expect(code).toBe(0);
+    expect(err.join('\n')).toContain('; 1 IP datagrams dropped: their fragments overlapped with different bytes');
+    expect(err.join('\n')).toMatch(/replay: 0 lines, 1 captures, 0 records accepted/);
+    expect(out.filter(Boolean)).toEqual([]);
+  });
+});
