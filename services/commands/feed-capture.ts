@@ -64,6 +64,7 @@ export function describeCapture(file: string, r: CaptureFeedResult): string {
     `${s.sip.transactions} transactions, ${s.sip.dialogs} dialogs, ${s.media.streams} media streams${errors ? `; errors: ${errors}` : ''}` +
     // an evasion, not damage: what the destination saw is unknown, so the datagram was not read
     (s.fragments.overlaps ? `; ${s.fragments.overlaps} IP datagrams dropped: their fragments overlapped with different bytes` : '') +
+    (s.tcp.conflicts ? `; ${s.tcp.conflicts} TCP segments repeated bytes with different content (their streams were resynchronised)` : '') +
     (s.file.truncatedTail ? '; the file ends inside a record (a capture cut short): its last packet was skipped' : '')
   );
 }
