@@ -68,6 +68,6 @@ describe('stage commands on the embedded bus', () => {
   });
 
   it('collector from stdin refuses and points to replay', async () => {
-    await refused(['collector'], /callsentry collector is one stage .*callsentry replay/, 1);
+    await refused(['collector'], /callsentry collector: it is one stage of a distributed pipeline \(collector\).*callsentry replay/, 1);
   });
 });

@@ -7,7 +7,7 @@ export function requireSharedBus(cfg: CallsentryConfig, command: string, instead
   if (cfg.bus.kind === 'kafka') return;
   throw new CallsentryError(
     'BAD_CONFIG',
-    `callsentry ${command} is one stage of a distributed pipeline and reads or writes the topics of a Kafka cluster; ` +
+    `it is one stage of a distributed pipeline (${command}) and reads or writes the topics of a Kafka cluster; ` +
       `on the embedded bus (bus.kind: memory) no other process would see them. Set bus.kind: kafka in the configuration ` +
       `or CALLSENTRY_KAFKA_BROKERS=HOST:PORT; ${instead}`,
   );
