@@ -14,7 +14,7 @@ export const spec: CommandSpec = {
   usage: 'callsentry replay [options] FILE...',
   description:
     'Runs on the embedded bus whatever the configuration says about the bus, in event time: a replay of yesterday detects what live traffic would have. ' +
-    'A file is read as a capture when it starts with a pcap or pcapng magic number (Ethernet, Linux cooked, raw IP; IPv4/IPv6; UDP, TCP with reassembly, SCTP, WebSocket), otherwise as NDJSON. ' +
+    'A file is read as a capture when it starts with a pcap or pcapng magic number (Ethernet, Linux cooked, raw IP; IPv4/IPv6; UDP, TCP with reassembly, SCTP, WebSocket), as NDJSON when its first non-blank character opens a JSON object; anything else (an empty file, an image, a Zeek log) is refused before the replay starts. ' +
     'Output: one line per finding and decision (with --json, one JSON object per line; format in README). A summary goes to stderr. ' +
     'Bad lines are counted and dead-lettered; the replay goes on.',
   options: [
