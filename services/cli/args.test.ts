@@ -29,6 +29,8 @@ describe('parseArgs', () => {
     expect(() => parseArgs(spec, ['--jsn', 'x'])).toThrow(/unknown option --jsn for 'replay'/);
     expect(() => parseArgs(spec, ['--level'])).toThrow(/option --level needs a value/);
     expect(() => parseArgs(spec, ['--json=yes'])).toThrow(/option --json is a switch and takes no value/);
+    expect(() => parseArgs(spec, ['--level', '-x'])).toThrow(/option --level: a value that starts with '-' is written --level=VALUE/);
+    expect(parseArgs(spec, ['--level=-x', '--input', '-']).options).toMatchObject({ level: '-x', input: ['-'] });
   });
 
   it('checks numbers and their range, naming the option, the value and what is allowed', () => {

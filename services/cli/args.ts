@@ -109,6 +109,8 @@ function usageError(spec: CommandSpec, err: NodeError): CallsentryError {
     message = `unknown option ${flag} for '${spec.name}' ${hint}; a file name starting with '-' goes after '--'`;
   } else if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && o?.type === 'boolean') {
     message = `option ${flag} is a switch and takes no value ${hint}`;
+  } else if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && o && /ambiguous/.test(err.message)) {
+    message = `option ${flag}: a value that starts with '-' is written ${flag}=VALUE ${hint}`;
   } else if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && o) {
     message = `option ${flag} needs a value ${hint}`;
   } else {
