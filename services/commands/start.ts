@@ -29,7 +29,8 @@ export const spec: CommandSpec = {
     CONFIG_OPTION,
     { name: 'demo', type: 'boolean', description: 'feed the live demo scenario' },
     { name: 'input', type: 'string', multiple: true, description: 'NDJSON file of flow records, or - for stdin (repeatable)' },
-    { name: 'for', type: 'number', description: 'stop after this many seconds', range: { min: 0, exclusiveMin: true, max: 31_536_000 } },
+    // a timer holds at most 2^31-1 ms (24.8 days); a longer one would fire at once
+    { name: 'for', type: 'number', description: 'stop after this many seconds', range: { min: 0, exclusiveMin: true, max: 2_147_483 } },
     { name: 'speed', type: 'number', description: 'play the demo this many times faster than real time', default: 1, range: { min: 0, exclusiveMin: true, max: 1000 } },
     { name: 'json', type: 'boolean', description: 'print findings and decisions as JSON lines' },
     { name: 'log-level', type: 'string', description: 'log level on stderr (debug, info, warn, error); default: log.level of the configuration' },
