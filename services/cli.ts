@@ -82,15 +82,25 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2), processIo()).then(
+  const io = processIo();
+  // the reader of a pipe went away (`callsentry generate | head`): nothing more can be said
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw err;
+    });
+  }
+  // stages and clients may hold timers, so a finished command ends the process, but only once
+  // stdout and stderr have drained: a pipe still holds what was written
+  const exit = (code: number) => void io.drained!().then(() => process.exit(code));
+  main(process.argv.slice(2), io).then(
     (code) => {
       process.exitCode = code;
-      // stages and clients may hold timers; a finished command ends the process
-      setImmediate(() => process.exit(code));
+      exit(code);
     },
     (err) => {
       process.stderr.write(String(err) + '\n');
-      process.exit(1);
+      exit(1);
     },
   );
 }

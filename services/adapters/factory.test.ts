@@ -21,7 +21,7 @@ describe('createActuators', () => {
   });
 
   it('refuses a table name nft would not take, at start', () => {
-    expect(() => parseConfig('enforcer:\n  nftables: { table: "edge; flush ruleset" }\n')).toThrow(/table must match pattern/);
+    expect(() => parseConfig('enforcer:\n  nftables: { table: "edge; flush ruleset" }\n')).toThrow(/enforcer\.nftables\.table: "edge; flush ruleset" is not allowed; expected text matching/);
     expect(createActuators(DEFAULT_CONFIG, silentLogger, systemClock).map((a) => a.name)).toEqual(['dry-run']);
   });
 });

@@ -1,8 +1,11 @@
 // Reads the configuration file named by --config or CALLSENTRY_CONFIG; none means the embedded
-// default. Command-line overrides of the bus come last.
+// default. Command-line overrides of the bus come last. Every command checks the whole of it here,
+// detector settings and the export schedule included, so `callsentry config` refuses what a stage would.
 import { readFileSync } from 'node:fs';
 import { DEFAULT_CONFIG, parseConfig, type CallsentryConfig } from '../core/config';
 import { CallsentryError } from '../core/errors';
+import { checkCronExpression } from '../audit/scheduler';
+import { activeDetectors } from '../detectors/registry';
 
 export function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = process.env): CallsentryConfig {
   const file = path ?? env.CALLSENTRY_CONFIG;
@@ -15,6 +18,13 @@ export function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = pr
       throw new CallsentryError('BAD_CONFIG', `cannot read configuration file ${file}: ${(err as Error).message}`, { cause: err });
     }
     cfg = parseConfig(text, file);
+    try {
+      activeDetectors(cfg.detectors);
+      if (cfg.audit.export.schedule !== null) checkCronExpression(cfg.audit.export.schedule);
+    } catch (err) {
+      if (err instanceof CallsentryError) throw new CallsentryError(err.code, `${file}: ${err.message}`, { cause: err });
+      throw err;
+    }
   }
   if (env.CALLSENTRY_KAFKA_BROKERS) {
     cfg.bus.kind = 'kafka';

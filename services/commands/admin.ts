@@ -1,4 +1,5 @@
 // Small administrative commands: topics, config check, synthetic data.
+import { isIP } from 'node:net';
 import type { CommandSpec, ParsedArgs } from '../cli/args';
 import { loadConfig } from '../cli/load-config';
 import { CallsentryError } from '../core/errors';
@@ -42,12 +43,12 @@ export const generateSpec: CommandSpec = {
   summary: 'Write synthetic SIP flow records (NDJSON) with benign phones and optional floods, for demos and benchmarks.',
   usage: 'callsentry generate [options] > flows.ndjson',
   options: [
-    { name: 'seconds', type: 'number', description: 'length of the traffic in event time', default: 60 },
-    { name: 'phones', type: 'number', description: 'benign phones', default: 20 },
+    { name: 'seconds', type: 'number', description: 'length of the traffic in event time', default: 60, range: { min: 1, max: 604_800, integer: true } },
+    { name: 'phones', type: 'number', description: 'benign phones', default: 20, range: { min: 0, max: 100_000, integer: true } },
     { name: 'start', type: 'string', description: 'ISO time of the first second', default: '2026-01-01T00:00:00Z' },
     { name: 'flood', type: 'string', multiple: true, description: 'IP:METHOD:RATE:START:DURATION, e.g. 203.0.113.9:INVITE:200:10:5 (repeatable)' },
     { name: 'demo', type: 'boolean', description: 'the demo scenario (an INVITE and a REGISTER flood)' },
-    { name: 'seed', type: 'number', description: 'random seed', default: 1 },
+    { name: 'seed', type: 'number', description: 'random seed', default: 1, range: { min: 0, max: 2 ** 32 - 1, integer: true } },
   ],
   examples: ['callsentry generate --flood 203.0.113.9:INVITE:200:10:5 > docs/examples/invite-flood.ndjson'],
 };
@@ -56,15 +57,25 @@ export async function runGenerate(args: ParsedArgs, io: CommandIo): Promise<numb
   const startMs = Date.parse(String(args.options.start));
   if (!Number.isFinite(startMs)) throw new CallsentryError('USAGE', '--start must be an ISO 8601 time');
   const attackers: Attacker[] = ((args.options.flood as string[] | undefined) ?? []).map((spec) => {
-    const [ip, method, rate, start, duration] = spec.split(':');
-    if (!['INVITE', 'REGISTER', 'OPTIONS'].includes(method) || [rate, start, duration].some((n) => !/^\d+$/.test(n ?? ''))) {
-      throw new CallsentryError('USAGE', `--flood ${spec}: expected IP:INVITE|REGISTER|OPTIONS:RATE:START:DURATION`);
+    // the address may be IPv6, so the four numeric fields are taken from the end
+    const parts = spec.split(':');
+    const [method, rate, start, duration] = parts.slice(-4);
+    const ip = parts.slice(0, -4).join(':').replace(/^\[(.*)\]$/, '$1');
+    const expected = 'expected IP:INVITE|REGISTER|OPTIONS:RATE:START:DURATION, e.g. 203.0.113.9:INVITE:200:10:5';
+    if (parts.length < 5 || !['INVITE', 'REGISTER', 'OPTIONS'].includes(method!) || [rate, start, duration].some((n) => !/^\d{1,6}$/.test(n ?? ''))) {
+      throw new CallsentryError('USAGE', `--flood ${spec}: ${expected}`);
     }
+    if (isIP(ip) === 0) throw new CallsentryError('USAGE', `--flood ${spec}: '${ip}' is not an IPv4 or IPv6 address (${expected})`);
+    if (Number(rate) < 1) throw new CallsentryError('USAGE', `--flood ${spec}: the rate must be at least 1 request a second`);
     return { ip, method: method as Attacker['method'], ratePerSecond: Number(rate), startSecond: Number(start), durationSeconds: Number(duration) };
   });
   const scenario = args.options.demo
     ? { ...demoScenario(startMs, Number(args.options.seconds)), seed: Number(args.options.seed) }
     : { startMs, seconds: Number(args.options.seconds), phones: Number(args.options.phones), callsPerMinute: 2, attackers, seed: Number(args.options.seed) };
-  for (let sec = 0; sec < scenario.seconds; sec++) for (const r of generate(scenario, sec, sec + 1)) io.out(JSON.stringify(r));
+  for (let sec = 0; sec < scenario.seconds; sec++) {
+    for (const r of generate(scenario, sec, sec + 1)) io.out(JSON.stringify(r));
+    // a second of traffic at a time, so a slow reader holds back the writer, not its memory
+    await io.drained?.();
+  }
   return 0;
 }

@@ -11,7 +11,9 @@ import { createRuntime, ensureTopics } from '../runtime/runtime';
 import { serveMetrics } from '../runtime/serve-metrics';
 import { CONFIG_OPTION } from './common-options';
 import { feedNdjson } from './feed';
-import { describeCapture, feedCapture, isCapture } from './feed-capture';
+import { describeCapture, feedCapture } from './feed-capture';
+import { inputKinds } from './input-kind';
+import { requireSharedBus } from './shared-bus';
 import type { CommandIo } from './io';
 
 export const spec: CommandSpec = {
@@ -41,13 +43,25 @@ export const spec: CommandSpec = {
 
 export async function run(args: ParsedArgs, io: CommandIo): Promise<number> {
   const cfg = loadConfig(args.options.config as string | undefined, io.env);
+  requireSharedBus(cfg, 'collector', 'to check records on this machine, run `callsentry replay FILE...` (or `... | callsentry replay -`); to run the whole pipeline, `callsentry start --input FILE|-`');
+  // every argument is checked before anything listens or connects
+  const relayRedis = args.options['relay-redis'] !== undefined ? hostPort(String(args.options['relay-redis']), '--relay-redis') : undefined;
+  const hepUdp = args.options['hep-udp'] !== undefined ? hostPort(String(args.options['hep-udp']), '--hep-udp') : undefined;
+  const hepTcp = args.options['hep-tcp'] !== undefined ? hostPort(String(args.options['hep-tcp']), '--hep-tcp') : undefined;
+  const keyEnv = args.options['hep-auth-key-env'] as string | undefined;
+  const authKey = keyEnv ? io.env[keyEnv] : undefined;
+  if (keyEnv && !authKey) throw new CallsentryError('USAGE', `--hep-auth-key-env: environment variable ${keyEnv} is not set`);
+  const liveSource = Boolean(relayRedis || hepUdp || hepTcp);
+  const files = args.positionals.length || liveSource ? args.positionals : ['-'];
+  const kinds = inputKinds(files);
+
   const rt = createRuntime(cfg);
   await ensureTopics(rt);
   const ingest = new Ingest({ producer: await rt.bus.producer(), topics: rt.topics, metrics: rt.metrics, sensor: cfg.collector.sensor, tenant: cfg.collector.tenant });
   const live: Array<{ stop(): Promise<void> }> = [];
 
-  if (args.options['relay-redis'] !== undefined) {
-    const [host, port] = hostPort(String(args.options['relay-redis']), '--relay-redis');
+  if (relayRedis) {
+    const [host, port] = relayRedis;
     const relay = await startRelaySource({
       redis: { host, port },
       ...(args.options['relay-realm'] ? { realm: String(args.options['relay-realm']) } : {}),
@@ -61,12 +75,7 @@ export async function run(args: ParsedArgs, io: CommandIo): Promise<number> {
     rt.log.info({ redis: `${host}:${port}`, realm: args.options['relay-realm'] ?? '*' }, 'relay source listening');
   }
 
-  const hepUdp = args.options['hep-udp'] !== undefined ? hostPort(String(args.options['hep-udp']), '--hep-udp') : undefined;
-  const hepTcp = args.options['hep-tcp'] !== undefined ? hostPort(String(args.options['hep-tcp']), '--hep-tcp') : undefined;
   if (hepUdp || hepTcp) {
-    const keyEnv = args.options['hep-auth-key-env'] as string | undefined;
-    const authKey = keyEnv ? io.env[keyEnv] : undefined;
-    if (keyEnv && !authKey) throw new CallsentryError('USAGE', `--hep-auth-key-env: environment variable ${keyEnv} is not set`);
     const hep = await startHepCollector({
       ...(hepUdp ? { udp: { host: hepUdp[0], port: hepUdp[1] } } : {}),
       ...(hepTcp ? { tcp: { host: hepTcp[0], port: hepTcp[1] } } : {}),
@@ -92,10 +101,9 @@ export async function run(args: ParsedArgs, io: CommandIo): Promise<number> {
   // live sources trickle: send what has queued at least every half second
   const flusher = live.length ? setInterval(() => void ingest.flush().catch((err) => rt.log.error({ err }, 'flush failed')), 500) : undefined;
 
-  const files = args.positionals.length || live.length ? args.positionals : ['-'];
   let lines = 0;
   for (const f of files) {
-    if (isCapture(f)) rt.log.info({ summary: describeCapture(f, await feedCapture(ingest, f, io, cfg.collector.sensor, cfg.collector.tenant)) }, 'capture read');
+    if (kinds.get(f) === 'capture') rt.log.info({ summary: describeCapture(f, await feedCapture(ingest, f, io, cfg.collector.sensor, cfg.collector.tenant)) }, 'capture read');
     else lines += await feedNdjson(ingest, f, io, cfg.collector.max_line_bytes);
   }
   if (live.length) {

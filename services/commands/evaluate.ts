@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { CommandSpec, ParsedArgs } from '../cli/args';
 import { loadConfig } from '../cli/load-config';
 import { CallsentryError } from '../core/errors';
+import { printable } from '../core/printable';
 import { createJsonLogger } from '../adapters/log/json-logger';
 import { parseLabels } from '../evaluation/labels';
 import { score, type Score } from '../evaluation/score';
@@ -22,7 +23,7 @@ export const spec: CommandSpec = {
     'seconds and no protected address gets a block; 1 otherwise.',
   options: [
     CONFIG_OPTION,
-    { name: 'within', type: 'number', description: 'seconds after an attack starts by which it must be detected', default: 10 },
+    { name: 'within', type: 'number', description: 'seconds after an attack starts by which it must be detected', default: 10, range: { min: 0, exclusiveMin: true, max: 86_400 } },
     { name: 'json', type: 'boolean', description: 'print the score as one JSON object' },
   ],
   examples: ['callsentry evaluate ../shared/data/lab-dev/pbx.pcap ../shared/data/lab-dev/labels.json'],
@@ -53,14 +54,14 @@ function report(s: Score, within: number): string[] {
   for (const e of s.events) {
     const ok = e.detected && e.first!.latencySeconds <= within ? 'yes' : e.detected ? 'LATE' : 'NO';
     out.push(
-      `${e.id.padEnd(23)} ${e.kind.padEnd(15)} ${ok.padEnd(9)} ${(e.first?.detector ?? '-').padEnd(27)} ${(e.first?.key ?? '-').padEnd(26)} ` +
+      `${e.id.padEnd(23)} ${e.kind.padEnd(15)} ${ok.padEnd(9)} ${(e.first?.detector ?? '-').padEnd(27)} ${printable(e.first?.key ?? '-').padEnd(26)} ` +
         `${e.first ? `${e.first.latencySeconds.toFixed(1)} s` : '-'}`.padEnd(8) +
         ` ${e.blocked.join(', ') || '-'}${!e.expectBlock && e.blocked.length ? '  (must NOT be blocked)' : ''}`,
     );
   }
   out.push('', `findings matching no labelled attack: ${s.unmatchedFindings.length}`);
-  for (const f of s.unmatchedFindings) out.push(`  ${f['@timestamp']}  ${f.rule.id}  ${f.key.type}=${f.key.value}  ${f.rule.description ?? ''}`);
+  for (const f of s.unmatchedFindings) out.push(`  ${f['@timestamp']}  ${f.rule.id}  ${f.key.type}=${printable(f.key.value)}  ${printable(f.rule.description ?? '')}`);
   out.push(`block decisions against protected addresses: ${s.forbiddenBlocks.length}`);
-  for (const b of s.forbiddenBlocks) out.push(`  ${b.decision['@timestamp']}  ${b.decision.origin.id}  block ${b.decision.target.value}: ${b.why}`);
+  for (const b of s.forbiddenBlocks) out.push(`  ${b.decision['@timestamp']}  ${b.decision.origin.id}  block ${printable(b.decision.target.value)}: ${printable(b.why)}`);
   return out;
 }

@@ -1,30 +1,11 @@
 // Capture files (pcap, pcapng) into the collector's ingest, in the capture's event time, with a
 // progress bar and a summary of what the capture held.
-import { closeSync, openSync, readSync } from 'node:fs';
 import { CallsentryError } from '../core/errors';
 import type { Ingest } from '../collector/ingest';
 import { malformedRecord } from '../collector/malformed-record';
 import { CaptureError, createCaptureStats, readCaptureFlows, type CaptureStats } from '../collector/pcap';
 import type { CommandIo } from './io';
 import { Progress } from './progress';
-
-const MAGICS = [0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1, 0x0a0d0d0a];
-
-/** True when the file starts like a pcap or pcapng capture (decided by content, not by name). */
-export function isCapture(file: string): boolean {
-  if (file === '-') return false;
-  let fd: number | undefined;
-  try {
-    fd = openSync(file, 'r');
-    const head = Buffer.alloc(4);
-    if (readSync(fd, head, 0, 4, 0) < 4) return false;
-    return MAGICS.includes(head.readUInt32BE(0));
-  } catch (err) {
-    throw new CallsentryError('USAGE', `cannot read ${file}: ${(err as Error).message}`, { cause: err });
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
 
 export interface CaptureFeedResult {
   stats: CaptureStats;
@@ -81,6 +62,9 @@ export function describeCapture(file: string, r: CaptureFeedResult): string {
   return (
     `capture ${file}: ${s.packets} packets, ${s.sip.messages} SIP messages (${s.sip.requests} requests, ${s.sip.responses} responses), ` +
     `${s.sip.transactions} transactions, ${s.sip.dialogs} dialogs, ${s.media.streams} media streams${errors ? `; errors: ${errors}` : ''}` +
+    // an evasion, not damage: what the destination saw is unknown, so the datagram was not read
+    (s.fragments.overlaps ? `; ${s.fragments.overlaps} IP datagrams dropped: their fragments overlapped with different bytes` : '') +
+    (s.tcp.conflicts ? `; ${s.tcp.conflicts} TCP segments repeated bytes with different content (their streams were resynchronised)` : '') +
     (s.file.truncatedTail ? '; the file ends inside a record (a capture cut short): its last packet was skipped' : '')
   );
 }

@@ -9,6 +9,8 @@ export interface CommandIo {
   isTty: boolean;
   /** resolves when the process is asked to stop (SIGINT/SIGTERM) */
   stopSignal: Promise<void>;
+  /** resolves once everything written to out and err so far has been handed to the OS */
+  drained?(): Promise<void>;
 }
 
 export function processIo(): CommandIo {
@@ -23,5 +25,12 @@ export function processIo(): CommandIo {
     env: process.env,
     isTty: Boolean(process.stderr.isTTY),
     stopSignal,
+    drained: () => Promise.all([flushed(process.stdout), flushed(process.stderr)]).then(() => undefined),
   };
+}
+
+/** A pipe's writes queue in the process: the callback of an empty write runs when all before it are out. */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  if (stream.destroyed || !stream.writable) return Promise.resolve();
+  return new Promise((resolve) => stream.write('', () => resolve()));
 }

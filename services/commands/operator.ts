@@ -6,6 +6,7 @@ import { userInfo } from 'node:os';
 import type { CommandSpec, OptionSpec, ParsedArgs } from '../cli/args';
 import { loadConfig } from '../cli/load-config';
 import { CallsentryError } from '../core/errors';
+import { printable as p } from '../core/printable';
 import { ApiClient, apiBaseUrl } from '../console/api-client';
 import { clientApiToken } from '../console/api-token';
 import { columns } from './columns';
@@ -30,7 +31,7 @@ export const blocksSpec: CommandSpec = {
     ...API_OPTIONS,
     ...NOTE_OPTIONS,
     { name: 'scope', type: 'string', description: 'firewall, relay or proxy' },
-    { name: 'ttl', type: 'number', description: 'extend: seconds from now' },
+    { name: 'ttl', type: 'number', description: 'extend: seconds from now', range: { min: 1, max: 31_536_000, integer: true } },
     { name: 'json', type: 'boolean', description: 'list: one JSON object per line' },
   ],
   examples: ['callsentry blocks list', 'callsentry blocks unblock 203.0.113.50 --why "customer PBX, false positive" --ticket NOC-4711', 'callsentry blocks extend 203.0.113.50 --ttl 86400 --why "repeat offender" --ticket SEC-12'],
@@ -44,7 +45,7 @@ export const allowlistSpec: CommandSpec = {
   options: [
     ...API_OPTIONS,
     ...NOTE_OPTIONS,
-    { name: 'ttl', type: 'number', description: 'add: the entry expires after this many seconds (default: permanent, until removed)' },
+    { name: 'ttl', type: 'number', description: 'add: the entry expires after this many seconds (default: permanent)', range: { min: 1, max: 31_536_000, integer: true } },
     { name: 'force', type: 'boolean', description: 'add: a range wider than api.allowlist_min_prefix (/8, /32 for IPv6)' },
     { name: 'json', type: 'boolean', description: 'list: JSON' },
   ],
@@ -68,7 +69,7 @@ export async function runBlocks(args: ParsedArgs, io: CommandIo): Promise<number
     const { blocks } = await api.get<{ blocks: LiveBlockView[] }>('/v1/blocks');
     if (args.options.json) blocks.forEach((b) => io.out(JSON.stringify(b)));
     else if (blocks.length === 0) io.out('no live blocks');
-    else columns(blocks.map((b) => [b.action, `${b.target.type}=${b.target.value}`, b.scope, `until ${b.expires_at ?? 'unknown'}`, `${b.reason}${b.operator ? ` [${b.operator.who}, ${b.operator.ticket}]` : ''}`])).forEach((l) => io.out(l));
+    else columns(blocks.map((b) => [p(b.action), p(`${b.target.type}=${b.target.value}`), p(b.scope), `until ${p(b.expires_at ?? 'unknown')}`, `${p(b.reason)}${b.operator ? ` [${p(b.operator.who)}, ${p(b.operator.ticket)}]` : ''}`])).forEach((l) => io.out(l));
     return 0;
   }
   if ((verb === 'unblock' || verb === 'extend') && target && extra.length === 0) {
@@ -91,7 +92,7 @@ export async function runAllowlist(args: ParsedArgs, io: CommandIo): Promise<num
     const { entries } = await api.get<{ entries: Array<{ cidr: string; expires_at?: string; operator: { who: string; why: string; ticket: string } }> }>('/v1/allowlist');
     if (args.options.json) io.out(JSON.stringify(entries));
     else if (entries.length === 0) io.out('no operator allowlist entries');
-    else columns(entries.map((e) => [e.cidr, e.expires_at ? `until ${e.expires_at}` : 'permanent', `${e.operator.who} ${e.operator.ticket}: ${e.operator.why}`])).forEach((l) => io.out(l));
+    else columns(entries.map((e) => [p(e.cidr), e.expires_at ? `until ${p(e.expires_at)}` : 'permanent', `${p(e.operator.who)} ${p(e.operator.ticket)}: ${p(e.operator.why)}`])).forEach((l) => io.out(l));
     return 0;
   }
   if ((verb === 'add' || verb === 'remove') && cidr && extra.length === 0) {

@@ -8,7 +8,8 @@ import { MemoryBus } from '../adapters/memory-bus/memory-bus';
 import { createRuntime, ensureTopics } from '../runtime/runtime';
 import { startAll } from '../runtime/stages';
 import { feedNdjson } from './feed';
-import { describeCapture, feedCapture, isCapture } from './feed-capture';
+import { describeCapture, feedCapture } from './feed-capture';
+import { inputKinds } from './input-kind';
 import type { CommandIo } from './io';
 
 export interface ReplayResult {
@@ -37,6 +38,8 @@ export async function replayFiles(
   io: CommandIo,
   opts: { log: Logger; print?: { json: boolean; write: (line: string) => void } },
 ): Promise<ReplayResult> {
+  // every file is checked before the pipeline starts: a bad last file fails at once, not at the end
+  const kinds = inputKinds(files);
   const bus = new MemoryBus({ defaultPartitions: cfg.bus.partitions });
   const rt = createRuntime({ ...cfg, bus: { ...cfg.bus, kind: 'memory' } }, { bus, log: opts.log });
   await ensureTopics(rt);
@@ -50,7 +53,7 @@ export async function replayFiles(
   const captures: string[] = [];
   const damaged: string[] = [];
   for (const file of files) {
-    if (!isCapture(file)) {
+    if (kinds.get(file) === 'ndjson') {
       lines += await feedNdjson(ingest, file, io, cfg.collector.max_line_bytes);
       continue;
     }

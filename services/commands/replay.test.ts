@@ -69,7 +69,7 @@ describe('callsentry replay', () => {
     writeFileSync(broken, 'detectors:\n  sip/request-flood:\n    window_seconds: -3\n');
     const res = await runCli(['replay', '--config', broken, file]);
     expect(res.code).toBe(1);
-    expect(res.err.join('\n')).toMatch(/detectors\.sip\/request-flood: \/window_seconds must be > 0 \[BAD_CONFIG\]/);
+    expect(res.err.join('\n')).toMatch(/detectors\.sip\/request-flood\.window_seconds: -3 is not allowed; expected a number greater than 0 and at most 86400 \[BAD_CONFIG\]/);
   });
 
   it('refuses to run without a file and says how to use it', async () => {

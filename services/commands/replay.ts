@@ -14,7 +14,7 @@ export const spec: CommandSpec = {
   usage: 'callsentry replay [options] FILE...',
   description:
     'Runs on the embedded bus whatever the configuration says about the bus, in event time: a replay of yesterday detects what live traffic would have. ' +
-    'A file is read as a capture when it starts with a pcap or pcapng magic number (Ethernet, Linux cooked, raw IP; IPv4/IPv6; UDP, TCP with reassembly, SCTP, WebSocket), otherwise as NDJSON. ' +
+    'A file is read as a capture when it starts with a pcap or pcapng magic number (Ethernet, Linux cooked, raw IP; IPv4/IPv6; UDP, TCP with reassembly, SCTP, WebSocket), as NDJSON when its first non-blank character opens a JSON object; anything else (an empty file, an image, a Zeek log) is refused before the replay starts. ' +
     'Output: one line per finding and decision (with --json, one JSON object per line; format in README). A summary goes to stderr. ' +
     'Bad lines are counted and dead-lettered; the replay goes on.',
   options: [
@@ -28,9 +28,9 @@ export const spec: CommandSpec = {
 
 export async function run(args: ParsedArgs, io: CommandIo): Promise<number> {
   if (args.positionals.length === 0) throw new CallsentryError('USAGE', 'replay needs at least one FILE (or - for stdin); see callsentry replay --help');
-  const cfg = loadConfig(args.options.config as string | undefined, io.env);
   const level = String(args.options['log-level']) as 'debug' | 'info' | 'warn' | 'error';
-  if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new CallsentryError('USAGE', `--log-level must be debug, info, warn or error`);
+  if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new CallsentryError('USAGE', `--log-level must be one of debug, info, warn, error; got '${level}'`);
+  const cfg = loadConfig(args.options.config as string | undefined, io.env);
   const r = await replayFiles(args.positionals, cfg, io, { log: createJsonLogger({ level, write: io.err }), print: { json: Boolean(args.options.json), write: io.out } });
   for (const d of r.damaged) io.err(`callsentry replay: ${d}`);
   if (!args.options.quiet) {

@@ -10,6 +10,10 @@ import { serveMetrics } from '../runtime/serve-metrics';
 import type { Enforcer } from '../enforcer/enforcer';
 import { CONFIG_OPTION } from './common-options';
 import type { CommandIo } from './io';
+import { requireSharedBus } from './shared-bus';
+
+const EMBEDDED_INSTEAD =
+  'on one machine, `callsentry start --input FILE|-` (or `--demo`) runs every stage in one process and prints findings and decisions as they happen, and `callsentry replay FILE...` does the same for recorded traffic';
 
 interface StageCommand {
   summary: string;
@@ -63,6 +67,7 @@ export function stageSpec(name: StageName): CommandSpec {
 export function stageRunner(name: StageName) {
   return async (args: ParsedArgs, io: CommandIo): Promise<number> => {
     const cfg = loadConfig(args.options.config as string | undefined, io.env);
+    requireSharedBus(cfg, name, EMBEDDED_INSTEAD);
     const rt = createRuntime(cfg);
     await ensureTopics(rt);
     const subs = await STAGES[name].start(rt, io, args);

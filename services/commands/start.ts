@@ -14,6 +14,7 @@ import { serveMetrics } from '../runtime/serve-metrics';
 import type { Enforcer } from '../enforcer/enforcer';
 import { CONFIG_OPTION } from './common-options';
 import { feedNdjson } from './feed';
+import { inputKinds } from './input-kind';
 import type { CommandIo } from './io';
 
 export const spec: CommandSpec = {
@@ -28,8 +29,9 @@ export const spec: CommandSpec = {
     CONFIG_OPTION,
     { name: 'demo', type: 'boolean', description: 'feed the live demo scenario' },
     { name: 'input', type: 'string', multiple: true, description: 'NDJSON file of flow records, or - for stdin (repeatable)' },
-    { name: 'for', type: 'number', description: 'stop after this many seconds' },
-    { name: 'speed', type: 'number', description: 'play the demo this many times faster than real time', default: 1 },
+    // a timer holds at most 2^31-1 ms (24.8 days); a longer one would fire at once
+    { name: 'for', type: 'number', description: 'stop after this many seconds', range: { min: 0, exclusiveMin: true, max: 2_147_483 } },
+    { name: 'speed', type: 'number', description: 'play the demo this many times faster than real time', default: 1, range: { min: 0, exclusiveMin: true, max: 1000 } },
     { name: 'json', type: 'boolean', description: 'print findings and decisions as JSON lines' },
     { name: 'log-level', type: 'string', description: 'log level on stderr (debug, info, warn, error); default: log.level of the configuration' },
   ],
@@ -41,12 +43,17 @@ export async function run(args: ParsedArgs, io: CommandIo): Promise<number> {
   if (!args.options.demo && inputs.length === 0) {
     throw new CallsentryError('USAGE', 'start needs an input: --demo for the demo scenario or --input FILE|- (see callsentry start --help)');
   }
+  // every argument is checked before anything starts (and before a console password is printed)
+  for (const [file, kind] of inputKinds(inputs)) {
+    if (kind === 'capture') throw new CallsentryError('USAGE', `--input ${file} is a capture; start reads NDJSON flow records: replay captures with callsentry replay ${file}`);
+  }
   const cfg = loadConfig(args.options.config as string | undefined, io.env);
   if (args.options['log-level'] !== undefined) {
     const level = String(args.options['log-level']);
-    if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new CallsentryError('USAGE', '--log-level must be debug, info, warn or error');
+    if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new CallsentryError('USAGE', `--log-level must be one of debug, info, warn, error; got '${level}'`);
     cfg.log.level = level as typeof cfg.log.level;
   }
+  const speed = Number(args.options.speed);
   const rt = createRuntime(cfg, {});
   await ensureTopics(rt);
   let enforcer: Enforcer | undefined;
@@ -70,12 +77,12 @@ export async function run(args: ParsedArgs, io: CommandIo): Promise<number> {
   const flusher = setInterval(() => void ingest.flush().catch((err) => rt.log.error({ err }, 'flush failed')), 500);
   flusher.unref();
   const sources: Array<Promise<unknown>> = inputs.map((f) => feedNdjson(ingest, f, io, cfg.collector.max_line_bytes));
-  const speed = Number(args.options.speed);
-  if (!(speed > 0 && speed <= 1000)) throw new CallsentryError('USAGE', '--speed must be a number from 0 (exclusive) to 1000');
   if (args.options.demo) sources.push(playDemo(ingest, () => stopping, rt.clock.now.bind(rt.clock), speed));
 
   // the demo runs until stopped; file inputs end the run when they end and the pipeline is drained
-  await (args.options.demo ? stop : Promise.race([stop, Promise.all(sources)]));
+  // (a source that fails, such as a file that cannot be read, ends the run with its error)
+  const sourcesDone = Promise.all(sources);
+  await (args.options.demo ? Promise.race([stop, sourcesDone.then(() => stop)]) : Promise.race([stop, sourcesDone]));
   stopping = true;
   clearInterval(flusher);
   if (rt.bus instanceof MemoryBus) await rt.bus.drained();

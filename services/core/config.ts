@@ -3,6 +3,8 @@
 // (config.test.ts checks that).
 import Ajv from 'ajv';
 import { parse as parseYaml } from 'yaml';
+import { configProblems } from './config-checks';
+import { describeSchemaErrors } from './config-errors';
 import { CallsentryError } from './errors';
 
 export interface KafkaSettings {
@@ -176,6 +178,9 @@ export const DEFAULT_CONFIG: CallsentryConfig = {
   log: { level: 'info' },
 };
 
+/** The longest block, ban, rate limit or memory of an offence: one year (every expiry stays a valid date). */
+export const MAX_TTL_SECONDS = 31_536_000;
+
 export const CONFIG_SCHEMA = {
   type: 'object',
   additionalProperties: false,
@@ -219,7 +224,7 @@ export const CONFIG_SCHEMA = {
                 password_env: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$' },
               },
             },
-            connection_timeout_ms: { type: 'integer', minimum: 100 },
+            connection_timeout_ms: { type: 'integer', minimum: 100, maximum: 600_000 },
           },
         },
       },
@@ -257,7 +262,7 @@ export const CONFIG_SCHEMA = {
             password_env: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$' },
             api_key_env: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$' },
             ca_file: { type: 'string' },
-            request_timeout_ms: { type: 'integer', minimum: 100 },
+            request_timeout_ms: { type: 'integer', minimum: 100, maximum: 600_000 },
           },
         },
         // index names are lower case and may not start with -, _ or +
@@ -292,9 +297,9 @@ export const CONFIG_SCHEMA = {
       additionalProperties: false,
       properties: {
         mode: { enum: ['dry-run', 'enforce'] },
-        block_ttl_seconds: { type: 'integer', minimum: 1 },
-        first_ban_seconds: { type: 'integer', minimum: 1 },
-        rate_limit_ttl_seconds: { type: 'integer', minimum: 1 },
+        block_ttl_seconds: { type: 'integer', minimum: 1, maximum: MAX_TTL_SECONDS },
+        first_ban_seconds: { type: 'integer', minimum: 1, maximum: MAX_TTL_SECONDS },
+        rate_limit_ttl_seconds: { type: 'integer', minimum: 1, maximum: MAX_TTL_SECONDS },
       },
     },
     enforcer: {
@@ -345,32 +350,32 @@ export const CONFIG_SCHEMA = {
           properties: {
             table: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_]{0,31}$' },
             netns: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' },
-            rate_limit_pps: { type: 'integer', minimum: 1 },
-            rate_limit_burst: { type: 'integer', minimum: 1 },
-            aggregate_limit_pps: { type: 'integer', minimum: 1 },
-            aggregate_limit_burst: { type: 'integer', minimum: 1 },
+            rate_limit_pps: { type: 'integer', minimum: 1, maximum: 10_000_000 },
+            rate_limit_burst: { type: 'integer', minimum: 1, maximum: 10_000_000 },
+            aggregate_limit_pps: { type: 'integer', minimum: 1, maximum: 10_000_000 },
+            aggregate_limit_burst: { type: 'integer', minimum: 1, maximum: 10_000_000 },
           },
         },
         guardrails: {
           type: 'object',
           additionalProperties: false,
           properties: {
-            max_new_blocks_per_minute: { type: 'integer', minimum: 1 },
-            max_unproven_bans_per_minute: { type: 'integer', minimum: 0 },
-            breaker_cooldown_seconds: { type: 'integer', minimum: 1 },
-            max_live_blocks: { type: 'integer', minimum: 1 },
+            max_new_blocks_per_minute: { type: 'integer', minimum: 1, maximum: 1_000_000 },
+            max_unproven_bans_per_minute: { type: 'integer', minimum: 0, maximum: 1_000_000 },
+            breaker_cooldown_seconds: { type: 'integer', minimum: 1, maximum: 86_400 },
+            max_live_blocks: { type: 'integer', minimum: 1, maximum: 10_000_000 },
             repeat_offender: {
               type: 'object',
               additionalProperties: false,
               properties: {
                 factor: { type: 'number', minimum: 1, maximum: 100 },
-                max_ttl_seconds: { type: 'integer', minimum: 1 },
-                memory_seconds: { type: 'integer', minimum: 1 },
+                max_ttl_seconds: { type: 'integer', minimum: 1, maximum: MAX_TTL_SECONDS },
+                memory_seconds: { type: 'integer', minimum: 1, maximum: MAX_TTL_SECONDS },
               },
             },
           },
         },
-        reconcile_interval_seconds: { type: 'integer', minimum: 1 },
+        reconcile_interval_seconds: { type: 'integer', minimum: 1, maximum: 86_400 },
       },
     },
     api: {
@@ -418,9 +423,9 @@ export const CONFIG_SCHEMA = {
             },
           },
         },
-        resolve_after_seconds: { type: 'integer', minimum: 1 },
-        resend_seconds: { type: 'integer', minimum: 1 },
-        max_keys_per_group: { type: 'integer', minimum: 1 },
+        resolve_after_seconds: { type: 'integer', minimum: 1, maximum: 604_800 },
+        resend_seconds: { type: 'integer', minimum: 1, maximum: 604_800 },
+        max_keys_per_group: { type: 'integer', minimum: 1, maximum: 10_000 },
         runbook_base_url: { type: 'string', minLength: 1 },
       },
     },
@@ -493,7 +498,8 @@ export const CONFIG_SCHEMA = {
   },
 } as const;
 
-const validate = new Ajv({ allErrors: true, strict: false }).compile(CONFIG_SCHEMA);
+// verbose: each error carries its value and its schema, so a refusal can say what is allowed
+const validate = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(CONFIG_SCHEMA);
 
 /** Parses and validates a YAML configuration text; unknown keys and wrong types are errors. */
 export function parseConfig(text: string, source = 'configuration'): CallsentryConfig {
@@ -505,10 +511,12 @@ export function parseConfig(text: string, source = 'configuration'): CallsentryC
   }
   if (raw === null || raw === undefined) raw = {};
   if (!validate(raw)) {
-    const why = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
-    throw new CallsentryError('BAD_CONFIG', `${source}: ${why.join('; ')}`);
+    throw new CallsentryError('BAD_CONFIG', `${source}: ${describeSchemaErrors(validate.errors).join('; ')}`);
   }
-  return mergeDefaults(DEFAULT_CONFIG, raw as Partial<CallsentryConfig>);
+  const cfg = mergeDefaults(DEFAULT_CONFIG, raw as Partial<CallsentryConfig>);
+  const why = configProblems(cfg);
+  if (why.length) throw new CallsentryError('BAD_CONFIG', `${source}: ${why.join('; ')}`);
+  return cfg;
 }
 
 function mergeDefaults<T>(defaults: T, overrides: unknown): T {

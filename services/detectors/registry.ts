@@ -1,6 +1,8 @@
 // Every detector, in one list. Adding a detector is one file plus its fixture, and a line here.
 import Ajv from 'ajv';
+import { describeSchemaErrors } from '../core/config-errors';
 import { CallsentryError } from '../core/errors';
+import { withDefaultMaximum } from '../core/schema-numbers';
 import type { AnyDetector, CommonSettings, DetectorDefinition, FlowRecord } from './definition';
 import { horizonsSchema } from './horizons';
 import fraudConcurrentCalls from './fraud-concurrent-calls';
@@ -77,7 +79,18 @@ const COMMON_SCHEMA = {
   severity: { enum: ['low', 'medium', 'high', 'critical'] },
 };
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+/** The bound of a detector number that states none: more than any window counts (1e400 is Infinity in YAML). */
+export const DEFAULT_SETTING_MAXIMUM = 1_000_000_000;
+
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+
+/** The schema of one detector's settings: the common keys and its own, every number bounded. */
+export function settingsSchema(detector: AnyDetector): object {
+  return withDefaultMaximum(
+    { type: 'object', additionalProperties: false, properties: { ...COMMON_SCHEMA, ...detector.settingsSchema, horizons: horizonsSchema(COMMON_SCHEMA, detector.settingsSchema) } },
+    DEFAULT_SETTING_MAXIMUM,
+  );
+}
 
 /** Detectors with their settings: defaults overlaid by the `detectors:` section of the configuration. */
 export function activeDetectors(
@@ -89,14 +102,8 @@ export function activeDetectors(
   }
   return DETECTORS.map((detector) => {
     const given = overrides[detector.id] ?? {};
-    const check = ajv.compile({
-      type: 'object',
-      additionalProperties: false,
-      properties: { ...COMMON_SCHEMA, ...detector.settingsSchema, horizons: horizonsSchema(COMMON_SCHEMA, detector.settingsSchema) },
-    });
-    if (!check(given)) {
-      throw new CallsentryError('BAD_CONFIG', `detectors.${detector.id}: ${ajv.errorsText(check.errors, { dataVar: '' })}`);
-    }
+    const check = ajv.compile(settingsSchema(detector));
+    if (!check(given)) throw new CallsentryError('BAD_CONFIG', describeSchemaErrors(check.errors, `detectors.${detector.id}`).join('; '));
     const names = ((given.horizons ?? []) as Array<{ name: string }>).map((h) => h.name);
     const repeated = names.find((n, i) => names.indexOf(n) !== i);
     if (repeated !== undefined) throw new CallsentryError('BAD_CONFIG', `detectors.${detector.id}.horizons: the name '${repeated}' is given twice (each horizon needs its own name)`);

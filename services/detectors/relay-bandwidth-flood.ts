@@ -30,7 +30,7 @@ export default defineDetector<BandwidthFloodSettings, MediaFlow>({
     max_bytes: 1_000_000_000,
   },
   settingsSchema: {
-    max_bytes: { type: 'integer', minimum: 1 },
+    max_bytes: { type: 'integer', minimum: 1, maximum: 1_000_000_000_000_000 },
   },
   keyOf: (r) => r.media.relay?.user,
   observe: (r) => ({ count: { bytes: r.media.bytes } }),

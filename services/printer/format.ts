@@ -4,6 +4,7 @@
 // operator's lists, commands/columns.ts): it is a stream, one line printed as each finding or
 // decision arrives, so no table of rows exists to measure. The detector column is instead as wide
 // as the longest detector id there is, so every line's columns start at the same place.
+import { printable } from '../core/printable';
 import type { Decision, Finding } from '../core/records';
 import { DETECTORS } from '../detectors/registry';
 
@@ -74,9 +75,11 @@ export function decisionLine(d: Decision): DecisionLine {
 }
 
 export function humanLine(line: FindingLine | DecisionLine): string {
+  // every value may carry text from the network: one line of inert text each (--json is exact)
+  const p = printable;
   if (line.kind === 'finding') {
-    return `${line['@timestamp']}  FINDING   ${line.severity.padEnd(8)} ${line.detector.padEnd(DETECTOR_WIDTH)}  ${line.key.type}=${line.key.value}  ${line.reason}`;
+    return `${p(line['@timestamp'])}  FINDING   ${p(line.severity).padEnd(8)} ${p(line.detector).padEnd(DETECTOR_WIDTH)}  ${p(line.key.type)}=${p(line.key.value)}  ${p(line.reason)}`;
   }
   const ttl = line.ttl_seconds ? ` for ${line.ttl_seconds}s` : '';
-  return `${line['@timestamp']}  DECISION  ${line.mode.padEnd(8)} ${line.detector.padEnd(DETECTOR_WIDTH)}  ${line.action} ${line.target.type}=${line.target.value} at ${line.scope}${ttl}`;
+  return `${p(line['@timestamp'])}  DECISION  ${p(line.mode).padEnd(8)} ${p(line.detector).padEnd(DETECTOR_WIDTH)}  ${p(line.action)} ${p(line.target.type)}=${p(line.target.value)} at ${p(line.scope)}${ttl}`;
 }

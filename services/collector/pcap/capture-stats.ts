@@ -2,7 +2,7 @@
 // skipped and why, what each protocol layer saw, and every error by reason.
 import { counterRecord, createSipStats, type SipStats } from '../sip/sip-stats';
 import type { SkipReason } from './decode';
-import type { DefragStats } from './ip-fragments';
+import { createDefragStats, type DefragStats } from './ip-fragments';
 import { createReaderStats, type ReaderStats } from './pcap-reader';
 import { createMediaStats, type MediaStats } from './rtp';
 import { createStreamKinds, type StreamKinds } from './stream-decoder';
@@ -46,7 +46,7 @@ export function createCaptureStats(): CaptureStats {
     websocket: createWebSocketStats(),
     tls: { ...createTlsStats(), sessions: [] },
     sctp: { dataChunks: 0, messages: 0, dropped: 0 },
-    fragments: { fragments: 0, reassembled: 0, dropped: 0 },
+    fragments: createDefragStats(),
     media: createMediaStats(),
     errors: counterRecord(),
   };

@@ -66,7 +66,7 @@ describe('IPv6', () => {
     const first = ipv6(17, v6a, v6b, datagram.subarray(0, 64), [fragmentHeader(0, true, 7)]);
     expect(d.decode(LINKTYPE.IPV6, second, 0)).toEqual({ ok: false, skip: 'fragment-held' });
     expect(packet(d.decode(LINKTYPE.IPV6, first, 1)).payload.length).toBe(SIP.length + 100);
-    expect(d.defrag.stats).toEqual({ fragments: 2, reassembled: 1, dropped: 0 });
+    expect(d.defrag.stats).toEqual({ fragments: 2, reassembled: 1, dropped: 0, overlaps: 0, duplicates: 0 });
   });
 });
 
@@ -150,4 +150,26 @@ test('20,000 random and mutated frames never throw', () => {
     const cut = frame.subarray(0, rand(frame.length + 1));
     expect(() => d.decode(linkTypes[rand(linkTypes.length)]!, cut, i)).not.toThrow();
   }
+});
+
+describe('overlapping fragments with different bytes', () => {
+  const datagram = udp(5060, 5060, Buffer.concat([SIP, Buffer.alloc(100, 0x41)]));
+  const forged = Buffer.from(datagram.subarray(0, 64));
+  forged.write('Zoiper', 40);
+
+  test('an IPv6 datagram is dropped and counted', () => {
+    const d = new PacketDecoder();
+    d.decode(LINKTYPE.IPV6, ipv6(17, v6a, v6b, datagram.subarray(0, 64), [fragmentHeader(0, true, 9)]), 0);
+    d.decode(LINKTYPE.IPV6, ipv6(17, v6a, v6b, forged, [fragmentHeader(0, true, 9)]), 1);
+    expect(d.decode(LINKTYPE.IPV6, ipv6(17, v6a, v6b, datagram.subarray(64), [fragmentHeader(64, false, 9)]), 2)).toEqual({ ok: false, skip: 'fragment-held' });
+    expect(d.defrag.stats).toMatchObject({ overlaps: 1, reassembled: 0 });
+  });
+
+  test('an IPv4 datagram is dropped and counted', () => {
+    const d = new PacketDecoder();
+    d.decode(LINKTYPE.RAW, ipv4(17, '192.0.2.1', '192.0.2.2', datagram.subarray(0, 64), { id: 5, more: true }), 0);
+    d.decode(LINKTYPE.RAW, ipv4(17, '192.0.2.1', '192.0.2.2', forged, { id: 5, more: true }), 1);
+    expect(d.decode(LINKTYPE.RAW, ipv4(17, '192.0.2.1', '192.0.2.2', datagram.subarray(64), { id: 5, offset: 64 }), 2).ok).toBe(false);
+    expect(d.defrag.stats).toMatchObject({ overlaps: 1, reassembled: 0 });
+  });
 });

@@ -147,3 +147,33 @@ describe('a direction proves its source only by completing the handshake the cap
     expect(noAckFlag.clientProven()).toBe(false);
   });
 });
+
+describe('segments that repeat bytes with different content', () => {
+  test('a retransmission that disagrees with delivered bytes is counted and the stream resynchronised', () => {
+    const { r, log, seg } = setup();
+    r.push(seg(1, 'User-Agent: friendly-scanner\r\n'));
+    r.push(seg(13, 'Zoiper 5.4.1 xxx\r\nVia: x'));
+    expect(log).toEqual(['User-Agent: friendly-scanner\r\n', '<gap>', 'Via: x']);
+    expect(r.stats).toMatchObject({ conflicts: 1 });
+  });
+
+  test('an out-of-order segment that disagrees with one waiting is counted, and the first copy kept', () => {
+    const { r, log, seg } = setup();
+    r.push(seg(1, 'aa'));
+    r.push(seg(5, 'cccc'));
+    r.push(seg(7, 'XX'));
+    r.push(seg(3, 'bb'));
+    expect(log).toEqual(['aa', '<gap>', 'bb', 'cccc']);
+    expect(r.stats).toMatchObject({ conflicts: 1, outOfOrder: 1 });
+  });
+
+  test('retransmissions with the same bytes, and bytes older than the kept tail, are no conflict', () => {
+    const { r, log, seg } = setup();
+    r.push(seg(1, 'abcd'));
+    r.push(seg(3, 'cdef'));
+    r.push(seg(7, 'x'.repeat(2000)));
+    r.push(seg(1, 'ZZZZ')); // 2006 bytes back: no longer held, cannot be compared
+    expect(log).toEqual(['abcd', 'ef', 'x'.repeat(2000)]);
+    expect(r.stats).toMatchObject({ conflicts: 0, retransmissions: 1 });
+  });
+});

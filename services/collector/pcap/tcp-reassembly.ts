@@ -7,6 +7,11 @@
 // the capture saw: its sender received our SYN-ACK. A passive capture parses segments without a
 // connection too (a stream joined mid-way, or a segment injected with a forged source that the
 // server's kernel answers with a reset), and those prove nothing.
+//
+// Bytes sent twice with different content are an evasion (the monitor and the receiver may keep
+// different copies): such a conflict is counted and the handler is told of a gap, so the message
+// in progress is abandoned rather than read as either copy. Retransmissions are compared with the
+// last TAIL_BYTES delivered (older bytes are no longer held) and with the segments waiting.
 import { BoundedMap } from '../sip/bounded-map';
 import { ByteBudget } from './byte-budget';
 
@@ -49,6 +54,8 @@ export interface TcpStats {
   outOfOrder: number;
   /** holes skipped because the missing bytes never came */
   gaps: number;
+  /** segments that repeated bytes with different content (the stream was resynchronised) */
+  conflicts: number;
   flows: number;
   evictedFlows: number;
 }
@@ -73,19 +80,25 @@ interface Pending {
   data: Buffer;
 }
 
+/** delivered bytes kept per direction to compare retransmissions with (one MSS-sized segment or so) */
+const TAIL_BYTES = 1024;
+
 interface Direction {
   handler: TcpStreamHandler;
   connection: { proven: boolean };
   /** the sequence number of its SYN, when the capture saw it */
   synSeq?: number;
   nextSeq?: number;
+  /** the last delivered bytes, ending at nextSeq (allocated at the first delivery) */
+  tail?: Buffer;
+  tailLength: number;
   pending: Pending[];
   pendingBytes: number;
   lastMs: number;
 }
 
 export function createTcpStats(): TcpStats {
-  return { segments: 0, bytes: 0, retransmissions: 0, outOfOrder: 0, gaps: 0, flows: 0, evictedFlows: 0 };
+  return { segments: 0, bytes: 0, retransmissions: 0, outOfOrder: 0, gaps: 0, conflicts: 0, flows: 0, evictedFlows: 0 };
 }
 
 export class TcpReassembler {
@@ -128,7 +141,7 @@ export class TcpReassembler {
     }
     if (!d) {
       const connection = { proven: false };
-      d = { handler: this.createHandler({ src: seg.src, srcPort: seg.srcPort, dst: seg.dst, dstPort: seg.dstPort, connection }), connection, pending: [], pendingBytes: 0, lastMs: seg.timeMs };
+      d = { handler: this.createHandler({ src: seg.src, srcPort: seg.srcPort, dst: seg.dst, dstPort: seg.dstPort, connection }), connection, pending: [], pendingBytes: 0, tailLength: 0, lastMs: seg.timeMs };
       this.directions.set(key, d);
       this.stats.flows++;
     } else this.directions.touch(key);
@@ -162,6 +175,7 @@ export class TcpReassembler {
   private accept(d: Direction, seq: number, data: Buffer, timeMs: number): void {
     const ahead = (seq - d.nextSeq!) | 0; // signed distance, modulo 2^32
     if (ahead <= 0) {
+      if (this.disagreesWithTail(d, -ahead, data)) this.conflict(d, timeMs);
       if (-ahead >= data.length) {
         this.stats.retransmissions++;
         return;
@@ -185,6 +199,12 @@ export class TcpReassembler {
       }
       return;
     }
+    if (d.pending.some((p) => disagree(p.seq, p.data, seq, data))) {
+      // the copy held first stays; the stream is resynchronised after it
+      this.budget.give(data.length);
+      this.conflict(d, timeMs);
+      return;
+    }
     this.stats.outOfOrder++;
     let i = d.pending.length;
     while (i > 0 && ((d.pending[i - 1]!.seq - seq) | 0) > 0) i--;
@@ -194,7 +214,35 @@ export class TcpReassembler {
 
   private deliver(d: Direction, bytes: Buffer, timeMs: number): void {
     d.nextSeq = (d.nextSeq! + bytes.length) >>> 0;
+    this.remember(d, bytes);
     d.handler.data(bytes, timeMs);
+  }
+
+  /** Keep the last TAIL_BYTES delivered. */
+  private remember(d: Direction, bytes: Buffer): void {
+    const tail = (d.tail ??= Buffer.alloc(TAIL_BYTES));
+    if (bytes.length >= TAIL_BYTES) {
+      bytes.copy(tail, 0, bytes.length - TAIL_BYTES);
+      d.tailLength = TAIL_BYTES;
+      return;
+    }
+    const keep = Math.min(d.tailLength, TAIL_BYTES - bytes.length);
+    tail.copyWithin(0, d.tailLength - keep, d.tailLength);
+    bytes.copy(tail, keep);
+    d.tailLength = keep + bytes.length;
+  }
+
+  /** `data` starts `back` bytes before nextSeq: do its bytes still held in the tail differ? */
+  private disagreesWithTail(d: Direction, back: number, data: Buffer): boolean {
+    if (!d.tail || back > d.tailLength) return false; // older than what we keep: cannot compare
+    const n = Math.min(back, data.length);
+    const from = d.tailLength - back;
+    return !data.subarray(0, n).equals(d.tail.subarray(from, from + n));
+  }
+
+  private conflict(d: Direction, timeMs: number): void {
+    this.stats.conflicts++;
+    d.handler.gap(timeMs);
   }
 
   /** Deliver held segments that have become contiguous. */
@@ -236,4 +284,13 @@ export class TcpReassembler {
     for (const d of this.directions.values()) this.finish(d, this.lastMs);
     this.directions.clear();
   }
+}
+
+/** Two segments overlap (sequence numbers modulo 2^32) with different bytes. */
+function disagree(seqA: number, a: Buffer, seqB: number, b: Buffer): boolean {
+  const offset = (seqB - seqA) | 0; // where b starts, relative to a
+  const from = Math.max(0, offset);
+  const to = Math.min(a.length, offset + b.length);
+  if (from >= to) return false;
+  return !a.subarray(from, to).equals(b.subarray(from - offset, to - offset));
 }
