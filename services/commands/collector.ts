@@ -6,7 +6,7 @@ import { loadConfig } from '../cli/load-config';
 import { CallsentryError } from '../core/errors';
 import { Ingest } from '../collector/ingest';
 import { startRelaySource, type RelayReject } from '../collector/relay/relay-source';
-import { startHepCollector } from '../adapters/hep/hep-listener';
+import { refuseUnauthenticatedBind, startHepCollector } from '../adapters/hep/hep-listener';
 import { createRuntime, ensureTopics } from '../runtime/runtime';
 import { serveMetrics } from '../runtime/serve-metrics';
 import { CONFIG_OPTION } from './common-options';
@@ -51,6 +51,8 @@ export async function run(args: ParsedArgs, io: CommandIo): Promise<number> {
   const keyEnv = args.options['hep-auth-key-env'] as string | undefined;
   const authKey = keyEnv ? io.env[keyEnv] : undefined;
   if (keyEnv && !authKey) throw new CallsentryError('USAGE', `--hep-auth-key-env: environment variable ${keyEnv} is not set`);
+  const endpoint = (hp: [string, number] | undefined) => (hp ? { host: hp[0], port: hp[1] } : undefined);
+  refuseUnauthenticatedBind({ udp: endpoint(hepUdp), tcp: endpoint(hepTcp) }, authKey !== undefined, Boolean(args.options['hep-allow-unauthenticated']));
   const liveSource = Boolean(relayRedis || hepUdp || hepTcp);
   const files = args.positionals.length || liveSource ? args.positionals : ['-'];
   const kinds = inputKinds(files);

@@ -60,7 +60,7 @@ describe('configuration numbers', () => {
   it('docs/configuration.md states every limit of the schema', () => {
     const doc = readFileSync(path.resolve(__dirname, '../../docs/configuration.md'), 'utf8');
     const section = doc.slice(doc.indexOf('## Limits'), doc.indexOf('## Detector settings'));
-    const documented = new Map([...section.matchAll(/^\| `([a-z_.]+)` \| ([^|]+) \|$/gm)].map((m) => [m[1], m[2]!.trim()]));
+    const documented = new Map([...section.matchAll(/^\| `([a-z0-9_.]+)` \| ([^|]+) \|$/gm)].map((m) => [m[1], m[2]!.trim()]));
     for (const l of numberLimits(CONFIG_SCHEMA as never)) expect([l.key, documented.get(l.key)]).toEqual([l.key, limitText(l)]);
   });
 });

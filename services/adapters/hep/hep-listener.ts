@@ -110,18 +110,22 @@ export function isLoopback(host: string): boolean {
   return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
+/** Refuses a HEP listener beyond loopback without an auth key: whoever reaches it chooses the addresses of flows. */
+export function refuseUnauthenticatedBind(endpoints: { udp?: { host: string; port: number }; tcp?: { host: string; port: number } }, hasKey: boolean, allowed: boolean): void {
+  if (hasKey || allowed) return;
+  for (const [name, e] of [['udp', endpoints.udp], ['tcp', endpoints.tcp]] as const) {
+    if (e && !isLoopback(e.host)) {
+      throw new CallsentryError('BAD_CONFIG', `HEP ${name} listener ${e.host}:${e.port} is not loopback and no auth key is set: whoever reaches it chooses the addresses of flows. Set --hep-auth-key-env, listen on 127.0.0.1, or pass --hep-allow-unauthenticated`);
+    }
+  }
+}
+
 export async function startHepCollector(opts: HepCollectorOptions): Promise<HepCollector> {
   const limits: HepLimits = { ...DEFAULT_LIMITS, ...opts.limits };
   const clock = opts.clock ?? systemClock;
   const log = opts.log.child({ component: 'hep' });
   const udp = opts.udp ?? (opts.tcp ? undefined : DEFAULT_HEP_ENDPOINT);
-  if (opts.authKey === undefined && !opts.allowUnauthenticated) {
-    for (const [name, e] of [['udp', udp], ['tcp', opts.tcp]] as const) {
-      if (e && !isLoopback(e.host)) {
-        throw new CallsentryError('BAD_CONFIG', `HEP ${name} listener ${e.host}:${e.port} is not loopback and no auth key is set: whoever reaches it chooses the addresses of flows. Set --hep-auth-key-env, listen on 127.0.0.1, or pass --hep-allow-unauthenticated`);
-      }
-    }
-  }
+  refuseUnauthenticatedBind({ udp, tcp: opts.tcp }, opts.authKey !== undefined, opts.allowUnauthenticated === true);
   const source = new HepSource({
     ...opts.source,
     maxClockSkewMs: limits.maxClockSkewMs,
