@@ -1,8 +1,8 @@
 // What an operator may ask for (unblock, extend, allowlist), checked and turned into the records
 // that carry it: decisions on decisions.v1, entries on allowlist.v1, and the audit event saying who
 // asked, why, and under which ticket. Pure: no I/O.
-import { parseCidr, parseIp } from '../core/cidr';
-import { canonicalCidr } from '../core/cidr-canonical';
+import { canonicalCidr, parseCidr, parseIp } from '../core/cidr';
+
 import { stableId } from '../core/ids';
 import { canonicalIp } from '../core/ip-address';
 import type { AllowlistEntry, AuditEvent, Decision, Key, OperatorNote } from '../core/records';

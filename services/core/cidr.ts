@@ -54,6 +54,16 @@ function networkOf(ip: Address, bits: number): Address {
   return ipaddr.fromByteArray(ip.toByteArray().map((b, i) => b & (0xff << (8 - Math.max(0, Math.min(8, bits - i * 8)))) & 0xff));
 }
 
+/**
+ * One spelling per range, as allowlist entries and operator targets are stored, keyed and compared:
+ * the canonical range, and a single address without its /32 or /128.
+ */
+export function canonicalCidr(text: string): string {
+  const c = parseCidr(text);
+  const slash = c.text.indexOf('/');
+  return c.bits === (c.version === 4 ? 32 : 128) && slash >= 0 ? c.text.slice(0, slash) : c.text;
+}
+
 export function cidrContains(c: Cidr, ip: string): boolean {
   const p = parseIp(ip);
   if (!p || p.version !== c.version) return false;

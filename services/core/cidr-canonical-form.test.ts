@@ -1,4 +1,4 @@
-import { canonicalCidr } from './cidr-canonical';
+import { canonicalCidr } from './cidr';
 
 describe('canonicalCidr', () => {
   it.each([
