@@ -18,9 +18,9 @@ describe('audit CSV', () => {
   });
 
   it('writes the records of an old export byte for byte as the code before csv-stringify did', () => {
-    const dir = path.join(__dirname, 'fixtures', 'export-ce9ba65-csv');
+    const dir = path.join(__dirname, 'fixtures', 'ce9ba65', 'export-csv');
     const old = readFileSync(path.join(dir, 'entries.csv'), 'utf8');
-    const entries = readFileSync(path.join(__dirname, 'fixtures', 'export-ce9ba65-ndjson', 'entries.ndjson'), 'utf8')
+    const entries = readFileSync(path.join(__dirname, 'fixtures', 'ce9ba65', 'export-ndjson', 'entries.ndjson'), 'utf8')
       .split('\n')
       .filter(Boolean)
       .map((l) => JSON.parse(l) as AuditEntry);
