@@ -40,7 +40,7 @@ function main(): void {
     if (i % 500 === 0) for (const fl of FLOODERS) for (const f of engine.process(record(n++, fl, t))) found.add(`${f.rule.id} ${f.key.value}`);
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const stats = engine.snapshot();
+  const stats = engine.statistics();
   report('1M distinct sources', {
     records: n,
     seconds,
