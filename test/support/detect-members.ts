@@ -22,7 +22,7 @@ export const CLI = path.join(REPO, 'dist/services/cli.js');
 /** Day-long horizons on top of the detectors' own windows: state only a snapshot carries over. */
 export const DAY_HORIZONS: Record<string, Record<string, unknown>> = {
   'sip/request-flood': {
-    horizons: [{ name: 'day', window_seconds: 86_400, suppress_seconds: 86_400, thresholds: { INVITE: 400, REGISTER: 900, OPTIONS: 1000, other: 100_000 } }],
+    horizons: [{ name: 'day', window_seconds: 86_400, suppress_seconds: 86_400, thresholds: { INVITE: 400, REGISTER: 600, OPTIONS: 1000, other: 100_000 } }],
   },
   'sip/digest-bruteforce': { horizons: [{ name: 'day', window_seconds: 86_400, suppress_seconds: 86_400, min_failures: 500 }] },
 };
