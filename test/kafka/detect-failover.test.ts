@@ -199,7 +199,7 @@ describe('detect failover on Kafka, day-long horizons', () => {
       const drained = async () => {
         for (let p = 0; p < PARTITIONS; p++) {
           const owner = live().find((m) => m.assigned(groupId, input).includes(p));
-          if (!owner || (await owner.metric('callsentry_consumer_lag', { stage: 'detect-source', partition: String(p) })) !== 0) return false;
+          if (!owner || (await owner.metric('callsentry_consumer_lag', { stage: 'detect-source', partition: String(p) }, NaN)) !== 0) return false;
         }
         return true;
       };

@@ -140,25 +140,25 @@ export class DetectMember {
     return out;
   }
 
-  /** Sum of a metric's samples whose labels include `labels` (0 when the endpoint is gone). */
-  async metric(name: string, labels: Record<string, string> = {}): Promise<number> {
+  /** Sum of a metric's samples whose labels include `labels`; `absent` when there is none (or no endpoint). */
+  async metric(name: string, labels: Record<string, string> = {}, absent = 0): Promise<number> {
     const url = this.lines('metrics endpoint listening')[0]?.url as string | undefined;
-    if (!url || !this.alive) return 0;
+    if (!url || !this.alive) return absent;
     const text = await fetch(url.endsWith('/metrics') ? url : `${url.replace(/\/$/, '')}/metrics`)
       .then((r) => r.text())
       .catch(() => '');
-    return sumMetric(text, name, labels);
+    return sumMetric(text, name, labels) ?? absent;
   }
 }
 
 /** Sums the samples of one metric in the Prometheus text format whose labels include `labels`. */
-export function sumMetric(text: string, name: string, labels: Record<string, string>): number {
-  let sum = 0;
+export function sumMetric(text: string, name: string, labels: Record<string, string>): number | undefined {
+  let sum: number | undefined;
   for (const line of text.split('\n')) {
     const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!m || m[1] !== name) continue;
     const have = new Map([...(m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((x) => [x[1], x[2]]));
-    if (Object.entries(labels).every(([k, v]) => have.get(k) === v)) sum += Number(m[3]);
+    if (Object.entries(labels).every(([k, v]) => have.get(k) === v)) sum = (sum ?? 0) + Number(m[3]);
   }
   return sum;
 }
