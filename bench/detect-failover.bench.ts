@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generate } from '../services/collector/synthetic';
 import { createRuntime, ensureTopics } from '../services/runtime/runtime';
-import { CLI, DAY_HORIZONS, dayScenario, DetectMember, produceFlows, writeDetectConfig } from '../test/support/detect-members';
+import { CLI, DAY_HORIZONS, dayScenario, DetectMember, groupDrained, produceFlows, writeDetectConfig } from '../test/support/detect-members';
 import { deleteTopics, kafkaConfig, KAFKA_BROKERS, requireKafka, waitFor } from '../test/support/kafka';
 import { report } from './report';
 
@@ -59,11 +59,7 @@ function startGroup(prefix: string, count: number, config: string): Group {
     drained: async (minRead = RECORDS) => {
       // every record read (a rebalance re-delivers some: more is fine), and every partition to its end
       if ((await Promise.all(live().map((m) => m.metric('callsentry_stage_records_in_total', { stage: 'detect-source' })))).reduce((a, b) => a + b, 0) < minRead) return false;
-      for (let p = 0; p < PARTITIONS; p++) {
-        const owner = live().find((m) => m.assigned(groupId, input).includes(p));
-        if (!owner || (await owner.metric('callsentry_consumer_lag', { stage: 'detect-source', partition: String(p) }, NaN)) !== 0) return false;
-      }
-      return true;
+      return groupDrained(KAFKA_BROKERS, groupId, input, members, PARTITIONS);
     },
   };
 }

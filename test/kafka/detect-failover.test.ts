@@ -21,7 +21,7 @@ import { activeDetectors } from '../../services/detectors/registry';
 import { SNAPSHOT_FORMAT } from '../../services/detectors/state-snapshot';
 import { createJsonLogger } from '../../services/adapters/log/json-logger';
 import { createRuntime, ensureTopics } from '../../services/runtime/runtime';
-import { CLI, DAY_HORIZONS, dayScenario, DetectMember, produceFlows, referenceIds, writeDetectConfig, type Takeover } from '../support/detect-members';
+import { CLI, DAY_HORIZONS, dayScenario, DetectMember, groupDrained, produceFlows, referenceIds, writeDetectConfig, type Takeover } from '../support/detect-members';
 import { deleteTopics, kafkaConfig, KAFKA_BROKERS, requireKafka, waitFor } from '../support/kafka';
 
 const REPO = path.resolve(__dirname, '../..');
@@ -195,14 +195,7 @@ describe('detect failover on Kafka, day-long horizons', () => {
       const input = `${prefix}flows.sip.v1`;
       const live = () => members.filter((m) => m.alive);
       const progress = async () => (await Promise.all(live().map((m) => m.metric('callsentry_stage_records_in_total', { stage: 'detect-source' })))).reduce((a, b) => a + b, 0);
-      // every partition's current owner has read it to its end
-      const drained = async () => {
-        for (let p = 0; p < PARTITIONS; p++) {
-          const owner = live().find((m) => m.assigned(groupId, input).includes(p));
-          if (!owner || (await owner.metric('callsentry_consumer_lag', { stage: 'detect-source', partition: String(p) }, NaN)) !== 0) return false;
-        }
-        return true;
-      };
+      const drained = () => groupDrained(brokers, groupId, input, members, PARTITIONS);
       const allJoined = () => members.every((m) => m.assigned(groupId, input).length > 0);
       return { members, groupId, input, live, progress, drained, allJoined };
     }

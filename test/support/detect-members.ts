@@ -175,3 +175,29 @@ export function writeDetectConfig(file: string, o: { partitions: number; detecto
   writeFileSync(file, JSON.stringify(cfg, null, 2));
   return file;
 }
+
+/**
+ * Whether every partition of `input` has been read to its end: its owner's lag is 0, or nothing
+ * was left for it to read (the group's committed offset is the partition's end: a new owner whose
+ * predecessor's snapshot covered everything gets no batch, so it has no lag sample).
+ */
+export async function groupDrained(brokers: string[], groupId: string, input: string, members: DetectMember[], partitions: number): Promise<boolean> {
+  const admin = new Kafka({ brokers, clientId: 'failover-drained', logLevel: logLevel.NOTHING }).admin();
+  try {
+    await admin.connect();
+    const ends = await admin.fetchTopicOffsets(input);
+    const committed = (await admin.fetchOffsets({ groupId, topics: [input] }))[0]?.partitions ?? [];
+    for (let p = 0; p < partitions; p++) {
+      const owner = members.filter((m) => m.alive).find((m) => m.assigned(groupId, input).includes(p));
+      if (!owner) return false;
+      const lag = await owner.metric('callsentry_consumer_lag', { stage: 'detect-source', partition: String(p) }, NaN);
+      const end = ends.find((e) => e.partition === p)?.high;
+      if (lag !== 0 && !(end !== undefined && committed.find((c) => c.partition === p)?.offset === end)) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
