@@ -17,6 +17,7 @@ node dist/bench/nftables-enforcement.bench.js
 if [[ "${1:-}" != "--no-kafka" ]]; then
   bash infra/kafka/start.sh >/dev/null
   node dist/bench/kafka-end-to-end.bench.js
+  node dist/bench/detect-failover.bench.js
   bash infra/elasticsearch/start.sh >/dev/null
   node dist/bench/elasticsearch-index.bench.js
 fi

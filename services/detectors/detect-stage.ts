@@ -68,6 +68,8 @@ interface PartitionState {
   covered: bigint;
   sinceSnapshot: number;
   snapshotAt: number;
+  /** set when the partition was taken over, until its first record after the restore is processed */
+  takeover?: { since: number; how: string };
 }
 
 export function detectStage(opts: DetectStageOptions): StageDefinition {
@@ -87,9 +89,11 @@ export function detectStage(opts: DetectStageOptions): StageDefinition {
   const liveKeys = m.gauge('callsentry_detector_live_keys', 'Keys held in detector windows, by partition');
   const evaluation = m.histogram('callsentry_detector_evaluation_seconds', 'Time the detectors take over one batch (decode, windows, evaluation), by input topic');
   const snapshots = m.counter('callsentry_detector_snapshots_total', 'Snapshots of a partition engine, by input and outcome (written, oversized)');
+  const snapshotSeconds = m.histogram('callsentry_detector_snapshot_seconds', 'Time to export and encode a partition snapshot, by input');
   const snapshotBytes = m.gauge('callsentry_detector_snapshot_bytes', 'Size of the last snapshot written, by input and partition');
   const restores = m.counter('callsentry_detector_restores_total', 'Partitions taken over, by input and how their state came back (snapshot, fresh, fallback) and why');
   const restoreSeconds = m.histogram('callsentry_detector_restore_seconds', 'Time from a partition batch without state to its state loaded, by input');
+  const takeoverSeconds = m.histogram('callsentry_detector_takeover_seconds', 'Time from a partition batch without state to its first record processed after the restore (re-reads included), by input and how the state came back');
 
   const fresh = (): PartitionState => ({
     engine: new DetectorEngine(detectors),
@@ -126,6 +130,7 @@ export function detectStage(opts: DetectStageOptions): StageDefinition {
         throw new SnapshotRefused('incompatible', (err as Error).message);
       }
       state.next = state.covered = BigInt(snap.offset);
+      state.takeover = { since: started, how: 'snapshot' };
       restores.inc({ input: by, outcome: 'snapshot', reason: '' });
       restoreSeconds.observe({ input: by }, (performance.now() - started) / 1000);
       // records between the snapshot and the committed offset are not in the state: read them
@@ -136,6 +141,7 @@ export function detectStage(opts: DetectStageOptions): StageDefinition {
     }
 
     function done(outcome: string, reason = ''): { state: PartitionState } {
+      state.takeover = { since: started, how: outcome };
       restores.inc({ input: by, outcome, reason });
       restoreSeconds.observe({ input: by }, (performance.now() - started) / 1000);
       return { state };
@@ -159,6 +165,7 @@ export function detectStage(opts: DetectStageOptions): StageDefinition {
   function checkpoint(p: number, state: PartitionState, ctx: StageContext): string {
     const due = state.sinceSnapshot >= policy.everyRecords || (policy.everySeconds > 0 && now() - state.snapshotAt >= policy.everySeconds * 1000);
     if (due && state.covered !== state.next) {
+      const started = performance.now();
       const value = encodeSnapshot({
         topic: input,
         partition: p,
@@ -167,6 +174,7 @@ export function detectStage(opts: DetectStageOptions): StageDefinition {
         engine: state.engine.exportState(),
         standing: state.standing.exportState(),
       });
+      snapshotSeconds.observe({ input: by }, (performance.now() - started) / 1000);
       state.sinceSnapshot = 0;
       state.snapshotAt = now();
       if (value.length > policy.maxBytes) {
@@ -183,6 +191,13 @@ export function detectStage(opts: DetectStageOptions): StageDefinition {
     const byWindow = state.watermark.commitOffset(state.engine.eventTime(), state.engine.retentionMs(), state.next.toString());
     // a snapshot covers everything before its offset; without one, commit back to the window
     return state.covered >= 0n && state.covered >= BigInt(byWindow) ? state.covered.toString() : byWindow;
+  }
+
+  /** The first record after a restore: how long the new owner took to get back to work. */
+  function tookOver(p: number, t: { since: number; how: string }, offset: string, ctx: StageContext): void {
+    const seconds = (performance.now() - t.since) / 1000;
+    takeoverSeconds.observe({ input: by, restored: t.how }, seconds);
+    ctx.log.info({ topic: input, partition: p, restored: t.how, offset, takeoverMs: Math.round(seconds * 1000) }, 'partition taken over: first record after the restore processed');
   }
 
   return {
@@ -209,6 +224,10 @@ export function detectStage(opts: DetectStageOptions): StageDefinition {
         // offset after a rebalance) must not count a record twice
         if (BigInt(msg.offset) < state.next) continue;
         processed++;
+        if (state.takeover) {
+          tookOver(batch.partition, state.takeover, msg.offset, ctx);
+          state.takeover = undefined;
+        }
         const record = ctx.decode<FlowRecord>(msg);
         if (!record) continue;
         const t = Date.parse(record['@timestamp']);

@@ -115,6 +115,8 @@ export class KafkaBus implements Bus {
         if (lost.length) opts.onRevoked?.(topic, lost);
       }
       assigned = next;
+      // the moment a partition changes hands: the start of a takeover (docs/state.md)
+      this.log.info({ groupId: opts.groupId, memberId: e.payload.memberId, assignment: e.payload.memberAssignment, joinMs: e.payload.duration }, 'consumer group joined; partitions assigned');
     });
 
     await consumer.run({
