@@ -102,7 +102,12 @@ describe('detect failover on Kafka, day-long horizons', () => {
     /** A detect member on its own runtime, counting the records it is handed. */
     async function member(cfg: CallsentryConfig) {
       const logs: Array<{ level: string; msg: string }> = [];
-      const rt = createRuntime(cfg, { log: createJsonLogger({ level: 'warn', write: (l) => void logs.push(JSON.parse(l)) }) });
+      // ECS field names (log.level, message), read back as level and msg
+      const write = (line: string) => {
+        const o = JSON.parse(line) as Record<string, unknown>;
+        logs.push({ ...o, level: String(o['log.level']), msg: String(o.message) });
+      };
+      const rt = createRuntime(cfg, { log: createJsonLogger({ level: 'warn', write }) });
       const stage = detectStage({ topics: rt.topics, detectors: activeDetectors(cfg.detectors), metrics: rt.metrics, snapshots: { everyRecords: 5000, everySeconds: 1 } });
       let processed = 0;
       const process = stage.process.bind(stage);
