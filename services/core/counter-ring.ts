@@ -19,15 +19,6 @@ export class CounterRing {
     this.sums = new Float64Array(counters);
   }
 
-  get width(): number {
-    return this.sums.length;
-  }
-
-  /** Bytes held by this ring's arrays (what a key costs per horizon, besides its map entry). */
-  get bytes(): number {
-    return this.cells.byteLength + this.sums.byteLength;
-  }
-
   /** Moves the window to end at `t` (expired buckets leave the sums). */
   advance(t: number): void {
     const idx = Math.floor(t / this.bucketMs);

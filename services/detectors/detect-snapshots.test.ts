@@ -9,22 +9,12 @@ import type { Finding } from '../core/records';
 import { runStage } from '../core/stage';
 import { Topics } from '../core/topics';
 import { generate, type Scenario } from '../collector/synthetic';
+import { THREE_FLOODS } from './test-scenario';
 import { detectStage, type SnapshotPolicy } from './detect-stage';
 import { activeDetectors } from './registry';
 import { SNAPSHOT_FORMAT } from './state-snapshot';
 
-const scenario: Scenario = {
-  startMs: Date.parse('2026-01-01T00:00:00Z'),
-  seconds: 120,
-  phones: 30,
-  callsPerMinute: 3,
-  seed: 3,
-  attackers: [
-    { ip: '203.0.113.10', method: 'INVITE', ratePerSecond: 40, startSecond: 20, durationSeconds: 10 },
-    { ip: '203.0.113.11', method: 'REGISTER', ratePerSecond: 30, startSecond: 50, durationSeconds: 4 },
-    { ip: '203.0.113.12', method: 'OPTIONS', ratePerSecond: 25, startSecond: 80, durationSeconds: 30 },
-  ],
-};
+const scenario = THREE_FLOODS;
 
 // a slow horizon on top of each flood detector's own window: state that only a snapshot (or a
 // long re-read) can carry over

@@ -77,11 +77,6 @@ export class WindowedDistinct {
     return at !== undefined && t - at < this.o.windowMs;
   }
 
-  /** Whether nothing is left within the window ending at `t`. */
-  empty(t: number): boolean {
-    return this.size(t) === 0;
-  }
-
   toJSON(): DistinctState {
     if (this.sketch) return { sketch: this.sketch.toJSON() };
     return { exact: [...this.seen!] };
