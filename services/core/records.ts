@@ -134,7 +134,12 @@ export interface Finding {
   /** `horizon`: which of the detector's horizons fired (absent for its own window) */
   window: { start: IsoTime; end: IsoTime; seconds: number; horizon?: string };
   counts: Record<string, number>;
-  evidence: { record_ids: string[] };
+  /**
+   * record_ids: sample records behind the finding. observed: what the detector saw, by set name
+   * (the probed extensions, the prefixes tried, the numbers dialled): a bounded sample of values,
+   * at most 8 sets of 20 values, so a NOC engineer reads names, not only counts.
+   */
+  evidence: { record_ids: string[]; observed?: Record<string, string[]> };
   labels: { behavior: string; mitre_technique?: string; [k: string]: string | undefined };
   remediation: Remediation;
   first_seen: IsoTime;

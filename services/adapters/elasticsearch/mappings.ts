@@ -86,7 +86,7 @@ const finding: Record<string, Mapping> = {
   window: obj({ start: date, end: date, seconds: double, horizon: keyword }),
   // open maps: detectors name their own counters and labels (dynamic templates type them)
   counts: { type: 'object', dynamic: true },
-  evidence: obj({ record_ids: keyword }),
+  evidence: obj({ record_ids: keyword, observed: { type: 'flattened' } }),
   labels: { type: 'object', dynamic: true, properties: { behavior: keyword, mitre_technique: keyword } },
   remediation: keyword,
   first_seen: date,
