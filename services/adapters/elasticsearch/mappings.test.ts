@@ -34,7 +34,9 @@ function schemaFields(s: any, prefix = ''): string[] {
 function mappingFields(props: Record<string, any>, prefix = ''): string[] {
   return Object.entries(props).flatMap(([k, v]) => {
     const inner = v.properties ? mappingFields(v.properties, `${prefix}${k}.`) : [];
+    // an open map: `dynamic` objects and `flattened` fields (one field holding every key)
     if (v.dynamic === true) return [...inner, `${prefix}${k}.*`];
+    if (v.type === 'flattened') return [`${prefix}${k}.*`];
     return v.properties ? inner : [`${prefix}${k}`];
   });
 }
