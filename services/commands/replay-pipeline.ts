@@ -46,7 +46,7 @@ export async function replayFiles(
   const findings: Finding[] = [];
   const decisions: Decision[] = [];
   const subs = await startAll(rt, opts.print, { onFinding: (f) => findings.push(f), onDecision: (d) => decisions.push(d) });
-  const ingest = new Ingest({ producer: await bus.producer(), topics: rt.topics, metrics: rt.metrics, sensor: cfg.collector.sensor, tenant: cfg.collector.tenant });
+  const ingest = new Ingest({ producer: await bus.producer(), topics: rt.topics, metrics: rt.metrics, sensor: cfg.collector.sensor, tenant: cfg.collector.tenant, dialPlans: cfg.dial_plans });
 
   const started = process.hrtime.bigint();
   let lines = 0;

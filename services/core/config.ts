@@ -5,6 +5,7 @@ import Ajv from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { configProblems } from './config-checks';
 import { describeSchemaErrors } from './config-errors';
+import { DEFAULT_DIAL_PLANS, DIAL_PLANS_SCHEMA, type DialPlans } from './dial-plan';
 import { CallsentryError } from './errors';
 
 export interface KafkaSettings {
@@ -45,8 +46,6 @@ export interface IndexerSettings {
   shards: number;
   replicas: number;
   bulk: { max_docs: number; max_bytes: number; retry_for_seconds: number };
-  /** prefixes that mark a dialed number as international, for its country (sip.to.country) */
-  international_prefixes: string[];
 }
 
 export interface CallsentryConfig {
@@ -124,6 +123,8 @@ export interface CallsentryConfig {
     export: { schedule: string | null; dir: string; format: 'csv' | 'ndjson' };
   };
   log: { level: 'debug' | 'info' | 'warn' | 'error' };
+  /** how each tenant's phones dial out, so the collector reads every dialled number as E.164 */
+  dial_plans: DialPlans;
 }
 
 export const DEFAULT_CONFIG: CallsentryConfig = {
@@ -142,7 +143,6 @@ export const DEFAULT_CONFIG: CallsentryConfig = {
     shards: 1,
     replicas: 1,
     bulk: { max_docs: 1000, max_bytes: 5242880, retry_for_seconds: 120 },
-    international_prefixes: ['+', '00', '011'],
   },
   detect: { snapshot_every_records: 10_000, snapshot_every_seconds: 5, max_snapshot_bytes: 64 * 1024 * 1024 },
   detectors: {},
@@ -176,6 +176,7 @@ export const DEFAULT_CONFIG: CallsentryConfig = {
   },
   audit: { log_file: null, signing_key_file: null, trusted_keys_file: '.callsentry/audit-trusted-keys', checkpoint: { every_entries: 1000, every_seconds: 300 }, export: { schedule: '0 0 * * *', dir: '.callsentry/audit-exports', format: 'ndjson' } },
   log: { level: 'info' },
+  dial_plans: DEFAULT_DIAL_PLANS,
 };
 
 /** The longest block, ban, rate limit or memory of an offence: one year (every expiry stays a valid date). */
@@ -279,7 +280,8 @@ export const CONFIG_SCHEMA = {
             retry_for_seconds: { type: 'integer', minimum: 1, maximum: 3600 },
           },
         },
-        international_prefixes: { type: 'array', items: { type: 'string', pattern: '^\\+?\\d{0,6}$', minLength: 1 } },
+        // removed: the collector reads dialled numbers with dial_plans (config-checks.ts names the new key)
+        international_prefixes: { type: 'array' },
       },
     },
     detect: {
@@ -495,6 +497,7 @@ export const CONFIG_SCHEMA = {
       additionalProperties: false,
       properties: { level: { enum: ['debug', 'info', 'warn', 'error'] } },
     },
+    dial_plans: DIAL_PLANS_SCHEMA,
   },
 } as const;
 

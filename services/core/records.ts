@@ -55,7 +55,18 @@ export interface SipFlow {
     request_uri?: string;
     from?: { user?: string; domain?: string; display_name?: string };
     /** to.user is the dialed number for an INVITE */
-    to?: { user?: string; domain?: string };
+    to?: {
+      user?: string;
+      domain?: string;
+      /** the dialled number as the collector read it with the tenant's dial plan (INVITE only) */
+      e164?: string;
+      /** ISO 3166 alpha-2 of e164; absent for non-geographic numbers */
+      country?: string;
+      /** fixed_line, mobile, premium_rate, satellite, international_network ... (collector/numbers/number-type.ts) */
+      number_type?: string;
+      /** what was dialled before the number and stripped: `9011`, `1010333011`, `+`, `0` */
+      dial_prefix?: string;
+    };
     /** final response status; absent when the transaction timed out */
     status?: number;
     /** user name of an Authorization / Proxy-Authorization header, never the secret */
