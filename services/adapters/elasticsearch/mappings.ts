@@ -41,7 +41,7 @@ const sipFlow: Record<string, Mapping> = {
     cseq: long,
     request_uri: keyword,
     from: obj({ user: keyword, domain: keyword, display_name: keyword }),
-    to: obj({ user: keyword, domain: keyword, country: keyword }),
+    to: obj({ user: keyword, domain: keyword, e164: keyword, country: keyword, number_type: keyword, dial_prefix: keyword }),
     status: long,
     auth_user: keyword,
     account: keyword,
