@@ -11,7 +11,11 @@
 // open gateway charges no account); a tenant's PBX or SBC is one source, so what the key learns is
 // that tenant's usual destinations. It alerts: the score is evidence for a person, and the
 // account and open-gateway detectors take the blocking and suspending decisions.
+// Not scored: calls from `trusted_sources` (our own proxies and gateways: private ranges by
+// default), and a proxy relaying a call it authenticated (the collector's sip.upstream_auth): that
+// call was scored at its first hop, keyed by its caller.
 import type { SipFlow } from '../core/records';
+import { checkCidrs, inCidrs } from './cidr-list';
 import { defineDetector, type CommonSettings } from './definition';
 import { defaultCountryRiskFile, readCountryRiskFile, type CountryRisk } from './country-risk';
 import { longestPrefix, readPrefixFile } from './prefix-list';
@@ -34,6 +38,8 @@ export interface DestinationRiskSettings extends CommonSettings {
   /** a finding from this score on; `critical_score` and up makes it critical */
   min_score: number;
   critical_score: number;
+  /** addresses or CIDRs of our own proxies, SBCs and gateways: their relayed legs are not scored */
+  trusted_sources: string[];
   /** filled by resolve from country_risk_file, never from the configuration */
   country_risk?: CountryRisk;
 }
@@ -59,6 +65,9 @@ const TYPE_SCORES: Record<string, number> = {
 };
 
 const SCORE = { type: 'integer', minimum: 0, maximum: 100 };
+
+/** Ranges no Internet source comes from: the platform's own proxies and gateways live there. */
+const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', '169.254.0.0/16', 'fc00::/7', 'fe80::/10', '::1/128'];
 
 /** The counter of answered calls from the key to one destination (a country, or a non-geographic calling code). */
 function destinationCounter(r: SipFlow): string | undefined {
@@ -104,6 +113,7 @@ export default defineDetector<DestinationRiskSettings>({
     usual_min_calls: 3,
     min_score: 60,
     critical_score: 80,
+    trusted_sources: PRIVATE_RANGES,
   },
   settingsSchema: {
     type_scores: { type: 'object', propertyNames: { pattern: '^[a-z_]{1,32}$' }, additionalProperties: SCORE, maxProperties: 32 },
@@ -116,18 +126,24 @@ export default defineDetector<DestinationRiskSettings>({
     usual_min_calls: { type: 'integer', minimum: 1, maximum: 1000 },
     min_score: { type: 'integer', minimum: 1, maximum: 400 },
     critical_score: { type: 'integer', minimum: 1, maximum: 400 },
+    trusted_sources: { type: 'array', items: { type: 'string', maxLength: 64 }, maxItems: 10_000 },
   },
-  resolve: (s) => ({
-    ...s,
-    type_scores: { ...TYPE_SCORES, ...s.type_scores },
-    prefixes: s.prefix_file ? [...s.prefixes, ...readPrefixFile(s.prefix_file)] : s.prefixes,
-    country_risk: readCountryRiskFile(s.country_risk_file ?? defaultCountryRiskFile()),
-  }),
+  resolve: (s) => {
+    checkCidrs('trusted_sources', s.trusted_sources);
+    return {
+      ...s,
+      type_scores: { ...TYPE_SCORES, ...s.type_scores },
+      prefixes: s.prefix_file ? [...s.prefixes, ...readPrefixFile(s.prefix_file)] : s.prefixes,
+      country_risk: readCountryRiskFile(s.country_risk_file ?? defaultCountryRiskFile()),
+    };
+  },
   keyOf: (r) => r.source.ip,
   observe(r, s) {
     const to = r.sip.to;
     const destination = destinationCounter(r);
     if (!to?.e164 || destination === undefined || r.sip.method.toUpperCase() !== 'INVITE') return undefined;
+    // a proxy relaying a call it authenticated (set by the collector where it can tell) or our own gateway
+    if ((r.sip as { upstream_auth?: boolean }).upstream_auth === true || inCidrs(r.source.ip, s.trusted_sources)) return undefined;
     const status = r.sip.status;
     // an INVITE refused, busy or unanswered cost nothing: the probing detectors see those
     if (status === undefined || status < 180 || status >= 300) return undefined;

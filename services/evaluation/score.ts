@@ -12,7 +12,7 @@ export const KIND_DETECTORS: Record<string, string[]> = {
   invite_flood: ['sip/request-flood', 'sip/distributed-flood'],
   register_flood: ['sip/request-flood', 'sip/distributed-flood'],
   bruteforce: ['sip/digest-bruteforce', 'sip/credential-stuffing'],
-  toll_fraud: ['fraud/high-cost-destination', 'fraud/call-velocity', 'fraud/sequential-dialing', 'fraud/concurrent-calls', 'fraud/class-of-service'],
+  toll_fraud: ['fraud/destination-risk', 'fraud/prefix-probing', 'fraud/prefix-probing-account', 'fraud/call-velocity', 'fraud/sequential-dialing', 'fraud/concurrent-calls', 'fraud/class-of-service'],
   spoofed_flood: ['sip/request-flood', 'sip/distributed-flood'],
 };
 
