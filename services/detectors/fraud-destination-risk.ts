@@ -12,8 +12,10 @@
 // that tenant's usual destinations. It alerts: the score is evidence for a person, and the
 // account and open-gateway detectors take the blocking and suspending decisions.
 // Not scored: calls from `trusted_sources` (our own proxies and gateways: private ranges by
-// default), and a proxy relaying a call it authenticated (the collector's sip.upstream_auth): that
-// call was scored at its first hop, keyed by its caller.
+// default), a proxy relaying a call it authenticated (the collector's sip.upstream_auth), and a
+// call sent by the very address its To names (`sip:...@198.18.0.10` from 198.18.0.10: the proxy
+// of that domain relaying the call on, To unchanged). Each such call was scored at its first hop,
+// keyed by its caller.
 import type { SipFlow } from '../core/records';
 import { checkCidrs, inCidrs } from './cidr-list';
 import { defineDetector, type CommonSettings } from './definition';
@@ -143,7 +145,7 @@ export default defineDetector<DestinationRiskSettings>({
     const destination = destinationCounter(r);
     if (!to?.e164 || destination === undefined || r.sip.method.toUpperCase() !== 'INVITE') return undefined;
     // a proxy relaying a call it authenticated (set by the collector where it can tell) or our own gateway
-    if ((r.sip as { upstream_auth?: boolean }).upstream_auth === true || inCidrs(r.source.ip, s.trusted_sources)) return undefined;
+    if ((r.sip as { upstream_auth?: boolean }).upstream_auth === true || to.domain === r.source.ip || inCidrs(r.source.ip, s.trusted_sources)) return undefined;
     const status = r.sip.status;
     // an INVITE refused, busy or unanswered cost nothing: the probing detectors see those
     if (status === undefined || status < 180 || status >= 300) return undefined;
