@@ -147,7 +147,7 @@ class Day {
     let avalanche = this.outEndMs < this.endMs;
     let callId = `${stableId(this.o.seed, 'reg', p.index)}@${p.ip}`;
     let cseq = 1;
-    while (t < this.endMs) {
+    for (;;) {
       if (avalanche && t >= this.outStartMs) {
         // the phone lost its registration: a new Call-ID, within a few minutes of the SBC's return
         t = this.outEndMs + Math.floor(r() * PLAN.avalancheSeconds * 1000);
@@ -155,6 +155,7 @@ class Day {
         cseq = 1;
         avalanche = false;
       }
+      if (t >= this.endMs) return;
       const answer = t + 15 + Math.floor(r() * 60);
       yield this.at(t, this.register(p, callId, cseq++, 401, false, false));
       yield this.at(answer, this.register(p, callId, cseq++, 200, true, true));
@@ -205,7 +206,8 @@ class Day {
       for (const c of calls) {
         if (c.atMs >= this.endMs) return;
         t = c.atMs;
-        yield c;
+        // the SBC was down: what a call sent in the outage never reached it
+        if (!this.inOutage(c.atMs)) yield c;
       }
     }
   }
