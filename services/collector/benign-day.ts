@@ -16,6 +16,8 @@ export interface BenignDayOptions {
   hours: number;
   phones: number;
   seed: number;
+  /** the morning outage and registration avalanche (default: yes) */
+  outage?: boolean;
 }
 
 /** The provider and its customers: documentation and benchmarking ranges only. */
@@ -67,7 +69,12 @@ interface Phone {
 
 /** Records of a benign day in event-time order. */
 export function* benignDay(o: BenignDayOptions): Generator<SipFlow> {
-  for (const t of mergeByTime(streams(o))) yield t.value;
+  for (const t of benignDayTimed(o)) yield t.value;
+}
+
+/** The same, each record with its event time (to merge with other streams). */
+export function benignDayTimed(o: BenignDayOptions): Generator<Timed<SipFlow>> {
+  return mergeByTime(streams(o));
 }
 
 function* streams(o: BenignDayOptions): Generator<Iterable<Timed<SipFlow>>> {
@@ -93,7 +100,7 @@ class Day {
   constructor(readonly o: BenignDayOptions) {
     this.endMs = o.startMs + o.hours * 3_600_000;
     // the outage comes in the morning, or a quarter into a shorter run
-    this.outStartMs = o.startMs + Math.min(PLAN.outageStartHour, o.hours / 4) * 3_600_000;
+    this.outStartMs = o.outage === false ? Infinity : o.startMs + Math.min(PLAN.outageStartHour, o.hours / 4) * 3_600_000;
     this.outEndMs = this.outStartMs + PLAN.outageMinutes * 60_000;
     this.agents = Math.min(40, Math.floor(o.phones / 50));
     this.natSites = Math.min(PLAN.natSites.length, Math.floor((o.phones - this.agents) / (2 * PLAN.natSiteSize)));

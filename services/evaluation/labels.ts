@@ -1,7 +1,7 @@
 // Ground truth of a lab recording (the format of ../shared/data/lab-dev/labels.json): the attacks
 // with their sources, accounts and times, which sources must be blocked and which never. An event
 // may also name its family, the detectors that must find it and the key they must find it by
-// (`"key": {"type": "cidr", "value": "203.0.113.0/24"}`); without them the kind decides.
+// (`"key": {"type": "cidr", "value": "203.0.113.0/24"}`, or a list of such keys); without them the kind decides.
 import { CallsentryError } from '../core/errors';
 import type { Key, KeyType } from '../core/records';
 import { familyOfKind, KIND_DETECTORS } from './families';
@@ -19,14 +19,19 @@ export interface LabelledEvent {
   family: string;
   /** detectors whose findings count as detecting it */
   detectors: string[];
-  /** the key a finding must have (else: any of the sources, or the account) */
-  key?: Key;
+  /** the keys a finding may have (else: any of the sources, or the account) */
+  keys?: Key[];
 }
 
 export interface Labels {
   events: LabelledEvent[];
   /** addresses that must never get a block: legit users, carrier, PBX, forged sources */
   neverBlock: Array<{ address: string; why: string }>;
+}
+
+interface RawKey {
+  type?: string;
+  value?: string;
 }
 
 interface RawLabels {
@@ -40,7 +45,7 @@ interface RawLabels {
     expected_block?: boolean;
     family?: string;
     detectors?: string[];
-    key?: { type?: string; value?: string };
+    key?: RawKey | RawKey[];
   }>;
   address_plan?: {
     pbx?: { ip: string };
@@ -63,8 +68,9 @@ export function parseLabels(text: string, source = 'labels'): Labels {
     const startMs = Date.parse(e.start);
     const endMs = Date.parse(e.end);
     if (!e.id || !Number.isFinite(startMs) || !Number.isFinite(endMs)) throw new CallsentryError('USAGE', `${source}: event ${e.id ?? '?'} needs id, start and end`);
-    if (e.key !== undefined && (!KEY_TYPES.includes(e.key.type as KeyType) || typeof e.key.value !== 'string' || !e.key.value)) {
-      throw new CallsentryError('USAGE', `${source}: event ${e.id}: key needs a type (${KEY_TYPES.join(', ')}) and a value`);
+    const keys = e.key === undefined ? undefined : Array.isArray(e.key) ? e.key : [e.key];
+    if (keys?.some((k) => !KEY_TYPES.includes(k?.type as KeyType) || typeof k.value !== 'string' || !k.value)) {
+      throw new CallsentryError('USAGE', `${source}: event ${e.id}: each key needs a type (${KEY_TYPES.join(', ')}) and a value`);
     }
     if (e.detectors !== undefined && (!Array.isArray(e.detectors) || e.detectors.some((d) => typeof d !== 'string'))) throw new CallsentryError('USAGE', `${source}: event ${e.id}: detectors must be a list of detector ids`);
     return {
@@ -77,7 +83,7 @@ export function parseLabels(text: string, source = 'labels'): Labels {
       expectBlock: e.expected_block !== false,
       family: e.family ?? familyOfKind(e.kind),
       detectors: e.detectors ?? KIND_DETECTORS[e.kind] ?? [],
-      ...(e.key ? { key: { type: e.key.type as KeyType, value: e.key.value! } } : {}),
+      ...(keys ? { keys: keys.map((k) => ({ type: k.type as KeyType, value: k.value! })) } : {}),
     };
   });
   const plan = raw.address_plan ?? {};

@@ -31,7 +31,7 @@ export interface Score {
 }
 
 function keyMatches(e: LabelledEvent, f: Finding, sources: CidrSet): boolean {
-  if (e.key) return f.key.type === e.key.type && f.key.value === e.key.value;
+  if (e.keys) return e.keys.some((k) => f.key.type === k.type && f.key.value === k.value);
   if (f.key.type === 'account') return e.account !== undefined && f.key.value === e.account;
   return sources.match(f.key.value.split('/')[0]) !== undefined;
 }
