@@ -26,7 +26,7 @@ export const KIND_DETECTORS: Record<string, string[]> = {
   enumeration: ['sip/extension-enumeration', 'sip/scanner-ua'],
   invite_flood: ['sip/request-flood', 'sip/distributed-flood'],
   register_flood: ['sip/request-flood', 'sip/distributed-flood'],
-  bruteforce: ['sip/digest-bruteforce', 'sip/credential-stuffing'],
+  bruteforce: ['sip/digest-bruteforce', 'sip/digest-bruteforce-account', 'sip/credential-stuffing'],
   toll_fraud: ['fraud/high-cost-destination', 'fraud/call-velocity', 'fraud/sequential-dialing', 'fraud/concurrent-calls', 'fraud/class-of-service'],
   spoofed_flood: ['sip/request-flood', 'sip/distributed-flood'],
 };
