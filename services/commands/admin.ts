@@ -51,7 +51,7 @@ export const generateSpec: CommandSpec = {
     '(REGISTER -> 401 -> REGISTER with credentials -> 200), calls (INVITE -> 407 -> INVITE with credentials -> 200/486/480/487, ACK, BYE), inbound calls from ' +
     'peered carriers, OPTIONS keep-alives from carriers and customer SBCs, and an outage at 05:50 (or a quarter into a shorter run) after which every phone ' +
     're-registers within 3 minutes. Addresses: the provider 192.0.2.10-11, NAT offices 203.0.113.10 and .20, the call centre 203.0.113.30, ' +
-    'carriers 198.19.0.1-2, customer SBCs 198.19.1.1-2, other phones 100.64.0.0/10. None of it is an attack: every finding on it is a false positive.',
+    'carriers 198.19.0.1-2, customer SBCs 198.19.1.1-2, other phones 198.51.100.0/24 and 100.64.0.0/10. None of it is an attack: every finding on it is a false positive.',
   options: [
     { name: 'seconds', type: 'number', description: 'length of the traffic in event time', default: 60, range: { min: 1, max: 604_800, integer: true } },
     { name: 'phones', type: 'number', description: 'benign phones (default 20; 2000 with --benign-day)', range: { min: 0, max: 100_000, integer: true } },
