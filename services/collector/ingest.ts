@@ -44,6 +44,9 @@ export interface IngestStats {
   /** malformed SIP events (they also go to the dead-letter topic with the raw message) */
   malformed: number;
   rejected: Partial<Record<ErrorCode, number>>;
+  /** event time of the earliest and the latest record accepted (epoch ms) */
+  firstMs?: number;
+  lastMs?: number;
 }
 
 export class Ingest {
@@ -124,6 +127,9 @@ export class Ingest {
     this.queue(topic, this.message(key, record, raw));
     this.stats.accepted++;
     this.stats[kind]++;
+    const t = Date.parse(record['@timestamp']);
+    if (t < (this.stats.firstMs ?? Infinity)) this.stats.firstMs = t;
+    if (t > (this.stats.lastMs ?? -Infinity)) this.stats.lastMs = t;
     this.accepted.inc({ dataset: kind });
     if (this.pendingCount >= this.batchSize) await this.flush();
   }
