@@ -12,6 +12,7 @@ import fraudCallVelocity from './fraud-call-velocity';
 import fraudClassOfService from './fraud-class-of-service';
 import fraudHighCostDestination from './fraud-high-cost-destination';
 import fraudSequentialDialing from './fraud-sequential-dialing';
+import fraudUnauthenticatedCall from './fraud-unauthenticated-call';
 import policyTrunkToTrunkTransfer from './policy-trunk-to-trunk-transfer';
 import policyUntrustedTrunk from './policy-untrusted-trunk';
 import policyLockedRoomJoin from './policy-locked-room-join';
@@ -59,6 +60,8 @@ export const DETECTORS: readonly AnyDetector[] = [
   entry(fraudClassOfService),
   entry(fraudWangiri),
   entry(fraudAfterHours),
+  // fraud, keyed by source
+  entry(fraudUnauthenticatedCall),
   // policy breaches
   entry(policyUnencryptedSignalling),
   entry(policyUnencryptedMedia),
