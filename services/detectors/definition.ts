@@ -74,7 +74,8 @@ export interface DetectorDefinition<S extends CommonSettings = CommonSettings, R
   defaults: S;
   /**
    * Its verdicts differ in severity (a low flag, a critical breach): a verdict of a higher
-   * severity than the finding that suppresses its key is not suppressed. Costs an evaluation per
+   * severity than the finding that suppresses its key, or of the same severity but proven where
+   * that finding was not, is not suppressed. Costs an evaluation per
    * record under suppression, so only such detectors say so.
    */
   escalates?: boolean;

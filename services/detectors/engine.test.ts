@@ -199,11 +199,13 @@ describe('DetectorEngine', () => {
           : { counts: { seen: w.counts.seen ?? 0 }, reason: 'flag', severity: 'low', remediation: 'alert-only' },
     }) as unknown as DetectorDefinition<CommonSettings>;
     const e = new DetectorEngine([{ detector: grading, settings: grading.defaults }]);
-    const records = flood('203.0.113.5', 5, t0);
-    records[2].sip.source_proven = true;
+    const records = flood('203.0.113.5', 6, t0);
+    records[4].sip.source_proven = true;
     const findings = records.flatMap((r) => e.process(r));
+    // the breach unproven (a forger can write it), then proven: the proof passes the suppression too
     expect(findings.map((f) => [f.severity, f.remediation, f.source_proven])).toEqual([
       ['low', 'alert-only', false],
+      ['critical', 'block-source', false],
       ['critical', 'block-source', true],
     ]);
     // a snapshot keeps what suppressed the key: the imported engine does not repeat the breach

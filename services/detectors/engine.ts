@@ -35,7 +35,7 @@ interface KeyState {
   firstSeen: number;
   lastSeen: number;
   suppressedUntil: number;
-  /** severity score of the finding that set suppressedUntil: a graver verdict of an escalating detector passes */
+  /** severity score of the finding that set suppressedUntil, +0.5 when proven: a graver verdict of an escalating detector passes */
   suppressedScore: number;
 }
 
@@ -421,9 +421,11 @@ export class DetectorEngine {
     const verdict = slot.detector.evaluate(view, lane.settings);
     if (!verdict) return undefined;
     const severity = verdict.severity ?? lane.settings.severity;
-    if (suppressed && SEVERITY_SCORE[severity] <= state.suppressedScore) return undefined;
+    // graver is a higher severity, or the same one now proven (a proven breach after a forged one)
+    const score = SEVERITY_SCORE[severity] + (verdict.proven === true || state.ring.sum(PROVEN) >= state.ring.sum(TOTAL) ? 0.5 : 0);
+    if (suppressed && score <= state.suppressedScore) return undefined;
     state.suppressedUntil = t + lane.suppressMs;
-    state.suppressedScore = SEVERITY_SCORE[severity];
+    state.suppressedScore = score;
     this.stats.findings++;
     const finding = this.finding(slot.detector, lane, key, t, record, state, verdict.counts, verdict.reason, severity);
     if (verdict.proven === true) finding.source_proven = true;

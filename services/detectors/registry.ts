@@ -23,6 +23,7 @@ import policyWeakCrypto from './policy-weak-crypto';
 import sipDistributedFlood from './sip-distributed-flood';
 import relayBandwidthFlood from './relay-bandwidth-flood';
 import relayDeniedPeer from './relay-denied-peer';
+import sipAccountCompromise from './sip-account-compromise';
 import sipCredentialStuffing from './sip-credential-stuffing';
 import sipDigestBruteforce from './sip-digest-bruteforce';
 import sipDigestBruteforceAccount from './sip-digest-bruteforce-account';
@@ -52,6 +53,7 @@ export const DETECTORS: readonly AnyDetector[] = [
   entry(sipDigestBruteforceAccount),
   entry(sipCredentialStuffing),
   entry(sipRegistrationHijack),
+  entry(sipAccountCompromise),
   // fraud, keyed by account
   entry(fraudHighCostDestination),
   entry(fraudCallVelocity),
