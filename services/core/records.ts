@@ -81,6 +81,19 @@ export interface SipFlow {
     source_proven?: boolean;
     refer_to?: string;
     sdp?: SdpSummary;
+    /**
+     * Set by the collector on requests that act on an existing call (BYE, CANCEL, and INVITE,
+     * REFER, UPDATE with a To tag). known: the sensor saw the call, and the request's To tag is
+     * one of its tags. from_party: the source address sent or received a tagged message of the
+     * call (a phone, a proxy on the path), or sent the INVITE a CANCEL cancels.
+     */
+    dialog?: { known: boolean; from_party: boolean };
+    /**
+     * Set by the collector on an INVITE that relays a call (same Call-ID) its sender received with
+     * credentials (a proxy forwarding a phone's call without the credentials it consumed): the
+     * caller was challenged one hop earlier. Only INVITEs from that receiving address are marked.
+     */
+    upstream_auth?: boolean;
   };
 }
 

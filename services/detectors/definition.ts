@@ -46,6 +46,14 @@ export interface Verdict {
   counts: Record<string, number>;
   reason: string;
   severity?: Severity;
+  /**
+   * The records this verdict rests on all came from proven senders (the detector counted only
+   * such records toward it), whatever else the key's window holds: the finding is then
+   * source_proven. Set it only from records whose `sip.source_proven` was true.
+   */
+  proven?: boolean;
+  /** a milder remediation than the detector's for this verdict (a lower-severity flag): only alert-only */
+  remediation?: 'alert-only';
 }
 
 export interface DetectorDefinition<S extends CommonSettings = CommonSettings, R extends FlowRecord = SipFlow> {
@@ -64,6 +72,13 @@ export interface DetectorDefinition<S extends CommonSettings = CommonSettings, R
   labels: Finding['labels'];
   remediation: Remediation;
   defaults: S;
+  /**
+   * Its verdicts differ in severity (a low flag, a critical breach): a verdict of a higher
+   * severity than the finding that suppresses its key, or of the same severity but proven where
+   * that finding was not, is not suppressed. Costs an evaluation per
+   * record under suppression, so only such detectors say so.
+   */
+  escalates?: boolean;
   /** JSON Schema of the detector-specific settings (merged with the common ones for validation) */
   settingsSchema: Record<string, unknown>;
   /**

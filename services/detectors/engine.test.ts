@@ -177,4 +177,40 @@ describe('DetectorEngine', () => {
     const c = new DetectorEngine(activeDetectors({ 'sip/request-flood': { enabled: false } }));
     expect(() => c.importState(a.exportState())).toThrow(/detector horizons/);
   });
+
+  it('lets a graver verdict of an escalating detector through the suppression of a milder one, not a repeat', () => {
+    // low on every record; critical (and proven by its own count, softened never) from the third on
+    const grading = defineDetector<CommonSettings>({
+      id: 'test/grading',
+      name: 'grading',
+      description: 'a low flag, then a breach',
+      category: 'credential',
+      keyType: 'ip',
+      labels: { behavior: 'test' },
+      remediation: 'block-source',
+      escalates: true,
+      defaults: { enabled: true, window_seconds: 60, suppress_seconds: 600, severity: 'critical' },
+      settingsSchema: {},
+      keyOf: (r) => r.source.ip,
+      observe: (r) => ({ count: { seen: 1, proven: r.sip.source_proven ? 1 : 0 } }),
+      evaluate: (w) =>
+        (w.counts.seen ?? 0) >= 3
+          ? { counts: { seen: w.counts.seen }, reason: 'breach', proven: (w.counts.proven ?? 0) > 0 }
+          : { counts: { seen: w.counts.seen ?? 0 }, reason: 'flag', severity: 'low', remediation: 'alert-only' },
+    }) as unknown as DetectorDefinition<CommonSettings>;
+    const e = new DetectorEngine([{ detector: grading, settings: grading.defaults }]);
+    const records = flood('203.0.113.5', 6, t0);
+    records[4].sip.source_proven = true;
+    const findings = records.flatMap((r) => e.process(r));
+    // the breach unproven (a forger can write it), then proven: the proof passes the suppression too
+    expect(findings.map((f) => [f.severity, f.remediation, f.source_proven])).toEqual([
+      ['low', 'alert-only', false],
+      ['critical', 'block-source', false],
+      ['critical', 'block-source', true],
+    ]);
+    // a snapshot keeps what suppressed the key: the imported engine does not repeat the breach
+    const copy = new DetectorEngine([{ detector: grading, settings: grading.defaults }]);
+    copy.importState(JSON.parse(JSON.stringify(e.exportState())));
+    expect(flood('203.0.113.5', 1, t0 + 100).flatMap((r) => copy.process(r))).toEqual([]);
+  });
 });

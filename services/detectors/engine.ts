@@ -35,6 +35,8 @@ interface KeyState {
   firstSeen: number;
   lastSeen: number;
   suppressedUntil: number;
+  /** severity score of the finding that set suppressedUntil, +0.5 when proven: a graver verdict of an escalating detector passes */
+  suppressedScore: number;
 }
 
 /** A detector's names of counters and sets, mapped once to ring and set columns. */
@@ -151,7 +153,8 @@ export interface EngineState {
     counters: string[];
     sets: string[];
     gate?: ReturnType<HeavyHitterGate['toJSON']>;
-    keys: Array<[string, number, number, number, string[], RingState, Array<[number, DistinctState]>]>;
+    /** the last element (suppressed severity score) is absent in snapshots of older versions */
+    keys: Array<[string, number, number, number, string[], RingState, Array<[number, DistinctState]>, number?]>;
   }>;
 }
 
@@ -276,6 +279,7 @@ export class DetectorEngine {
             s.evidence,
             s.ring.toJSON(),
             (s.sets ?? []).flatMap((set, i): Array<[number, DistinctState]> => (set ? [[i, set.toJSON()]] : [])),
+            s.suppressedScore,
           ]),
         })),
       ),
@@ -308,7 +312,7 @@ export class DetectorEngine {
         // a detector's vocabulary is shared by its lanes: take it from the first one
         if (lane === slot.lanes[0] && !slot.vocabulary.restore(s.counters, s.sets)) throw new Error(`state of ${slot.detector.id} repeats a counter or set name`);
         if (s.gate) lane.gate = HeavyHitterGate.from(this.limits.sketch, s.gate);
-        for (const [key, firstSeen, lastSeen, suppressedUntil, evidence, ring, sets] of s.keys) {
+        for (const [key, firstSeen, lastSeen, suppressedUntil, evidence, ring, sets, suppressedScore] of s.keys) {
           const ks: KeyState = {
             ring: CounterRing.from(lane.bucketMs, BUCKETS, ring),
             sets: undefined,
@@ -316,6 +320,8 @@ export class DetectorEngine {
             firstSeen: Number(firstSeen),
             lastSeen: Number(lastSeen),
             suppressedUntil: Number(suppressedUntil),
+            // older snapshots do not say: nothing escalates past their suppression
+            suppressedScore: Number(suppressedScore ?? SEVERITY_SCORE.critical) || 0,
           };
           for (const [i, set] of sets) {
             if (!Number.isInteger(i) || i < 0 || i >= slot.vocabulary.sets.size) throw new Error(`set column ${i} out of range`);
@@ -380,7 +386,7 @@ export class DetectorEngine {
         }
       }
       if (lane.keys.size >= this.limits.maxKeysPerDetector) this.evictOldest(lane);
-      state = { ring: new CounterRing(lane.bucketMs, BUCKETS, slot.vocabulary.counterNames.length), sets: undefined, evidence: [], firstSeen: t, lastSeen: t, suppressedUntil: 0 };
+      state = { ring: new CounterRing(lane.bucketMs, BUCKETS, slot.vocabulary.counterNames.length), sets: undefined, evidence: [], firstSeen: t, lastSeen: t, suppressedUntil: 0, suppressedScore: 0 };
       lane.keys.set(key, state);
     }
     if (t - state.lastSeen > lane.windowMs) {
@@ -408,14 +414,23 @@ export class DetectorEngine {
     }
     if (o.forget && state.sets) for (const name in o.forget) state.sets[vocabulary.set(name)]?.delete(o.forget[name]);
 
-    if (t < state.suppressedUntil) return undefined;
+    const suppressed = t < state.suppressedUntil;
+    if (suppressed && slot.detector.escalates !== true) return undefined;
     const view = lane.view;
     view.fill(key, t, state, vocabulary, o.sample ?? NO_SAMPLE);
     const verdict = slot.detector.evaluate(view, lane.settings);
     if (!verdict) return undefined;
+    const severity = verdict.severity ?? lane.settings.severity;
+    // graver is a higher severity, or the same one now proven (a proven breach after a forged one)
+    const score = SEVERITY_SCORE[severity] + (verdict.proven === true || state.ring.sum(PROVEN) >= state.ring.sum(TOTAL) ? 0.5 : 0);
+    if (suppressed && score <= state.suppressedScore) return undefined;
     state.suppressedUntil = t + lane.suppressMs;
+    state.suppressedScore = score;
     this.stats.findings++;
-    return this.finding(slot.detector, lane, key, t, record, state, verdict.counts, verdict.reason, verdict.severity ?? lane.settings.severity);
+    const finding = this.finding(slot.detector, lane, key, t, record, state, verdict.counts, verdict.reason, severity);
+    if (verdict.proven === true) finding.source_proven = true;
+    if (verdict.remediation !== undefined) finding.remediation = verdict.remediation;
+    return finding;
   }
 
   private finding(d: AnyDetector, lane: Lane, key: string, t: number, record: FlowRecord, state: KeyState, counts: Record<string, number>, reason: string, severity: CommonSettings['severity']): Finding {

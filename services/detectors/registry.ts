@@ -14,6 +14,7 @@ import fraudDestinationRisk from './fraud-destination-risk';
 import fraudPrefixProbing from './fraud-prefix-probing';
 import fraudPrefixProbingAccount from './fraud-prefix-probing-account';
 import fraudSequentialDialing from './fraud-sequential-dialing';
+import fraudUnauthenticatedCall from './fraud-unauthenticated-call';
 import policyTrunkToTrunkTransfer from './policy-trunk-to-trunk-transfer';
 import policyUntrustedTrunk from './policy-untrusted-trunk';
 import policyLockedRoomJoin from './policy-locked-room-join';
@@ -24,6 +25,7 @@ import policyWeakCrypto from './policy-weak-crypto';
 import sipDistributedFlood from './sip-distributed-flood';
 import relayBandwidthFlood from './relay-bandwidth-flood';
 import relayDeniedPeer from './relay-denied-peer';
+import sipAccountCompromise from './sip-account-compromise';
 import sipCredentialStuffing from './sip-credential-stuffing';
 import sipDigestBruteforce from './sip-digest-bruteforce';
 import sipDigestBruteforceAccount from './sip-digest-bruteforce-account';
@@ -53,6 +55,7 @@ export const DETECTORS: readonly AnyDetector[] = [
   entry(sipDigestBruteforceAccount),
   entry(sipCredentialStuffing),
   entry(sipRegistrationHijack),
+  entry(sipAccountCompromise),
   // fraud, keyed by account
   entry(fraudDestinationRisk),
   entry(fraudPrefixProbing),
@@ -63,6 +66,8 @@ export const DETECTORS: readonly AnyDetector[] = [
   entry(fraudClassOfService),
   entry(fraudWangiri),
   entry(fraudAfterHours),
+  // fraud, keyed by source
+  entry(fraudUnauthenticatedCall),
   // policy breaches
   entry(policyUnencryptedSignalling),
   entry(policyUnencryptedMedia),

@@ -1,8 +1,17 @@
 // Registration hijack: an account registers successfully from a second address while the binding
 // from the first is still fresh. A phone re-registers from the address it has; an attacker with a
 // cracked password registers from theirs, and calls or inbound calls may now go to them. A
-// softphone that roams from Wi-Fi to mobile data looks the same, so this only alerts. Where the
-// sensor also sees our own proxy forward the registration, that hop is not a second address.
+// softphone that roams from Wi-Fi to mobile data looks the same, so this only alerts.
+//
+// Our own proxies are no second address. Where the sensor sees a proxy or SBC forward the phone's
+// registration to the registrar, the account seems to register from two addresses: the phone's
+// and the proxy's (the real capture pcap-benign/heplify_sip_ipv4_tcp_retrans.pcap, where
+// 172.168.0.228 relays 1001's REGISTER from 172.168.0.252 to the registrar 172.168.0.227, gave
+// this finding). A relay shows itself in the account's own window: it is the server that another
+// successful registration of the account was sent to. So a registration whose sender is such a
+// server is a relay hop and never alarms, and one sent to a server that itself registered the
+// account does not count that server as a second address. One hop is recognised this way, in
+// either order of the two records; chains of proxies go in `relays`.
 import { chargedAccount } from './authorised-call';
 import { checkCidrs, inCidrs } from './cidr-list';
 import { defineDetector, type CommonSettings } from './definition';
@@ -46,10 +55,13 @@ export default defineDetector<RegistrationHijackSettings>({
     if (r.sip.method.toUpperCase() !== 'REGISTER' || status === undefined || status < 200 || status >= 300) return undefined;
     // a success with credentials: the sender answered our challenge, so the address is its own
     if (r.sip.auth_user === undefined || inCidrs(r.source.ip, s.relays)) return undefined;
-    return { distinct: { sources: r.source.ip }, sample: { source: r.source.ip } };
+    return { distinct: { sources: r.source.ip, servers: r.destination.ip }, sample: { source: r.source.ip, server: r.destination.ip } };
   },
   evaluate(w, s) {
-    const sources = w.distinct.sources ?? 0;
+    // this registration came from a server another registration of the account went to: a relay hop
+    if (w.has('servers', w.sample.source)) return undefined;
+    // the server it went to registered the account too: it forwards, and is no second address
+    const sources = (w.distinct.sources ?? 0) - (w.has('sources', w.sample.server) ? 1 : 0);
     if (sources < s.min_sources) return undefined;
     return {
       counts: { sources, threshold: s.min_sources },

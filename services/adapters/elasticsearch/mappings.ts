@@ -48,6 +48,8 @@ const sipFlow: Record<string, Mapping> = {
     charged_account: keyword,
     source_proven: bool,
     refer_to: keyword,
+    dialog: obj({ known: bool, from_party: bool }),
+    upstream_auth: bool,
     sdp: obj({
       // an SDP c= line may name a host, not only an address
       connection_ip: keyword,

@@ -10,6 +10,8 @@ import { BoundedMap } from './bounded-map';
 import { detach } from './text-scan';
 
 const MAX_TAGS_PER_CALL = 8;
+const NOT_KNOWN = Object.freeze({ known: false, party: false });
+const MAX_PARTIES = 8;
 /** longer tags are compared on their first 256 characters */
 const MAX_TAG = 256;
 
@@ -22,6 +24,10 @@ interface TagHop {
 interface CallState {
   hops: TagHop[];
   lastMs: number;
+  /** the address an INVITE of this call was sent to with credentials */
+  authenticatedTo?: string;
+  /** addresses that took part in setting the call up (see joined) */
+  parties?: string[];
 }
 
 export interface CallTagOptions {
@@ -71,6 +77,49 @@ export class CallTags {
     const t = tag.length > MAX_TAG ? tag.slice(0, MAX_TAG) : tag;
     for (const hop of state.hops) if (hop.tag === t && hop.from === to && hop.to === from) return true;
     return false;
+  }
+
+  /**
+   * What the sensor knows of the call a request acts on: whether it saw the call (and, when the
+   * request carries a To tag, that tag among the call's), and whether `address` took part in it
+   * (sent or received a tagged message: a phone, or a proxy on the path). Addresses, not ports:
+   * NAT rebinding moves ports.
+   */
+  standing(callId: string, address: string, toTag: string | undefined): { known: boolean; party: boolean } {
+    const state = this.dialogs.get(callId) ?? this.early.get(callId);
+    if (!state) return NOT_KNOWN;
+    const t = toTag === undefined || toTag.length <= MAX_TAG ? toTag : toTag.slice(0, MAX_TAG);
+    let known = t === undefined;
+    for (const hop of state.hops) if (hop.tag === t) known = true;
+    return { known, party: state.parties?.includes(address) ?? false };
+  }
+
+  /**
+   * `address` took part in setting the call up: it received an INVITE of it, or an 18x/2xx answer
+   * to one, or sent an INVITE or ACK of it that proved itself. Sending a request of the call is
+   * not enough (a forger can), nor receiving the refusal of a forged one (a 481).
+   */
+  joined(callId: string, address: string, timeMs: number): void {
+    let state = this.dialogs.get(callId) ?? this.early.get(callId);
+    if (!state) {
+      state = { hops: [], lastMs: timeMs };
+      this.early.set(detach(callId), state);
+    }
+    const parties = (state.parties ??= []);
+    if (parties.includes(address)) return;
+    if (parties.length >= MAX_PARTIES) parties.shift();
+    parties.push(detach(address));
+  }
+
+  /** An INVITE of the call, with credentials, was sent to `address`. */
+  authenticated(callId: string, address: string): void {
+    const state = this.dialogs.get(callId) ?? this.early.get(callId);
+    if (state) state.authenticatedTo = detach(address);
+  }
+
+  /** Whether `address` received an authenticated INVITE of the call: what it sends on is a relay of it. */
+  relaysAuthenticated(callId: string, address: string): boolean {
+    return (this.dialogs.get(callId) ?? this.early.get(callId))?.authenticatedTo === address;
   }
 
   /** A 2xx answered an INVITE. Returns true when this created a dialog. */

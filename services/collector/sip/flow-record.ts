@@ -24,6 +24,10 @@ export interface TransactionRecord {
   authUser?: string;
   referTo?: string;
   sdp?: SdpSummary;
+  /** for requests acting on an existing call: what the sensor knew of it (records.ts sip.dialog) */
+  dialog?: { known: boolean; from_party: boolean };
+  /** an INVITE relaying a call its sender received with credentials (records.ts sip.upstream_auth) */
+  upstreamAuth?: boolean;
   src: Endpoint;
   dst: Endpoint;
   transport: Transport;
@@ -83,5 +87,7 @@ export function toSipFlow(t: TransactionRecord, ctx: RecordContext): SipFlow {
   if (t.authUser) sip.auth_user = clip(t.authUser, SHORT);
   if (t.referTo) sip.refer_to = clip(t.referTo, TEXT);
   if (t.sdp) sip.sdp = t.sdp;
+  if (t.dialog) sip.dialog = { ...t.dialog };
+  if (t.upstreamAuth) sip.upstream_auth = true;
   return flow;
 }

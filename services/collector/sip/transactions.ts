@@ -72,6 +72,8 @@ interface Completed {
   status?: number;
 }
 
+/** requests that act on an existing call when they carry a To tag (BYE and CANCEL always do) */
+const IN_DIALOG_WITH_TAG: ReadonlySet<string> = new Set(['INVITE', 'REFER', 'UPDATE']);
 const CONNECTION_ORIENTED: ReadonlySet<Transport> = new Set(['tcp', 'tls', 'ws', 'wss', 'sctp']);
 const SEP = '\u0001';
 
@@ -276,9 +278,42 @@ export class SipCorrelator {
       return;
     }
     const proven = this.provenByPacket(msg, meta);
+    // before noteTags: the request's own tag would make its sender a party
+    const dialog = this.dialogOf(msg, meta);
     this.noteTags(msg, meta);
     this.stats.transactions++;
-    this.trying.set(detach(key), this.record(msg, meta, proven));
+    const t = this.record(msg, meta, proven);
+    if (dialog) t.dialog = dialog;
+    if (msg.method === 'INVITE') {
+      this.calls.joined(msg.callId, meta.dst.ip, meta.timeMs);
+      if (proven) this.calls.joined(msg.callId, meta.src.ip, meta.timeMs);
+      // a proxy forwards a phone's call without its credentials (it consumed them): the caller
+      // was challenged one hop earlier. Only the address the INVITE with credentials went to
+      // relays it; a forger can mark nothing but INVITEs from that address (the proxy's own).
+      // Not whether the credentials proved themselves: Kamailio shares nonces within a second,
+      // and the phone's ACK proves them only after the proxy has forwarded the call.
+      if (t.authUser !== undefined) this.calls.authenticated(msg.callId, meta.dst.ip);
+      else if (t.authUser === undefined && this.calls.relaysAuthenticated(msg.callId, meta.src.ip)) t.upstreamAuth = true;
+    }
+    this.trying.set(detach(key), t);
+  }
+
+  /**
+   * For a request that acts on an existing call (a teardown, a cancel, a re-INVITE, a transfer):
+   * whether the sensor knows the call and its sender is one of the call's parties. A CANCEL
+   * carries no To tag; its sender must be the INVITE's.
+   */
+  private dialogOf(msg: SipMessage, meta: PacketMeta): TransactionRecord['dialog'] {
+    const method = msg.method;
+    const toTag = msg.to.tag;
+    if (!(method === 'BYE' || method === 'CANCEL' || (IN_DIALOG_WITH_TAG.has(method) && toTag !== undefined))) return undefined;
+    const s = this.calls.standing(msg.callId, meta.src.ip, method === 'CANCEL' ? undefined : toTag);
+    let party = s.party;
+    if (method === 'CANCEL' && !party) {
+      const invite = txKey(msg.via[0]?.branch ?? '', 'INVITE', meta.src.ip, msg.callId, msg.cseq.seq);
+      party = this.trying.has(invite) || this.proceeding.has(invite);
+    }
+    return { known: s.known, from_party: party };
   }
 
   private isAwaitingAck(msg: SipMessage, meta: PacketMeta, key: string): boolean {
@@ -296,6 +331,7 @@ export class SipCorrelator {
     }
     const proven = this.provenByPacket(msg, meta);
     this.noteTags(msg, meta);
+    if (proven) this.calls.joined(msg.callId, meta.src.ip, meta.timeMs);
     const waitingKey = ackKey(msg.callId, msg.cseq.seq, meta.src.ip);
     const invite = this.awaitingAck.get(waitingKey);
     let inviteStatus: number | undefined;
@@ -324,6 +360,7 @@ export class SipCorrelator {
   private onResponse(msg: SipMessage, meta: PacketMeta): void {
     const status = msg.status!;
     this.noteTags(msg, meta);
+    if (msg.method === 'INVITE' && status >= 180 && status < 300) this.calls.joined(msg.callId, meta.dst.ip, meta.timeMs);
     const challenge = msg.challenge;
     if ((status === 401 || status === 407) && challenge?.nonce) this.nonces.challenged(challenge.nonce, meta.src.ip, meta.dst.ip, meta.dst.port, meta.timeMs);
 
