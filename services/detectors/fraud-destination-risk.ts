@@ -153,6 +153,8 @@ export default defineDetector<DestinationRiskSettings>({
     // what the source usually calls is learned from answered calls only, not from early media
     return {
       count: status >= 200 ? { calls: 1, [destination]: 1 } : { calls: 1 },
+      // what a finding quotes (evidence.observed, once the engine fills it): the numbers and countries called
+      distinct: { numbers: to.e164, countries: to.country ?? destination.slice(3) },
       sample: { e164: to.e164, country: to.country ?? '', type: to.number_type ?? 'unknown', destination, answered: status >= 200 ? '1' : '', score: String(score), why: why.join(', ') },
     };
   },

@@ -26,7 +26,8 @@ const NONE = '(none)';
 export function observeVariant(r: SipFlow): Observation | undefined {
   const to = r.sip.to;
   if (!to?.e164 || r.sip.method.toUpperCase() !== 'INVITE') return undefined;
-  return { distinct: { [`${VIA}${to.dial_prefix ?? ''}`]: to.e164 }, sample: { e164: to.e164 } };
+  // `numbers` and `prefixes` are what a finding quotes (evidence.observed, once the engine fills it)
+  return { distinct: { [`${VIA}${to.dial_prefix ?? ''}`]: to.e164, numbers: to.e164, prefixes: to.dial_prefix || NONE }, sample: { e164: to.e164 } };
 }
 
 /** The prefixes the window holds for one number (a folded `other` column counts as one). */

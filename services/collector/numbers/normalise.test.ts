@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { DEFAULT_DIAL_PLAN, DEFAULT_DIAL_PLANS, type DialPlan } from '../../core/dial-plan';
 import type { SipFlow } from '../../core/records';
 import { normaliseDialled, NumberNormaliser } from './normalise';
@@ -88,5 +89,20 @@ describe('the collector\'s reading of a flow', () => {
     expect(n.normalise('9011972355512 34')).toEqual(first);
     expect(n.normalise('alice')).toBeUndefined();
     expect(n.normalise('alice')).toBeUndefined();
+  });
+});
+
+describe('hostile dialled strings', () => {
+  it('never throw, and any number found fits the flow schema', () => {
+    const plans = [DEFAULT_DIAL_PLAN, GB, AU];
+    const digitsAndNoise = fc.stringMatching(/^[+0-9 ()\-.a-z*#\u0660-\u0669]{0,60}$/);
+    fc.assert(
+      fc.property(fc.oneof(digitsAndNoise, fc.string({ maxLength: 80 }), fc.string({ unit: 'binary', maxLength: 40 })), fc.constantFrom(...plans), (s, plan) => {
+        const n = normaliseDialled(s, plan);
+        if (n === undefined) return true;
+        return /^\+[1-9][0-9]{1,14}$/.test(n.e164) && /^(\+|[0-9]{1,32})?$/.test(n.dial_prefix) && (n.country === undefined || /^[A-Z]{2}$/.test(n.country)) && /^[a-z_]{1,32}$/.test(n.number_type);
+      }),
+      { numRuns: 3000, seed: 15 },
+    );
   });
 });
