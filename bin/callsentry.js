@@ -10,8 +10,11 @@ if (!fs.existsSync(cli)) {
 }
 const { main } = require(cli);
 const { processIo } = require(path.join(__dirname, '..', 'dist', 'services', 'commands', 'io.js'));
-main(process.argv.slice(2), processIo()).then(
-  (code) => setImmediate(() => process.exit(code)),
+const io = processIo();
+// a finished command ends the process, but only once stdout and stderr have drained: a pipe
+// (`callsentry generate | callsentry replay -`) still holds what was written
+main(process.argv.slice(2), io).then(
+  (code) => io.drained().then(() => process.exit(code)),
   (err) => {
     process.stderr.write(String((err && err.stack) || err) + '\n');
     process.exit(1);

@@ -105,5 +105,7 @@ async function writeBenignDay(args: ParsedArgs, startMs: number, io: CommandIo):
     // a few thousand records at a time, so a slow reader holds back the writer, not its memory
     if (++n % 4096 === 0) await io.drained?.();
   }
+  // the process may exit once this returns: every line must be out by then
+  await io.drained?.();
   return 0;
 }
