@@ -107,6 +107,7 @@ describe('operator API and commands', () => {
     // the block keeps what it is for: the detector's reason and evidence, with the operator's note beside them
     expect(b.reason).toBe('sip/request-flood: 150 INVITE in 10s');
     expect(b.notes).toEqual([expect.objectContaining({ who: me, why: 'repeat offender', ticket: 'SEC-12', ttl_seconds: 86_400 })]);
+    expect((await cli(r, 'blocks', 'list')).out[0]).toMatch(/sip\/request-flood: 150 INVITE in 10s \(extended by \S+, SEC-12: repeat offender\)$/);
     expect(ext.out[0]).toMatch(/^extend of 203\.0\.113\.50: dry-run\(renewed\) block ip=203\.0\.113\.50 at firewall for 864\d\ds/);
     const none = await cli(r, 'blocks', 'extend', '198.51.100.1', '--ttl', '60', '--why', 'x', '--ticket', 'y');
     expect(none.code).toBe(1);
