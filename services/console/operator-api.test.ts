@@ -118,6 +118,8 @@ describe('operator API and commands', () => {
     expect((await cli(r, 'allowlist', 'add', '203.0.113.0/24', '--why', 'customer office', '--ticket', 'NOC-815')).code).toBe(0);
     await r.bus.drained();
     expect((await cli(r, 'blocks', 'list')).out[0]).toBe('no live blocks');
+    // the enforcer's word on the entry (the console shows it as the request's result)
+    expect(r.audit.find((e) => e.actor.type === 'enforcer' && e.ref?.kind === 'allowlist')).toMatchObject({ what: 'allowlist-add cidr=203.0.113.0/24 at all-scopes', outcome: 'applied', result: 'applied: in force, 1 live block(s) inside lifted', ticket: 'NOC-815' });
     expect((await cli(r, 'allowlist', 'list')).out[0]).toMatch(/^203\.0\.113\.0\/24 +permanent +.* NOC-815: customer office/);
     const again = decision('flood-2', 'block', 'firewall', '203.0.113.51', { '@timestamp': now(), mode: 'dry-run' });
     await (await r.bus.producer()).send(r.rt.topics.name('decisions.v1'), [encode(again.target.value, again)]);
