@@ -6,6 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { configProblems } from './config-checks';
 import { describeSchemaErrors } from './config-errors';
 import { CallsentryError } from './errors';
+import { DEFAULT_VERDICTS, VERDICTS_SCHEMA, verdictProblems, type VerdictSettings } from './verdict-config';
 
 export interface KafkaSettings {
   brokers: string[];
@@ -124,6 +125,8 @@ export interface CallsentryConfig {
     export: { schedule: string | null; dir: string; format: 'csv' | 'ndjson' };
   };
   log: { level: 'debug' | 'info' | 'warn' | 'error' };
+  /** the pre-call verdict service (services/verdicts, docs/verdicts.md) */
+  verdicts: VerdictSettings;
 }
 
 export const DEFAULT_CONFIG: CallsentryConfig = {
@@ -176,6 +179,7 @@ export const DEFAULT_CONFIG: CallsentryConfig = {
   },
   audit: { log_file: null, signing_key_file: null, trusted_keys_file: '.callsentry/audit-trusted-keys', checkpoint: { every_entries: 1000, every_seconds: 300 }, export: { schedule: '0 0 * * *', dir: '.callsentry/audit-exports', format: 'ndjson' } },
   log: { level: 'info' },
+  verdicts: DEFAULT_VERDICTS,
 };
 
 /** The longest block, ban, rate limit or memory of an offence: one year (every expiry stays a valid date). */
@@ -495,6 +499,7 @@ export const CONFIG_SCHEMA = {
       additionalProperties: false,
       properties: { level: { enum: ['debug', 'info', 'warn', 'error'] } },
     },
+    verdicts: VERDICTS_SCHEMA,
   },
 } as const;
 
@@ -514,7 +519,7 @@ export function parseConfig(text: string, source = 'configuration'): CallsentryC
     throw new CallsentryError('BAD_CONFIG', `${source}: ${describeSchemaErrors(validate.errors).join('; ')}`);
   }
   const cfg = mergeDefaults(DEFAULT_CONFIG, raw as Partial<CallsentryConfig>);
-  const why = configProblems(cfg);
+  const why = [...configProblems(cfg), ...verdictProblems(cfg.verdicts)];
   if (why.length) throw new CallsentryError('BAD_CONFIG', `${source}: ${why.join('; ')}`);
   return cfg;
 }
