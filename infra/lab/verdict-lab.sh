@@ -29,10 +29,10 @@ usage: verdict-lab.sh COMMAND
                                       Kamailio at $PROXY_IP:5060 asking sip:$HOST_IP:VERDICT_PORT before
                                       each call; fail-open (default) or fail-closed after TIMEOUT_MS (300)
   carrier                             the carrier (sipp UAS) at $CARRIER_IP:5060, every message traced
-  phone legit|atk NUMBER CALLS RATE TALK_MS
-                                      a phone in the foreground: CALLS calls to NUMBER, RATE per second,
+  phone legit|atk NUMBER CALLS PERIOD_MS TALK_MS [TAG]
+                                      a phone in the foreground: CALLS calls to NUMBER, one every PERIOD_MS,
                                       each talking TALK_MS when answered; legit is account 105 at
-                                      $LEGIT_IP, atk account 106 at $ATK_IP. Messages: $RUN_DIR/<phone>-messages.log
+                                      $LEGIT_IP, atk account 106 at $ATK_IP. Messages: $RUN_DIR/<TAG or phone>-messages.log
   carrier-invites PATTERN             INVITEs the carrier received for request-URIs matching PATTERN (grep -E)
   status                              what is up
   down                                stop everything, remove the namespaces and the veth
@@ -176,20 +176,21 @@ start_carrier() {
 
 phone() {
   require_root
-  local who=${1:-} number=${2:-} calls=${3:-} rate=${4:-} talk=${5:-} ns ip account
+  local who=${1:-} number=${2:-} calls=${3:-} period=${4:-} talk=${5:-} tag=${6:-$1} ns ip account
   case "$who" in
     legit) ns=$NS_LEGIT ip=$LEGIT_IP account=105 ;;
     atk) ns=$NS_ATK ip=$ATK_IP account=106 ;;
-    *) die "usage: verdict-lab.sh phone legit|atk NUMBER CALLS RATE TALK_MS" ;;
+    *) die "usage: verdict-lab.sh phone legit|atk NUMBER CALLS PERIOD_MS TALK_MS [TAG]" ;;
   esac
   [[ $number =~ ^\+?[0-9]{3,20}$ ]] || die "NUMBER must be digits, optionally after + (got '$number')"
-  { is_int "$calls" && ((calls <= 10000)) && is_int "$rate" && ((rate <= 100)) && is_int "$talk"; } || die "usage: verdict-lab.sh phone legit|atk NUMBER CALLS(1..10000) RATE(1..100) TALK_MS"
+  { is_int "$calls" && ((calls <= 10000)) && is_int "$period" && ((period >= 10)) && is_int "$talk"; } || die "usage: verdict-lab.sh phone legit|atk NUMBER CALLS(1..10000) PERIOD_MS(>=10) TALK_MS [TAG]"
   mkdir -p "$RUN_DIR"
-  rm -f "$RUN_DIR/$who-messages.log"
+  [[ $tag =~ ^[a-z0-9-]{1,40}$ ]] || die "TAG must be 1 to 40 of a-z, 0-9, - (got '$tag')"
+  rm -f "$RUN_DIR/$tag-messages.log"
   exec ip netns exec "$ns" sipp "$PROXY_IP:5060" -sf "$HERE/verdict/phone-uac.xml" -i "$ip" -p 5060 \
     -s "$number" -key caller "$account" -au "$account" -ap "$LAB_PASSWORD" -d "$talk" \
-    -m "$calls" -r "$rate" -l 50 -recv_timeout 8000 -nostdin \
-    -trace_msg -message_file "$RUN_DIR/$who-messages.log" -trace_err -error_file "$RUN_DIR/$who-errors.log"
+    -m "$calls" -r 1 -rp "$period" -l 50 -recv_timeout 8000 -nostdin \
+    -trace_msg -message_file "$RUN_DIR/$tag-messages.log" -trace_err -error_file "$RUN_DIR/$tag-errors.log"
 }
 
 carrier_invites() {
@@ -230,7 +231,7 @@ case "${1:-}" in
   up) up ;;
   kamailio) start_kamailio "${2:-}" "${3:-}" "${4:-}" "${5:-}" ;;
   carrier) start_carrier ;;
-  phone) phone "${2:-}" "${3:-}" "${4:-}" "${5:-}" "${6:-}" ;;
+  phone) phone "${2:-}" "${3:-}" "${4:-}" "${5:-}" "${6:-}" "${7:-}" ;;
   carrier-invites) carrier_invites "${2:-}" ;;
   status) status ;;
   down) down ;;

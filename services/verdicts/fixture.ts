@@ -24,6 +24,8 @@ export interface RuleFixture {
   decisions?: Array<Partial<Decision>>;
   findings?: Array<Partial<Finding>>;
   flows?: CompactFlow[];
+  /** BYEs as flows.sip.v1 carries them: without an account */
+  hangups?: Array<{ at: string; call_id: string }>;
   cases: Array<{ name: string; query: CallQuery; expect: 'deny' | 'limit' | 'none'; reason?: string }>;
 }
 
@@ -54,5 +56,10 @@ export function fixtureState(f: RuleFixture, s: VerdictSettings): { state: Verdi
   for (const d of f.decisions ?? []) state.applyDecision(decisions, d as Decision);
   for (const x of f.findings ?? []) state.applyFinding(findings, x as Finding);
   (f.flows ?? []).forEach((c, i) => state.applyFlow(flows, flowOf(c, i)));
+  (f.hangups ?? []).forEach((h, i) => {
+    const r = flowOf({ ...h, account: '', method: 'BYE' }, 1000 + i);
+    delete r.sip.account;
+    state.applyHangup(r);
+  });
   return { state, deck };
 }

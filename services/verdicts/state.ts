@@ -27,6 +27,8 @@ class PartitionState {
   readonly addresses = new RestrictionTable();
   readonly accounts = new RestrictionTable();
   readonly ledgers = new Map<LedgerKey, CallLedger>();
+  /** answered calls by Call-ID: where a BYE without an account (flows.sip.v1) finds its call */
+  readonly calls = new Map<string, LedgerKey[]>();
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
@@ -84,6 +86,7 @@ export class VerdictState implements StateView {
     const method = r.sip.method;
     if (method === 'BYE' || method === 'CANCEL') {
       for (const k of keys) st.ledgers.get(k)?.hungUp(r.sip.call_id, at);
+      st.calls.delete(r.sip.call_id);
       return;
     }
     if (method !== 'INVITE') return;
@@ -95,7 +98,27 @@ export class VerdictState implements StateView {
       const l = this.ledger(st, k);
       if (l.open.has(r.sip.call_id)) continue; // a re-INVITE
       l.attempted(at, dest.international);
-      if (r.sip.status !== undefined && r.sip.status >= 200 && r.sip.status < 300) l.answered(r.sip.call_id, at + (r.event?.duration ?? 0) / 1e6, rate, dest.international);
+      if (r.sip.status !== undefined && r.sip.status >= 200 && r.sip.status < 300) {
+        l.answered(r.sip.call_id, at + (r.event?.duration ?? 0) / 1e6, rate, dest.international);
+        st.calls.set(r.sip.call_id, keys);
+      }
+    }
+  }
+
+  /**
+   * A BYE (or CANCEL) from flows.sip.v1: in-dialog requests carry no credentials, so most never
+   * reach the by-account topic. The call is found by its Call-ID on whichever partition holds it.
+   */
+  applyHangup(r: SipFlow): void {
+    const method = r.sip?.method;
+    if ((method !== 'BYE' && method !== 'CANCEL') || !r.sip.call_id) return;
+    const at = Date.parse(r['@timestamp']);
+    if (!Number.isFinite(at)) return;
+    for (const st of this.parts.values()) {
+      const keys = st.calls.get(r.sip.call_id);
+      if (!keys) continue;
+      for (const k of keys) st.ledgers.get(k)?.hungUp(r.sip.call_id, at);
+      st.calls.delete(r.sip.call_id);
     }
   }
 
