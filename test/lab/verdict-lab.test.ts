@@ -122,7 +122,7 @@ describe('verdict lab: pre-call verdicts at a live Kamailio', () => {
     console.log(`verdict lab figures ${JSON.stringify(figures, null, 2)}`);
   }, 120_000);
 
-  it('the cracked account is declined (603) once its spend quota is reached, the carrier receives none of those calls, and the legit phone completes every call', async () => {
+  it('the cracked account is declined (603) once it is flagged or over its spend quota, the carrier receives none of those calls, and the legit phone completes every call', async () => {
     // the legit phone calls at a person's pace (one call every 6 s stays under fraud/call-velocity)
     const legitRun = phone('legit', LOCAL, 5, 6000, 500);
     const atk = await phone('atk', IRSF, 24, 1000, 4000);
