@@ -20,6 +20,11 @@ export class CallLedger {
   private readonly intlHours = new Map<number, number>();
   /** event time of the first call seen: history starts there */
   firstSeen: number | undefined;
+  /** open calls by kind, kept as calls open and end (a tenant's may be many) */
+  private openCount = { local: 0, international: 0 };
+  /** ended calls' cost by window, for the minute it was summed in: queries are many, minutes few */
+  private sums: { minute: number; byWindow: Map<number, number> } | undefined;
+  private expiredAt = -1;
 
   constructor(private readonly baselineDays: number, private readonly maxCallMs: number) {}
 
@@ -27,6 +32,7 @@ export class CallLedger {
   answered(callId: string, at: number, ratePerMinute: number, international: boolean): void {
     if (this.open.has(callId)) return;
     this.open.set(callId, { start: at, ratePerMinute, international });
+    this.openCount[international ? 'international' : 'local']++;
   }
 
   /** A call attempt (counted once per call): feeds the baseline. */
@@ -44,12 +50,15 @@ export class CallLedger {
     const c = this.open.get(callId);
     if (!c) return;
     this.open.delete(callId);
+    this.openCount[c.international ? 'international' : 'local']--;
     this.addEnded(at, (c.ratePerMinute * Math.max(0, at - c.start)) / MINUTE);
   }
 
   private addEnded(at: number, cost: number): void {
     if (cost <= 0) return;
     const minute = Math.floor(at / MINUTE);
+    // a cached window sum that this minute falls in grows by the cost
+    if (this.sums) for (const [w, sum] of this.sums.byWindow) if (minute * MINUTE >= this.sums.minute * MINUTE - w) this.sums.byWindow.set(w, sum + cost);
     const last = this.ended[this.ended.length - 1];
     if (last && last[0] === minute) last[1] += cost;
     else if (!last || last[0] < minute) this.ended.push([minute, cost]);
@@ -64,25 +73,38 @@ export class CallLedger {
     while (this.ended.length > 0 && this.ended[0][0] <= oldest) this.ended.shift();
   }
 
-  /** Open calls older than max_call_seconds are taken as ended then (their BYE was missed). */
+  /** Open calls older than max_call_seconds are taken as ended then (their BYE was missed); looked at once a minute. */
   private expire(now: number): void {
+    const minute = Math.floor(now / MINUTE);
+    if (minute === this.expiredAt) return;
+    this.expiredAt = minute;
     for (const [id, c] of this.open) if (now - c.start > this.maxCallMs) this.hungUp(id, c.start + this.maxCallMs);
   }
 
   concurrent(international: boolean, now: number): number {
     this.expire(now);
-    let n = 0;
-    for (const c of this.open.values()) if (c.international === international) n++;
-    return n;
+    return this.openCount[international ? 'international' : 'local'];
   }
 
   /** Cost over the last windowMs: ended calls by the minute they ended, open calls by the time elapsed inside the window. */
   spend(windowMs: number, now: number): number {
     this.expire(now);
     const from = now - windowMs;
-    let sum = 0;
-    for (let i = this.ended.length - 1; i >= 0 && this.ended[i][0] * MINUTE >= from; i--) sum += this.ended[i][1];
+    let sum = this.endedSum(windowMs, now);
     for (const c of this.open.values()) sum += (c.ratePerMinute * Math.max(0, now - Math.max(c.start, from))) / MINUTE;
+    return sum;
+  }
+
+  /** Ended calls' cost in the window, summed once a minute (per window) and kept up to date as calls end. */
+  private endedSum(windowMs: number, now: number): number {
+    const minute = Math.floor(now / MINUTE);
+    if (!this.sums || this.sums.minute !== minute) this.sums = { minute, byWindow: new Map() };
+    let sum = this.sums.byWindow.get(windowMs);
+    if (sum === undefined) {
+      sum = 0;
+      for (let i = this.ended.length - 1; i >= 0 && this.ended[i][0] * MINUTE >= minute * MINUTE - windowMs; i--) sum += this.ended[i][1];
+      this.sums.byWindow.set(windowMs, sum);
+    }
     return sum;
   }
 
