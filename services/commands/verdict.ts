@@ -14,7 +14,7 @@ export const spec: CommandSpec = {
   summary: 'Answer per-call verdicts before setup (HTTP POST /v1/verdict, SIP redirect 302/603) from the state on the bus.',
   usage: 'callsentry verdict [options]',
   description:
-    'Reads findings.v1, decisions.v1 and flows.sip.by-account.v1 into its state (blocks, flagged and suspended accounts, open calls, spend, ' +
+    'Reads findings.v1, decisions.v1, flows.sip.by-account.v1 (and the BYEs of flows.sip.v1) into its state (blocks, flagged and suspended accounts, open calls, spend, ' +
     'international baselines) and answers proxies and SBCs: HTTP on verdicts.http_listen, SIP on verdicts.sip_listen (UDP and TCP). ' +
     'Each deny is a deny-call decision on decisions.v1 (one per account or source per verdicts.decision_window_seconds). ' +
     'Without a token in the variable named by verdicts.token_env (default CALLSENTRY_VERDICT_TOKEN) it listens on loopback only. ' +

@@ -18,11 +18,15 @@ export class RateDeck {
   static parse(text: string, source = 'rate deck'): RateDeck {
     const deck = new RateDeck();
     const lines = text.split(/\r?\n/);
+    let first = true;
     lines.forEach((raw, i) => {
       const line = raw.trim();
       if (line === '' || line.startsWith('#')) return;
       const cols = line.split(',').map((c) => c.trim());
-      if (i === 0 && !/^\d/.test(cols[0])) return; // header
+      // a header: the first line that is not a comment, two names of letters
+      const header = first && /^[A-Za-z_ ]+,[A-Za-z_ ]+$/.test(line);
+      first = false;
+      if (header) return;
       const [prefix, price] = cols;
       if (cols.length !== 2 || !new RegExp(`^\\d{1,${MAX_PREFIX_DIGITS}}$`).test(prefix) || !/^\d+(\.\d+)?$/.test(price ?? '')) {
         throw new CallsentryError('BAD_CONFIG', `${source} line ${i + 1}: expected prefix,price_per_minute (digits, then a decimal number), got '${line.slice(0, 80)}'`);
