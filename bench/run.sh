@@ -15,6 +15,7 @@ node dist/bench/hep.bench.js
 node dist/bench/numbers.bench.js
 node --expose-gc dist/bench/distinct-sources.bench.js
 node dist/bench/nftables-enforcement.bench.js
+node dist/bench/verdicts.bench.js
 if [[ "${1:-}" != "--no-kafka" ]]; then
   bash infra/kafka/start.sh >/dev/null
   node dist/bench/kafka-end-to-end.bench.js

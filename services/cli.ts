@@ -11,6 +11,7 @@ import * as dashboards from './commands/dashboards';
 import * as consoleCommand from './commands/console';
 import * as audit from './commands/audit';
 import * as indexCommand from './commands/index-command';
+import * as verdict from './commands/verdict';
 import { stageRunner, stageSpec } from './commands/stage';
 import { configSpec, generateSpec, runConfig, runGenerate, runTopics, topicsSpec } from './commands/admin';
 import { allowlistSpec, blocksSpec, runAllowlist, runBlocks } from './commands/operator';
@@ -33,6 +34,7 @@ export const COMMANDS: Command[] = [
   { spec: stageSpec('enforce'), run: stageRunner('enforce') },
   { spec: stageSpec('alert'), run: stageRunner('alert') },
   { spec: stageSpec('print'), run: stageRunner('print') },
+  verdict,
   audit,
   { spec: blocksSpec, run: runBlocks },
   { spec: allowlistSpec, run: runAllowlist },

@@ -24,7 +24,7 @@ export function decisionDraft(d: Decision): EntryDraft {
     '@timestamp': d['@timestamp'],
     source_id: `decision:${d.id}`,
     // an operator's decision is decided by the operator; the rest by the decision policy for a detector
-    actor: { type: 'decider', id: d.origin.type === 'operator' ? `operator:${d.origin.id}` : d.origin.id },
+    actor: { type: 'decider', id: d.origin.type === 'operator' ? `operator:${d.origin.id}` : d.origin.type === 'verdict' ? `verdict:${d.origin.id}` : d.origin.id },
     what: `decision ${d.mode === 'dry-run' ? 'dry-run ' : ''}${describe(d)}`,
     why: d.reason,
     result: `decided (${d.mode})`,

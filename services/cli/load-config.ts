@@ -34,5 +34,7 @@ export function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = pr
   if (env.CALLSENTRY_METRICS_LISTEN !== undefined) cfg.metrics.listen = env.CALLSENTRY_METRICS_LISTEN === 'off' ? null : env.CALLSENTRY_METRICS_LISTEN;
   if (env.CALLSENTRY_API_LISTEN !== undefined) cfg.api.listen = env.CALLSENTRY_API_LISTEN === 'off' ? null : env.CALLSENTRY_API_LISTEN;
   if (env.CALLSENTRY_CONSOLE_LISTEN !== undefined) cfg.console.listen = env.CALLSENTRY_CONSOLE_LISTEN === 'off' ? null : env.CALLSENTRY_CONSOLE_LISTEN;
+  if (env.CALLSENTRY_VERDICT_HTTP_LISTEN !== undefined) cfg.verdicts.http_listen = env.CALLSENTRY_VERDICT_HTTP_LISTEN === 'off' ? null : env.CALLSENTRY_VERDICT_HTTP_LISTEN;
+  if (env.CALLSENTRY_VERDICT_SIP_LISTEN !== undefined) cfg.verdicts.sip_listen = env.CALLSENTRY_VERDICT_SIP_LISTEN === 'off' ? null : env.CALLSENTRY_VERDICT_SIP_LISTEN;
   return cfg;
 }

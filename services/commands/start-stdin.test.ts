@@ -21,7 +21,7 @@ it('start --input - detects a flood from a pipe that is still open (fewer record
     },
     err: () => undefined,
     stdin,
-    env: { CALLSENTRY_API_LISTEN: 'off', CALLSENTRY_METRICS_LISTEN: 'off', CALLSENTRY_CONSOLE_LISTEN: 'off' },
+    env: { CALLSENTRY_API_LISTEN: 'off', CALLSENTRY_METRICS_LISTEN: 'off', CALLSENTRY_CONSOLE_LISTEN: 'off', CALLSENTRY_VERDICT_HTTP_LISTEN: 'off', CALLSENTRY_VERDICT_SIP_LISTEN: 'off' },
     isTty: false,
     stopSignal: new Promise<void>((r) => (stop = r)),
   };

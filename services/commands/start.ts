@@ -11,6 +11,7 @@ import { startAll } from '../runtime/stages';
 import { serveOperatorApi } from '../console/serve';
 import { serveEmbeddedConsole } from '../console/serve-console';
 import { serveMetrics } from '../runtime/serve-metrics';
+import { startVerdictService } from '../verdicts/service';
 import type { Enforcer } from '../enforcer/enforcer';
 import { CONFIG_OPTION } from './common-options';
 import { feedNdjson } from './feed';
@@ -63,6 +64,11 @@ export async function run(args: ParsedArgs, io: CommandIo): Promise<number> {
   // the login line (with a one-time password when no users are configured) goes to stderr, not the log
   const noc = await serveEmbeddedConsole(rt, { env: io.env, operatorApi: api?.url, announce: io.err });
   if (noc) subs.unshift({ stop: () => noc.close() });
+  // the pre-call verdict service (verdicts.http_listen / sip_listen; both null: off)
+  if (cfg.verdicts.http_listen || cfg.verdicts.sip_listen) {
+    const verdicts = await startVerdictService(rt, { env: io.env });
+    subs.unshift({ stop: () => verdicts.stop() });
+  }
   const metrics = await serveMetrics(rt, 'start');
   if (metrics) subs.push({ stop: () => metrics.close() });
   const ingest = new Ingest({ producer: await rt.bus.producer(), topics: rt.topics, metrics: rt.metrics, sensor: cfg.collector.sensor, tenant: cfg.collector.tenant, dialPlans: cfg.dial_plans });

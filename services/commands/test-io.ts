@@ -16,7 +16,7 @@ export async function runCli(argv: string[], opts: { stdin?: string; env?: NodeJ
     stdin: Readable.from(opts.stdin !== undefined ? [Buffer.from(opts.stdin)] : []),
     // an ephemeral port: tests run side by side, and beside a callsentry an operator may be running
     // the operator API's token in a directory of this test process, not in the working directory
-    env: { CALLSENTRY_API_LISTEN: '127.0.0.1:0', CALLSENTRY_METRICS_LISTEN: '127.0.0.1:0', CALLSENTRY_CONSOLE_LISTEN: '127.0.0.1:0', CALLSENTRY_API_TOKEN_FILE: TOKEN_FILE, ...opts.env },
+    env: { CALLSENTRY_API_LISTEN: '127.0.0.1:0', CALLSENTRY_METRICS_LISTEN: '127.0.0.1:0', CALLSENTRY_CONSOLE_LISTEN: '127.0.0.1:0', CALLSENTRY_VERDICT_HTTP_LISTEN: '127.0.0.1:0', CALLSENTRY_VERDICT_SIP_LISTEN: '127.0.0.1:0', CALLSENTRY_API_TOKEN_FILE: TOKEN_FILE, ...opts.env },
     isTty: false,
     stopSignal: new Promise(() => undefined),
   };

@@ -7,6 +7,7 @@ import { configProblems } from './config-checks';
 import { describeSchemaErrors } from './config-errors';
 import { DEFAULT_DIAL_PLANS, DIAL_PLANS_SCHEMA, type DialPlans } from './dial-plan';
 import { CallsentryError } from './errors';
+import { DEFAULT_VERDICTS, VERDICTS_SCHEMA, verdictProblems, type VerdictSettings } from './verdict-config';
 
 export interface KafkaSettings {
   brokers: string[];
@@ -127,6 +128,8 @@ export interface CallsentryConfig {
   log: { level: 'debug' | 'info' | 'warn' | 'error' };
   /** how each tenant's phones dial out, so the collector reads every dialled number as E.164 */
   dial_plans: DialPlans;
+  /** the pre-call verdict service (services/verdicts, docs/verdicts.md) */
+  verdicts: VerdictSettings;
 }
 
 export const DEFAULT_CONFIG: CallsentryConfig = {
@@ -179,6 +182,7 @@ export const DEFAULT_CONFIG: CallsentryConfig = {
   audit: { log_file: null, signing_key_file: null, trusted_keys_file: '.callsentry/audit-trusted-keys', checkpoint: { every_entries: 1000, every_seconds: 300 }, export: { schedule: '0 0 * * *', dir: '.callsentry/audit-exports', format: 'ndjson' } },
   log: { level: 'info' },
   dial_plans: DEFAULT_DIAL_PLANS,
+  verdicts: DEFAULT_VERDICTS,
 };
 
 /** The longest block, ban, rate limit or memory of an offence: one year (every expiry stays a valid date). */
@@ -501,6 +505,7 @@ export const CONFIG_SCHEMA = {
       properties: { level: { enum: ['debug', 'info', 'warn', 'error'] } },
     },
     dial_plans: DIAL_PLANS_SCHEMA,
+    verdicts: VERDICTS_SCHEMA,
   },
 } as const;
 
@@ -520,7 +525,7 @@ export function parseConfig(text: string, source = 'configuration'): CallsentryC
     throw new CallsentryError('BAD_CONFIG', `${source}: ${describeSchemaErrors(validate.errors).join('; ')}`);
   }
   const cfg = mergeDefaults(DEFAULT_CONFIG, raw as Partial<CallsentryConfig>);
-  const why = configProblems(cfg);
+  const why = [...configProblems(cfg), ...verdictProblems(cfg.verdicts)];
   if (why.length) throw new CallsentryError('BAD_CONFIG', `${source}: ${why.join('; ')}`);
   return cfg;
 }

@@ -178,8 +178,12 @@ export interface Finding {
   organization?: { id: string };
 }
 
-/** aggregate-limit targets a protected destination (ours), every other action a source, peer or account */
-export type Action = 'block' | 'unblock' | 'deny-peer' | 'suspend-account' | 'rate-limit' | 'aggregate-limit' | 'alert-only';
+/**
+ * aggregate-limit targets a protected destination (ours), every other action a source, peer or
+ * account. deny-call: the verdict service declined calls before setup (services/verdicts); already
+ * done at the proxy, so no enforcement point is asked to do anything.
+ */
+export type Action = 'block' | 'unblock' | 'deny-peer' | 'suspend-account' | 'rate-limit' | 'aggregate-limit' | 'alert-only' | 'deny-call';
 export type Scope = 'firewall' | 'relay' | 'proxy';
 
 export interface Decision {
@@ -193,7 +197,8 @@ export interface Decision {
   ttl_seconds: number;
   reason: string;
   finding_ids: string[];
-  origin: { type: 'detector' | 'operator'; id: string };
+  /** verdict: the verdict service, id the rule that denied */
+  origin: { type: 'detector' | 'operator' | 'verdict'; id: string };
   mode: 'enforce' | 'dry-run';
   /**
    * a detector's decision: every record behind its finding came from a proven source. An unproven

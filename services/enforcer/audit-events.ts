@@ -5,7 +5,7 @@ import type { AuditEvent, Decision } from '../core/records';
 import type { Outcome } from './enforcer';
 
 export function describe(d: Decision): string {
-  const ttl = d.action === 'unblock' || d.action === 'alert-only' ? '' : ` for ${d.ttl_seconds}s`;
+  const ttl = d.action === 'unblock' || d.action === 'alert-only' || d.action === 'deny-call' ? '' : ` for ${d.ttl_seconds}s`;
   return `${d.action} ${d.target.type}=${d.target.value} at ${d.scope}${ttl}`;
 }
 

@@ -98,6 +98,11 @@ export class Enforcer {
         outcomes.push({ decision: d, requested: d, result: 'noop', reason: 'alert only: nothing changes on the network' });
         continue;
       }
+      if (d.action === 'deny-call') {
+        // answered at the proxy before setup: recorded, never firewalled
+        outcomes.push({ decision: d, result: 'noop', reason: 'calls denied before setup by the verdict service; nothing to enforce' });
+        continue;
+      }
       const v = this.guardrails.check(d, now);
       if (v.outcome === 'apply') {
         // later decisions in the batch see this one as live (a renewal, a count toward the maximum)

@@ -1,0 +1,169 @@
+// Pre-call verdicts under load, with the load from other processes: HTTP with wrk (paced to about
+// 5,000 verdicts/s by its delay hook), SIP redirect with sipp at 5,000 INVITEs/s. Realistic state:
+// 100,000 accounts with a class of service and a few calls each, 10,000 blocked addresses, a rate
+// deck of 10,000 prefixes. Figures are the load generators' own latencies (p50, p99), plus the
+// service's own time per verdict (callsentry_verdict_seconds). Targets (issue 17): p99 <= 2 ms
+// HTTP, <= 1 ms SIP. Needs wrk and sipp (infra/apt-packages.txt).
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DEFAULT_CONFIG } from '../services/core/config';
+import { silentLogger } from '../services/core/ports';
+import type { Decision, SipFlow } from '../services/core/records';
+import { MemoryBus } from '../services/adapters/memory-bus/memory-bus';
+import { createRuntime } from '../services/runtime/runtime';
+import { RateDeck } from '../services/verdicts/rate-deck';
+import { startVerdictService } from '../services/verdicts/service';
+import { VerdictState } from '../services/verdicts/state';
+import { report } from './report';
+
+const ACCOUNTS = 100_000;
+const BLOCKS = 10_000;
+const PREFIXES = 10_000;
+const RATE = 5_000;
+const SECONDS = Number(process.env.CALLSENTRY_BENCH_SECONDS ?? 15);
+const ROOT = path.resolve(__dirname, '../..');
+
+/** A load generator in a process of its own; the service answers in this one, so never spawnSync. */
+function run(cmd: string, args: string[], cwd: string, timeoutMs: number): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d.toString()));
+    child.stderr.on('data', (d) => (stderr = (stderr + d.toString()).slice(-4000)));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('exit', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
+function has(bin: string): boolean {
+  return spawnSync('sh', ['-c', 'command -v "$1"', 'sh', bin]).status === 0;
+}
+
+function deck(): RateDeck {
+  const d = RateDeck.empty();
+  // country codes and longer prefixes down to 6 digits, as carriers' decks are
+  for (let i = 0; d.size < PREFIXES; i++) d.set(String(1 + ((i * 7919) % 999_999)).slice(0, 2 + (i % 5)), 0.005 + (i % 300) / 100);
+  d.set('44', 0.02);
+  return d;
+}
+
+async function main(): Promise<void> {
+  const cfg = structuredClone(DEFAULT_CONFIG);
+  cfg.metrics.listen = null;
+  const accounts: Record<string, { class: string; tenant: string }> = {};
+  for (let i = 0; i < ACCOUNTS; i++) accounts[`a${i}`] = { class: i % 10 === 0 ? 'local' : 'standard', tenant: `t${i % 500}` };
+  cfg.verdicts = { ...cfg.verdicts, http_listen: '127.0.0.1:0', sip_listen: '127.0.0.1:0', accounts, home_country: 'US' };
+  const rates = deck();
+  const state = new VerdictState(cfg.verdicts, rates);
+  const now = Date.now();
+  const decisions = state.partition('decisions.v1', 0);
+  for (let i = 0; i < BLOCKS; i++) {
+    const ip = `10.${(i >> 8) & 255}.${i & 255}.7`;
+    state.applyDecision(decisions, { '@timestamp': new Date(now).toISOString(), id: `d${i}`, action: 'block', target: { type: 'ip', value: ip }, scope: 'firewall', ttl_seconds: 86_400, reason: 'bench', finding_ids: [`f${i}`], mode: 'enforce' } as Decision);
+  }
+  // three calls per account over the last day, spread over 8 partitions; tenants of 200 accounts
+  for (let i = 0; i < ACCOUNTS; i++) {
+    const st = state.partition('flows.sip.by-account.v1', i % 8);
+    for (let c = 0; c < 3; c++) {
+      const at = now - (c + 1) * 3_600_000 * (1 + (i % 20));
+      const flow = { '@timestamp': new Date(at).toISOString(), event: { id: `e${i}-${c}`, kind: 'event', dataset: 'sip.flow' }, source: { ip: '192.0.2.1' }, destination: { ip: '192.0.2.2' }, network: { transport: 'udp' }, organization: { id: `t${i % 500}` }, sip: { call_id: `c${i}-${c}`, method: 'INVITE', status: 200, account: `a${i}`, to: { user: c === 0 ? '+442079460000' : '2125550100' } } } as SipFlow;
+      state.applyFlow(st, flow);
+      // one account in 50 is on a call now
+      if (c > 0 || i % 50 !== 0) state.applyFlow(st, { ...flow, '@timestamp': new Date(at + 120_000).toISOString(), sip: { ...flow.sip, method: 'BYE', status: 200 } });
+    }
+  }
+  const rt = createRuntime(cfg, { bus: new MemoryBus(), log: silentLogger });
+  {
+    // the rules alone, in this process: what one verdict costs in CPU, without the network
+    const { callContext, judge } = await import('../services/verdicts/judge');
+    const queries = Array.from({ length: 100_000 }, (_, n) => ({ source_ip: n % 20 === 0 ? `10.${(n >> 8) & 255}.${n & 255}.7` : '192.0.2.77', account: `a${(n * 7919) % ACCOUNTS}`, from: 'sip:x@pbx', to: `+44207946${String(n % 10000).padStart(4, '0')}`, call_id: `j${n}` }));
+    for (const q of queries.slice(0, 10_000)) judge(callContext(q, cfg.verdicts, rates, now), state, cfg.verdicts);
+    const t = process.hrtime.bigint();
+    const cpu = process.cpuUsage();
+    let denied = 0;
+    for (const q of queries) if (judge(callContext(q, cfg.verdicts, rates, now), state, cfg.verdicts).verdict === 'deny') denied++;
+    const sec = Number(process.hrtime.bigint() - t) / 1e9;
+    const used = process.cpuUsage(cpu);
+    const cpuSec = (used.user + used.system) / 1e6;
+    // CPU time is what one verdict costs; wall time says how busy the shared machine was
+    report('verdict judge (1 core)', { verdicts: queries.length, denied, cpu_us_per_verdict: (cpuSec * 1e6) / queries.length, wall_us_per_verdict: (sec * 1e6) / queries.length, verdicts_per_cpu_s: Math.round(queries.length / cpuSec) });
+  }
+  const svc = await startVerdictService(rt, { env: {}, state, deck: rates, consume: false });
+  const dir = mkdtempSync(path.join(tmpdir(), 'callsentry-verdict-bench-'));
+  const own = async (iface: string) => {
+    // the service's own time per verdict, from its histogram (bucket bounds: an upper estimate)
+    const text = await rt.metrics.render();
+    const lines = text.split('\n').filter((l) => l.startsWith('callsentry_verdict_seconds_bucket') && l.includes(`interface="${iface}"`));
+    const buckets = lines.map((l) => ({ le: Number(/le="([^"]+)"/.exec(l)![1]), n: Number(l.split(' ').pop()) }));
+    const total = buckets[buckets.length - 1]?.n ?? 0;
+    const p99 = buckets.find((b) => b.n >= total * 0.99)?.le;
+    return { own_verdicts: total, own_p99_ms_at_most: p99 === undefined ? 'n/a' : p99 * 1000 };
+  };
+
+  if (has('wrk')) {
+    // 50 connections, each waiting 9 ms after its answer: about 5,000 requests/s
+    const lua = path.join(dir, 'verdict.lua');
+    writeFileSync(
+      lua,
+      `local n = 0
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+request = function()
+  n = n + 1
+  local a = (n * 7919) % ${ACCOUNTS}
+  local ip = (n % 20 == 0) and string.format("10.%d.%d.7", math.floor((n % ${BLOCKS}) / 256) % 256, n % 256) or "192.0.2.77"
+  local body = string.format('{"source_ip":"%s","account":"a%d","from":"sip:a%d@pbx","to":"+44207946%04d","call_id":"b%d"}', ip, a, a, n % 10000, n)
+  return wrk.format(nil, "/v1/verdict", nil, body)
+end
+delay = function() return 9 end
+`,
+    );
+    const r = await run('wrk', ['-t2', '-c50', `-d${SECONDS}s`, '--latency', '-s', lua, svc.http!.url], dir, (SECONDS + 30) * 1000);
+    const out = r.stdout ?? '';
+    const ms = (label: string) => {
+      const m = new RegExp(`^\\s*${label}\\s+([\\d.]+)(us|ms|s)`, 'm').exec(out);
+      return m ? Number(m[1]) * (m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1) : NaN;
+    };
+    const errors = [/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[0], /Socket errors: [^\n]*/.exec(out)?.[0]].filter(Boolean).join('; ') || 'none';
+    report('verdict HTTP (wrk)', { target_rate: RATE, rate: Math.round(Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN)), p50_ms: ms('50%'), p90_ms: ms('90%'), p99_ms: ms('99%'), errors, ...(await own('http')) });
+  } else report('verdict HTTP (wrk)', { skipped: 'wrk not installed (apt-get install wrk)' });
+
+  if (has('sipp')) {
+    const inf = path.join(dir, 'accounts.csv');
+    const rows = ['SEQUENTIAL'];
+    for (let i = 0; i < 10_000; i++) rows.push(`a${(i * 7919) % ACCOUNTS};${String(i % 10000).padStart(4, '0')};${(i >> 8) & 255}.${i & 255}.${i % 20 === 0 ? 7 : 9}`);
+    writeFileSync(inf, rows.join('\n') + '\n');
+    const r = await run('sipp', [`127.0.0.1:${svc.sip!.port}`, '-sf', path.join(ROOT, 'bench/verdict-invite.xml'), '-inf', inf, '-i', '127.0.0.1', '-p', '0', '-r', String(RATE), '-m', String(RATE * SECONDS), '-l', '20000', '-nostdin', '-trace_rtt', '-rtt_freq', '1', '-timeout', `${SECONDS + 5}s`, '-trace_stat', '-fd', '1', '-stf', path.join(dir, 'sipp-stats.csv')], dir, (SECONDS + 40) * 1000);
+    if (r.status !== 0 && r.status !== 1) process.stderr.write(`sipp exited ${r.status}: ${r.stderr}\n`);
+    const rtt = readdirSync(dir).find((f) => f.endsWith('_rtt.csv'));
+    const samples = rtt ? readFileSync(path.join(dir, rtt), 'utf8').split('\n').slice(1).map((l) => Number(l.split(';')[1])).filter((x) => Number.isFinite(x)).sort((a, b) => a - b) : [];
+    const q = (p: number) => samples[Math.min(samples.length - 1, Math.floor(samples.length * p))];
+    const stats = readFileSync(path.join(dir, 'sipp-stats.csv'), 'utf8').trim().split('\n');
+    const head = stats[0].split(';');
+    const last = stats[stats.length - 1].split(';');
+    const col = (name: string) => Number(last[head.indexOf(name)]);
+    const elapsed = () => {
+      const [h, m, sec] = (last[head.indexOf('ElapsedTime(C)')] ?? '').split(':').map(Number);
+      return Math.max(1, h * 3600 + m * 60 + sec) || SECONDS;
+    };
+    // sipp times in whole milliseconds: p99_ms 1 means at most 1 ms
+    report('verdict SIP redirect (sipp)', { target_rate: RATE, answered: samples.length, failed: col('FailedCall(C)'), rate: Math.round(samples.length / elapsed()), p50_ms: q(0.5), p90_ms: q(0.9), p99_ms: q(0.99), ...(await own('sip')) });
+  } else report('verdict SIP redirect (sipp)', { skipped: 'sipp not installed (apt-get install sip-tester)' });
+
+  await svc.stop();
+  await rt.bus.close();
+}
+
+void main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
