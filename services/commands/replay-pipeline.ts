@@ -57,7 +57,7 @@ export async function replayFiles(
       lines += await feedNdjson(ingest, file, io, cfg.collector.max_line_bytes);
       continue;
     }
-    const result = await feedCapture(ingest, file, io, cfg.collector.sensor, cfg.collector.tenant);
+    const result = await feedCapture(ingest, file, io, cfg.collector.sensor, cfg.collector.tenant, cfg.collector.evidence);
     captures.push(describeCapture(file, result));
     if (result.error) damaged.push(`${result.error.message} [${result.error.code}]; the ${result.records} records read before it are kept`);
   }

@@ -149,7 +149,7 @@ export const silentLogger: Logger = {
 // ---- document index (Elasticsearch) ---------------------------------------------------------
 
 /** What the index stage stores; one daily index per kind. */
-export type IndexKind = 'flows-sip' | 'flows-media' | 'findings' | 'decisions' | 'audit';
+export type IndexKind = 'flows-sip' | 'flows-media' | 'findings' | 'decisions' | 'audit' | 'evidence-sip';
 
 export interface IndexDocument {
   kind: IndexKind;

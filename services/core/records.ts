@@ -245,3 +245,44 @@ export interface AuditEntry {
   hash_prev: string;
   hash: string;
 }
+
+/**
+ * One sample SIP message the collector kept as evidence (services/collector/evidence): the
+ * message with its secrets masked (same length, so the bytes still frame), bounded in size, with
+ * where and when it was seen. Findings reach it by their key and window (`evidence.keys`, time)
+ * and by their sample records (`sip.flow_id` is the id of the SIP flow the message belongs to).
+ */
+export interface SipEvidence {
+  '@timestamp': IsoTime;
+  event: { id: string; kind: 'event'; dataset: 'sip.evidence' };
+  source: Endpoint;
+  destination: Endpoint;
+  network: { transport: Transport };
+  organization?: { id: string };
+  observer?: { id: string };
+  sip: {
+    call_id: string;
+    /** the request method, or for a response the CSeq method */
+    method: string;
+    /** responses only */
+    status?: number;
+    cseq?: number;
+    /** the SipFlow (transaction) this message belongs to: the finding's record_ids name flows */
+    flow_id: string;
+  };
+  evidence: {
+    /** the finding keys this call was sampled for: `ip:ADDRESS`, `account:NAME` */
+    keys: string[];
+    /** the message as seen, secrets masked with '*' (same length), cut at collector.evidence.max_message_bytes */
+    message: string;
+    /** how `message` maps back to bytes: utf8 when the bytes were valid UTF-8, else latin1 (one char per byte) */
+    encoding: 'utf8' | 'latin1';
+    /** bytes of the original message */
+    length: number;
+    truncated: boolean;
+    /** what was masked, e.g. authorization.response, sdp.crypto */
+    redacted: string[];
+    /** where the bytes were seen */
+    capture: 'pcap' | 'hep';
+  };
+}

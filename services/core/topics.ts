@@ -15,6 +15,8 @@ export const TOPIC = {
   stateDetectSource: 'state.detect-source.v1',
   stateDetectAccount: 'state.detect-account.v1',
   stateDetectMedia: 'state.detect-media.v1',
+  /** sample SIP messages (redacted) behind findings: ladders and pcap export (services/collector/evidence) */
+  sipEvidence: 'evidence.sip.v1',
 } as const;
 
 /** Topics that hold state, not records: compacted, and without a dead-letter topic. */

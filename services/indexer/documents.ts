@@ -26,6 +26,7 @@ export const INDEXED: readonly Source[] = [
   // the chained trail (audit.log.v1), not the raw events: what is searchable is what is signed;
   // the entry's hash is the id: content-addressed, two different entries never share a document
   { topic: TOPIC.auditLog, kind: 'audit', id: (r) => r.hash },
+  { topic: TOPIC.sipEvidence, kind: 'evidence-sip', id: (r) => r.event?.id },
 ];
 
 export type Converted = { doc: IndexDocument } | { code: ErrorCode; detail: string };

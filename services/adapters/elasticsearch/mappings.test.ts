@@ -12,6 +12,7 @@ const SCHEMAS: Record<IndexKind, string[]> = {
   findings: ['finding.v1.json'],
   decisions: ['decision.v1.json'],
   audit: ['audit-entry.v1.json'],
+  'evidence-sip': ['sip-evidence.v1.json'],
 };
 
 const load = (file: string) => JSON.parse(readFileSync(path.resolve(__dirname, '../../core/schemas', file), 'utf8'));

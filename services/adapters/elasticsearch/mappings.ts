@@ -129,12 +129,30 @@ const audit: Record<string, Mapping> = {
   hash: keyword,
 };
 
+// sample SIP messages (services/collector/evidence): found by call, flow and key; the message is
+// stored, not searched (secrets are masked already, the text is for ladders and pcap export)
+const evidenceSip: Record<string, Mapping> = {
+  ...flowCommon,
+  event: obj({ id: keyword, kind: keyword, dataset: keyword }),
+  sip: obj({ call_id: keyword, method: keyword, status: long, cseq: long, flow_id: keyword }),
+  evidence: obj({
+    keys: keyword,
+    message: { type: 'text', index: false },
+    encoding: keyword,
+    length: long,
+    truncated: bool,
+    redacted: keyword,
+    capture: keyword,
+  }),
+};
+
 const PROPERTIES: Record<IndexKind, Record<string, Mapping>> = {
   'flows-sip': sipFlow,
   'flows-media': mediaFlow,
   findings: finding,
   decisions: decision,
   audit,
+  'evidence-sip': evidenceSip,
 };
 
 export function mappingFor(kind: IndexKind): Mapping {
