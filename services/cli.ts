@@ -11,6 +11,7 @@ import * as dashboards from './commands/dashboards';
 import * as consoleCommand from './commands/console';
 import * as audit from './commands/audit';
 import * as indexCommand from './commands/index-command';
+import * as evidence from './commands/evidence';
 import { stageRunner, stageSpec } from './commands/stage';
 import { configSpec, generateSpec, runConfig, runGenerate, runTopics, topicsSpec } from './commands/admin';
 import { allowlistSpec, blocksSpec, runAllowlist, runBlocks } from './commands/operator';
@@ -35,6 +36,7 @@ export const COMMANDS: Command[] = [
   consoleCommand,
   dashboards,
   indexCommand,
+  evidence,
   { spec: topicsSpec, run: runTopics },
   { spec: configSpec, run: runConfig },
   { spec: generateSpec, run: runGenerate },
