@@ -28,6 +28,7 @@ export const COMMANDS: Command[] = [
   collector,
   { spec: stageSpec('detect'), run: stageRunner('detect') },
   { spec: stageSpec('enforce'), run: stageRunner('enforce') },
+  { spec: stageSpec('correlate'), run: stageRunner('correlate') },
   { spec: stageSpec('alert'), run: stageRunner('alert') },
   { spec: stageSpec('print'), run: stageRunner('print') },
   audit,

@@ -13,7 +13,7 @@ import { columns } from './columns';
 import { CONFIG_OPTION } from './common-options';
 import type { CommandIo } from './io';
 
-const API_OPTIONS: OptionSpec[] = [
+export const API_OPTIONS: OptionSpec[] = [
   CONFIG_OPTION,
   { name: 'api', type: 'string', description: 'operator API URL or HOST:PORT; default: http:// + api.listen of the configuration' },
 ];
@@ -106,7 +106,7 @@ export async function runAllowlist(args: ParsedArgs, io: CommandIo): Promise<num
   throw new CallsentryError('USAGE', `usage: ${allowlistSpec.usage}`);
 }
 
-function client(args: ParsedArgs, io: CommandIo): ApiClient {
+export function client(args: ParsedArgs, io: CommandIo): ApiClient {
   const cfg = loadConfig(args.options.config as string | undefined, io.env);
   const given = args.options.api as string | undefined;
   if (given === undefined && !cfg.api.listen) throw new CallsentryError('USAGE', 'api.listen is off in the configuration: pass --api URL');
@@ -114,11 +114,11 @@ function client(args: ParsedArgs, io: CommandIo): ApiClient {
 }
 
 /** The person at the keyboard: the login name (under sudo, the one who ran sudo). */
-function person(env: NodeJS.ProcessEnv): string {
+export function person(env: NodeJS.ProcessEnv): string {
   return (env.SUDO_USER || userInfo().username).replace(/[^A-Za-z0-9._@+-]/g, '_').slice(0, 64) || 'unknown';
 }
 
-function note(args: ParsedArgs): { why: string; ticket: string } {
+export function note(args: ParsedArgs): { why: string; ticket: string } {
   const why = args.options.why as string | undefined;
   const ticket = args.options.ticket as string | undefined;
   if (!why || !ticket) throw new CallsentryError('USAGE', 'every change needs --why TEXT and --ticket REF (they go to the audit trail)');

@@ -126,6 +126,23 @@ export interface CallsentryConfig {
     export: { schedule: string | null; dir: string; format: 'csv' | 'ndjson' };
   };
   log: { level: 'debug' | 'info' | 'warn' | 'error' };
+  /** correlation of findings into incidents (services/incidents, docs/incidents.md) */
+  incidents: IncidentSettings;
+}
+
+export interface IncidentSettings {
+  /** an incident with no new finding for this long closes; a later finding on its keys opens a new one */
+  gap_seconds: number;
+  /** incidents held in memory; past it the longest-quiet one closes early */
+  max_open: number;
+  /** keys one incident may join; past it, new links no longer grow it */
+  max_keys: number;
+  /** timeline entries kept per incident (finding_count counts them all) */
+  max_timeline: number;
+  /** evidence.observed set names whose values are linked keys, per key type */
+  link_sets: { ip: string[]; account: string[]; number: string[] };
+  /** a finding naming more values than this in one link set (a spray from many sources) links none of them */
+  max_links_per_set: number;
 }
 
 export const DEFAULT_CONFIG: CallsentryConfig = {
@@ -183,6 +200,7 @@ export const DEFAULT_CONFIG: CallsentryConfig = {
   },
   audit: { log_file: null, signing_key_file: null, trusted_keys_file: '.callsentry/audit-trusted-keys', checkpoint: { every_entries: 1000, every_seconds: 300 }, export: { schedule: '0 0 * * *', dir: '.callsentry/audit-exports', format: 'ndjson' } },
   log: { level: 'info' },
+  incidents: { gap_seconds: 1800, max_open: 10_000, max_keys: 200, max_timeline: 200, link_sets: { ip: ['sources'], account: ['accounts'], number: ['numbers'] }, max_links_per_set: 5 },
 };
 
 /** The longest block, ban, rate limit or memory of an offence: one year (every expiry stays a valid date). */
@@ -514,6 +532,22 @@ export const CONFIG_SCHEMA = {
       type: 'object',
       additionalProperties: false,
       properties: { level: { enum: ['debug', 'info', 'warn', 'error'] } },
+    },
+    incidents: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        gap_seconds: { type: 'integer', minimum: 1, maximum: 604_800 },
+        max_open: { type: 'integer', minimum: 1, maximum: 1_000_000 },
+        max_keys: { type: 'integer', minimum: 1, maximum: 1000 },
+        max_timeline: { type: 'integer', minimum: 1, maximum: 1000 },
+        link_sets: {
+          type: 'object',
+          additionalProperties: false,
+          properties: Object.fromEntries(['ip', 'account', 'number'].map((k) => [k, { type: 'array', maxItems: 16, items: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' } }])),
+        },
+        max_links_per_set: { type: 'integer', minimum: 1, maximum: 100 },
+      },
     },
   },
 } as const;

@@ -286,3 +286,100 @@ export interface SipEvidence {
     capture: 'pcap' | 'hep';
   };
 }
+
+/**
+ * Where a finding stands in an attack, in kill-chain order: reconnaissance (scan, enumeration),
+ * credential attack (brute-force), taking over (compromise), then what the attacker came for
+ * (fraud), and the side shows (flood, policy). services/incidents/phases.ts maps behaviours here.
+ */
+export type IncidentPhase = 'scan' | 'enumeration' | 'brute-force' | 'compromise' | 'fraud' | 'flood' | 'policy';
+export type IncidentStatus = 'open' | 'acknowledged' | 'resolved';
+
+/** A finding key, or a dialled number a fraud finding names (type `number`, value `+` and digits). */
+export interface IncidentKey {
+  type: KeyType | 'number';
+  value: string;
+}
+
+/** One finding on an incident's timeline. */
+export interface IncidentFinding {
+  id: string;
+  phase: IncidentPhase;
+  rule_id: string;
+  rule_name: string;
+  severity: Severity;
+  key: Key;
+  first_seen: IsoTime;
+  last_seen: IsoTime;
+  description?: string;
+}
+
+/** A decision taken on one of the incident's findings (or keys), with what became of it. */
+export interface IncidentDecision {
+  id: string;
+  '@timestamp': IsoTime;
+  action: Action;
+  target: Key;
+  mode: 'enforce' | 'dry-run';
+  ttl_seconds: number;
+  /** from the enforcer's audit event: applied, renewed, refused, dry-run ...; absent until it has answered */
+  outcome?: string;
+  /** the enforcer's words, e.g. the guardrail that refused it */
+  result?: string;
+}
+
+export interface IncidentNote {
+  '@timestamp': IsoTime;
+  who: string;
+  ticket: string;
+  text: string;
+}
+
+/**
+ * Findings whose keys are linked (one source, the accounts it attacked, the accounts it then used,
+ * the numbers they dialled), within a gap: one attack, one incident. On incidents.v1, compacted,
+ * keyed by id; every change is a new version with a higher revision.
+ */
+export interface Incident {
+  /** when this version was written (event time of the change) */
+  '@timestamp': IsoTime;
+  event: { id: string; kind: 'event'; dataset: 'callsentry.incident' };
+  id: string;
+  /** grows by one with every change: the alerting stage and the indexer keep the highest */
+  revision: number;
+  title: string;
+  status: IncidentStatus;
+  /** the highest severity of its findings */
+  severity: Severity;
+  /** the phases reached, in kill-chain order */
+  phases: IncidentPhase[];
+  /** every key the incident joined: the findings' keys, and the sources, accounts and numbers their evidence names */
+  keys: IncidentKey[];
+  first_seen: IsoTime;
+  last_seen: IsoTime;
+  /** findings in kill-chain order, then by time; at most incidents.max_timeline (finding_count says how many there were) */
+  timeline: IncidentFinding[];
+  finding_count: number;
+  decisions: IncidentDecision[];
+  assignee?: string;
+  notes: IncidentNote[];
+  /** no new finding for incidents.gap_seconds: a later finding opens a new incident */
+  closed?: boolean;
+  organization?: { id: string };
+}
+
+export type IncidentActionKind = 'ack' | 'resolve' | 'reopen' | 'assign' | 'note';
+
+/** An operator's change to an incident, on incidents.actions.v1 keyed by the incident id. */
+export interface IncidentAction {
+  '@timestamp': IsoTime;
+  /** stable: the same request re-delivered is applied once */
+  id: string;
+  incident_id: string;
+  action: IncidentActionKind;
+  /** assign: the new assignee ('' clears it) */
+  assignee?: string;
+  /** note: the text; other actions: optional */
+  text?: string;
+  operator: OperatorNote;
+}
