@@ -1,37 +1,53 @@
 // Starts the operator API of a running enforcer as the configuration says (api.listen; the token
-// from api.token_env, else api.token_file, made there at the first start). The API reads the
-// incidents (incidents.v1) into a view of its own, for the incident routes.
+// from api.token_env, else api.token_file, made there at the first start), with the history it
+// answers from (api.history_size findings and decisions, read from the bus by a group of its own)
+// and the incidents (incidents.v1) read into a view of its own, for the incident routes.
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { runStage } from '../core/stage';
 import type { Runtime } from '../runtime/runtime';
 import type { Enforcer } from '../enforcer/enforcer';
-import { runStage } from '../core/stage';
 import { IncidentView, incidentViewStage } from '../incidents/incident-view';
 import { ensureApiToken } from './api-token';
+import { History } from './history';
+import { historyStage } from './history-stage';
 import { startOperatorApi, type OperatorApi } from './operator-api';
 
 export async function serveOperatorApi(rt: Runtime, enforcer: Enforcer, env: NodeJS.ProcessEnv): Promise<OperatorApi | undefined> {
   if (!rt.cfg.api.listen) return undefined;
   const token = ensureApiToken(rt.cfg, env);
+  const history = new History(rt.cfg.api.history_size);
+  const groupId = `${rt.topics.group('api-history')}-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const reader = await runStage(rt.bus, historyStage({ topics: rt.topics, history, groupId }), rt);
   const incidents = new IncidentView();
-  const reader = await runStage(rt.bus, incidentViewStage({ topics: rt.topics, view: incidents, groupId: rt.topics.group('incident-view') }), rt);
-  const api = await startOperatorApi({
-    listen: rt.cfg.api.listen,
-    token,
-    enforcer,
-    producer: await rt.bus.producer(),
-    topics: rt.topics,
-    clock: rt.clock,
-    log: rt.log,
-    allowlistMinPrefix: rt.cfg.api.allowlist_min_prefix,
-    incidents,
-  }).catch(async (err) => {
+  const incidentReader = await runStage(rt.bus, incidentViewStage({ topics: rt.topics, view: incidents, groupId: rt.topics.group('incident-view') }), rt);
+  let api: OperatorApi;
+  try {
+    api = await startOperatorApi({
+      listen: rt.cfg.api.listen,
+      token,
+      enforcer,
+      producer: await rt.bus.producer(),
+      topics: rt.topics,
+      clock: rt.clock,
+      log: rt.log,
+      allowlistMinPrefix: rt.cfg.api.allowlist_min_prefix,
+      mode: rt.cfg.decisions.mode,
+      history,
+      metrics: () => rt.metrics.render(),
+      incidents,
+    });
+  } catch (err) {
     await reader.stop();
+    await incidentReader.stop();
     throw err;
-  });
+  }
   return {
     url: api.url,
     close: async () => {
       await api.close();
       await reader.stop();
+      await incidentReader.stop();
     },
   };
 }

@@ -100,6 +100,8 @@ export interface CallsentryConfig {
     token_file: string;
     /** operator allowlist ranges wider than this (a shorter prefix) need force */
     allowlist_min_prefix: { ipv4: number; ipv6: number };
+    /** findings and decisions (each) the API process keeps in memory for `findings list`, `blocks show` ... */
+    history_size: number;
   };
   /** Prometheus endpoint of each process */
   metrics: { listen: string | null };
@@ -186,7 +188,7 @@ export const DEFAULT_CONFIG: CallsentryConfig = {
     reconcile_interval_seconds: 60,
     coturn: { redis: { host: '127.0.0.1', port: 6379, db: 5 }, realm: 'callsentry.test' },
   },
-  api: { listen: '127.0.0.1:9470', token_env: 'CALLSENTRY_API_TOKEN', token_file: '.callsentry/api-token', allowlist_min_prefix: { ipv4: 8, ipv6: 32 } },
+  api: { listen: '127.0.0.1:9470', token_env: 'CALLSENTRY_API_TOKEN', token_file: '.callsentry/api-token', allowlist_min_prefix: { ipv4: 8, ipv6: 32 }, history_size: 10_000 },
   metrics: { listen: '127.0.0.1:9464' },
   console: { listen: '127.0.0.1:8470', users: [], session_seconds: 28_800, tls: {}, operator_api: null, metrics_urls: [], flow_buffer: 100_000 },
   alerting: {
@@ -428,6 +430,7 @@ export const CONFIG_SCHEMA = {
           additionalProperties: false,
           properties: { ipv4: { type: 'integer', minimum: 0, maximum: 32 }, ipv6: { type: 'integer', minimum: 0, maximum: 128 } },
         },
+        history_size: { type: 'integer', minimum: 100, maximum: 1_000_000 },
       },
     },
     alerting: {

@@ -22,7 +22,9 @@ export const INDEXED: readonly Source[] = [
   { topic: TOPIC.sipFlows, kind: 'flows-sip', id: (r) => r.event?.id, enrich: (r, o) => enrichChargedAccount(r) || enrichDialedCountry(r, o.internationalPrefixes) },
   { topic: TOPIC.mediaFlows, kind: 'flows-media', id: (r) => r.event?.id },
   { topic: TOPIC.findings, kind: 'findings', id: (r) => r.event?.id },
-  { topic: TOPIC.decisions, kind: 'decisions', id: (r) => r.id },
+  // each decision once, with what the enforcer made of it (outcome.*): the copy on decisions.v1
+  // would be the same document without its outcome
+  { topic: TOPIC.decisionOutcomes, kind: 'decisions', id: (r) => r.id },
   // the chained trail (audit.log.v1), not the raw events: what is searchable is what is signed;
   // the entry's hash is the id: content-addressed, two different entries never share a document
   { topic: TOPIC.auditLog, kind: 'audit', id: (r) => r.hash },

@@ -110,6 +110,7 @@ const decision: Record<string, Mapping> = {
   mode: keyword,
   source_proven: bool,
   operator: obj({ who: keyword, why: text, ticket: keyword }),
+  outcome: obj({ result: keyword, at: date, guardrail: keyword, reason: text, action_applied: keyword, ttl_applied_seconds: long, expires_at: date, offense: long, details: text, enforcer: keyword }),
 };
 
 // the chained entries of audit.log.v1 (services/audit)
