@@ -14,6 +14,7 @@ import * as indexCommand from './commands/index-command';
 import { stageRunner, stageSpec } from './commands/stage';
 import { configSpec, generateSpec, runConfig, runGenerate, runTopics, topicsSpec } from './commands/admin';
 import { allowlistSpec, blocksSpec, runAllowlist, runBlocks } from './commands/operator';
+import { incidentsSpec, runIncidents } from './commands/incidents';
 
 interface Command {
   spec: CommandSpec;
@@ -33,6 +34,7 @@ export const COMMANDS: Command[] = [
   audit,
   { spec: blocksSpec, run: runBlocks },
   { spec: allowlistSpec, run: runAllowlist },
+  { spec: incidentsSpec, run: runIncidents },
   consoleCommand,
   dashboards,
   indexCommand,

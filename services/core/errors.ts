@@ -20,6 +20,7 @@ export const ERROR_CODES = {
   AUDIT_CHAIN_BEHIND: 'the audit log ends below an entry already exported or published on audit.log.v1: it was cut, emptied or restored from an older copy',
   AUDIT_KEY: 'the audit signing key is missing, unreadable or not an Ed25519 private key',
   AUDIT_STORAGE: 'the audit log file cannot be read or written',
+  NOT_FOUND: 'what a command names (an incident id) does not exist',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
