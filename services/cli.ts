@@ -15,6 +15,7 @@ import * as evidence from './commands/evidence';
 import { stageRunner, stageSpec } from './commands/stage';
 import { configSpec, generateSpec, runConfig, runGenerate, runTopics, topicsSpec } from './commands/admin';
 import { allowlistSpec, blocksSpec, runAllowlist, runBlocks } from './commands/operator';
+import { incidentsSpec, runIncidents } from './commands/incidents';
 
 interface Command {
   spec: CommandSpec;
@@ -34,6 +35,7 @@ export const COMMANDS: Command[] = [
   audit,
   { spec: blocksSpec, run: runBlocks },
   { spec: allowlistSpec, run: runAllowlist },
+  { spec: incidentsSpec, run: runIncidents },
   consoleCommand,
   dashboards,
   indexCommand,
