@@ -6,7 +6,7 @@ import { printable as p } from '../core/printable';
 import type { Incident } from '../core/records';
 import { columns } from './columns';
 import type { CommandIo } from './io';
-import { API_OPTIONS, client, note, person } from './operator';
+import { API_OPTIONS, client, note, person } from './api-common';
 
 export const incidentsSpec: CommandSpec = {
   name: 'incidents',
