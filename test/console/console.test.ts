@@ -44,6 +44,7 @@ describe('NOC console in a browser', () => {
   it('shows a lab capture replay live: findings and dry-run blocks appear while the page is open', async () => {
     operator = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
     await logIn(operator, rig.console.url, USERS.operator.name, USERS.operator.password);
+    await operator.goto(`${rig.console.url}/#live`); // incidents are the landing view
     await operator.waitForSelector('#stream-state:has-text("live")');
     expect(await operator.locator('#findings tbody tr').count()).toBe(0);
 
