@@ -70,7 +70,7 @@ describe('NOC console in a browser', () => {
     await row.waitFor();
     const cells = await row.locator('td').allTextContents();
     expect(cells.slice(0, 3)).toEqual(['ip=198.18.0.66', 'block', 'firewall']);
-    expect(cells[3]).toMatch(/^20\d\d-\d\d-\d\d \d\d:\d\d:\d\d \(in \d+s\)$/);
+    expect(cells[3]).toMatch(/^20\d\d-\d\d-\d\d \d\d:\d\d:\d\d UTC \(in \d+s\)$/); // times say their zone
     expect(cells[4]).toMatch(/^sip\//);
     expect(cells[5]).toMatch(/sip\/[a-z-]+ \w+=\d+.*\[[0-9a-f]{24}\]/);
     expect(cells[6]).toBe('dry-run');
