@@ -12,6 +12,7 @@ function incident(id: string, over: Partial<Incident> & { rule?: string } = {}):
     event: { id, kind: 'event', dataset: 'callsentry.incident' },
     id,
     revision: 1,
+    changes: ['opened'],
     title: '203.0.113.7: brute-force',
     status: 'open',
     severity: 'high',
