@@ -13,6 +13,8 @@ import { maxSeverity, phaseOf, phaseRank, PHASES } from './phases';
 
 const MAX_NOTES = 100;
 const MAX_DECISIONS = 200;
+/** finding ids an incident remembers to count a re-delivered finding once (the most recent) */
+const MAX_FINDING_IDS = 10_000;
 /** outcomes that arrived before their decision, kept until it comes */
 const MAX_PENDING_OUTCOMES = 10_000;
 
@@ -101,7 +103,8 @@ export class Correlator {
     if (!id) return [];
     const st = this.held.get(id)!;
     if (st.incident.decisions.some((x) => x.id === d.id)) return [];
-    st.incident.decisions = [...st.incident.decisions, { id: d.id, '@timestamp': d['@timestamp'], action: d.action, target: d.target, mode: d.mode, ttl_seconds: d.ttl_seconds }].slice(-MAX_DECISIONS);
+    st.incident.decisions.push({ id: d.id, '@timestamp': d['@timestamp'], action: d.action, target: d.target, mode: d.mode, ttl_seconds: d.ttl_seconds });
+    for (const old of st.incident.decisions.splice(0, Math.max(0, st.incident.decisions.length - MAX_DECISIONS))) this.byDecision.delete(old.id);
     this.byDecision.set(d.id, id);
     st.changes.add('decision');
     const early = this.pendingOutcomes.get(d.id);
@@ -209,6 +212,11 @@ export class Correlator {
     const inc = st.incident;
     st.findingIds.add(f.event.id);
     this.byFinding.set(f.event.id, inc.id);
+    if (st.findingIds.size > MAX_FINDING_IDS) {
+      const oldest = st.findingIds.values().next().value!;
+      st.findingIds.delete(oldest);
+      if (this.byFinding.get(oldest) === inc.id) this.byFinding.delete(oldest);
+    }
     inc.finding_count++;
     st.changes.add('grew');
     if (maxSeverity(inc.severity, f.severity) !== inc.severity) st.changes.add('escalated');
