@@ -323,6 +323,8 @@ export interface SipEvidence {
  */
 export type IncidentPhase = 'scan' | 'enumeration' | 'brute-force' | 'compromise' | 'fraud' | 'flood' | 'policy';
 export type IncidentStatus = 'open' | 'acknowledged' | 'resolved';
+/** what a version of an incident changed: the audit trail chains the versions that open, escalate, reach a phase, change status or assignee, merge or close */
+export type IncidentChange = 'opened' | 'grew' | 'escalated' | 'phase' | 'decision' | 'outcome' | 'status' | 'assigned' | 'note' | 'merged' | 'closed';
 
 /** A finding key, or a dialled number a fraud finding names (type `number`, value `+` and digits). */
 export interface IncidentKey {
@@ -376,6 +378,8 @@ export interface Incident {
   id: string;
   /** grows by one with every change: the alerting stage and the indexer keep the highest */
   revision: number;
+  /** what this version changed */
+  changes: IncidentChange[];
   title: string;
   status: IncidentStatus;
   /** the highest severity of its findings */

@@ -8,11 +8,13 @@
 // Pure: no I/O; every method returns the incidents it changed, to be written as new versions.
 import { stableId } from '../core/ids';
 import type { IncidentSettings } from '../core/config';
-import type { AuditEvent, Decision, Finding, Incident, IncidentAction, IncidentKey, IncidentNote } from '../core/records';
+import type { AuditEvent, Decision, Finding, Incident, IncidentAction, IncidentChange, IncidentKey, IncidentNote } from '../core/records';
 import { maxSeverity, phaseOf, phaseRank, PHASES } from './phases';
 
 const MAX_NOTES = 100;
 const MAX_DECISIONS = 200;
+/** finding ids an incident remembers to count a re-delivered finding once (the most recent) */
+const MAX_FINDING_IDS = 10_000;
 /** outcomes that arrived before their decision, kept until it comes */
 const MAX_PENDING_OUTCOMES = 10_000;
 
@@ -23,6 +25,8 @@ interface State {
   keys: Set<string>;
   /** operator actions applied, so a re-delivered one is applied once */
   actionIds: Set<string>;
+  /** what changed since the last version written */
+  changes: Set<IncidentChange>;
 }
 
 export type CorrelatorSettings = Pick<IncidentSettings, 'gap_seconds' | 'max_open' | 'max_keys' | 'max_timeline' | 'link_sets' | 'max_links_per_set'>;
@@ -86,6 +90,7 @@ export class Correlator {
     this.addFinding(st, f, t);
     if (st.incident.status === 'resolved') {
       st.incident.status = 'open';
+      st.changes.add('status');
       st.incident.notes = [...st.incident.notes, note(t, 'callsentry', '-', `reopened: new finding ${f.rule.id} on ${f.key.type} ${f.key.value}`)].slice(-MAX_NOTES);
     }
     changed.set(st.incident.id, st);
@@ -98,8 +103,10 @@ export class Correlator {
     if (!id) return [];
     const st = this.held.get(id)!;
     if (st.incident.decisions.some((x) => x.id === d.id)) return [];
-    st.incident.decisions = [...st.incident.decisions, { id: d.id, '@timestamp': d['@timestamp'], action: d.action, target: d.target, mode: d.mode, ttl_seconds: d.ttl_seconds }].slice(-MAX_DECISIONS);
+    st.incident.decisions.push({ id: d.id, '@timestamp': d['@timestamp'], action: d.action, target: d.target, mode: d.mode, ttl_seconds: d.ttl_seconds });
+    for (const old of st.incident.decisions.splice(0, Math.max(0, st.incident.decisions.length - MAX_DECISIONS))) this.byDecision.delete(old.id);
     this.byDecision.set(d.id, id);
+    st.changes.add('decision');
     const early = this.pendingOutcomes.get(d.id);
     if (early) {
       this.pendingOutcomes.delete(d.id);
@@ -130,6 +137,7 @@ export class Correlator {
     if (st.actionIds.has(a.id)) return [];
     st.actionIds.add(a.id);
     const t = Date.parse(a['@timestamp']);
+    st.changes.add(a.action === 'assign' ? 'assigned' : a.action === 'note' ? 'note' : 'status');
     if (a.action === 'ack') inc.status = 'acknowledged';
     else if (a.action === 'resolve') inc.status = 'resolved';
     else if (a.action === 'reopen') inc.status = 'open';
@@ -164,6 +172,7 @@ export class Correlator {
       event: { id, kind: 'event', dataset: 'callsentry.incident' },
       id,
       revision: 0,
+      changes: [],
       title: '',
       status: 'open',
       severity: f.severity,
@@ -177,13 +186,14 @@ export class Correlator {
       notes: [],
       ...(f.organization ? { organization: f.organization } : {}),
     };
-    const st: State = { incident, lastSeenMs: Date.parse(f.last_seen), findingIds: new Set(), keys: new Set(), actionIds: new Set() };
+    const st: State = { incident, lastSeenMs: Date.parse(f.last_seen), findingIds: new Set(), keys: new Set(), actionIds: new Set(), changes: new Set<IncidentChange>() };
+    st.changes.add('opened');
     this.held.set(id, st);
     return st;
   }
 
   private restore(inc: Incident): State {
-    const st: State = { incident: structuredClone(inc), lastSeenMs: Date.parse(inc.last_seen), findingIds: new Set(inc.timeline.map((x) => x.id)), keys: new Set(), actionIds: new Set() };
+    const st: State = { incident: structuredClone(inc), lastSeenMs: Date.parse(inc.last_seen), findingIds: new Set(inc.timeline.map((x) => x.id)), keys: new Set(), actionIds: new Set(), changes: new Set<IncidentChange>() };
     st.incident.closed = true;
     this.held.set(inc.id, st);
     this.bound(new Map());
@@ -202,7 +212,14 @@ export class Correlator {
     const inc = st.incident;
     st.findingIds.add(f.event.id);
     this.byFinding.set(f.event.id, inc.id);
+    if (st.findingIds.size > MAX_FINDING_IDS) {
+      const oldest = st.findingIds.values().next().value!;
+      st.findingIds.delete(oldest);
+      if (this.byFinding.get(oldest) === inc.id) this.byFinding.delete(oldest);
+    }
     inc.finding_count++;
+    st.changes.add('grew');
+    if (maxSeverity(inc.severity, f.severity) !== inc.severity) st.changes.add('escalated');
     inc.severity = maxSeverity(inc.severity, f.severity);
     if (Date.parse(f.first_seen) < Date.parse(inc.first_seen)) inc.first_seen = f.first_seen;
     if (t > st.lastSeenMs) {
@@ -210,6 +227,7 @@ export class Correlator {
       inc.last_seen = f.last_seen;
     }
     const phase = phaseOf(f);
+    if (!inc.phases.includes(phase)) st.changes.add('phase');
     if (!inc.phases.includes(phase)) inc.phases = PHASES.filter((p) => p === phase || inc.phases.includes(p));
     const entry = { id: f.event.id, phase, rule_id: f.rule.id, rule_name: f.rule.name, severity: f.severity, key: { type: f.key.type, value: f.key.value }, first_seen: f.first_seen, last_seen: f.last_seen, ...(f.rule.description ? { description: f.rule.description.slice(0, 2048) } : {}) };
     inc.timeline = [...inc.timeline, entry].sort((a, b) => phaseRank(a.phase) - phaseRank(b.phase) || Date.parse(a.first_seen) - Date.parse(b.first_seen)).slice(0, this.s.max_timeline);
@@ -241,12 +259,15 @@ export class Correlator {
     if (!into.incident.assignee && from.incident.assignee) into.incident.assignee = from.incident.assignee;
     into.incident.notes = [...into.incident.notes, ...from.incident.notes, note(t, 'callsentry', '-', `merged incident ${from.incident.id}: a finding linked their keys`)].slice(-MAX_NOTES);
     from.incident.notes = [...from.incident.notes, note(t, 'callsentry', '-', `merged into incident ${into.incident.id}`)].slice(-MAX_NOTES);
+    into.changes.add('merged');
+    from.changes.add('merged');
     this.close(from, changed);
     changed.set(into.incident.id, into);
   }
 
   private close(st: State, changed: Map<string, State>): void {
     st.incident.closed = true;
+    st.changes.add('closed');
     for (const k of st.keys) if (this.byKey.get(k) === st.incident.id) this.byKey.delete(k);
     st.keys.clear();
     changed.set(st.incident.id, st);
@@ -274,6 +295,7 @@ export class Correlator {
     if (!d || (d.outcome === e.outcome && d.result === e.result)) return false;
     d.outcome = e.outcome!.slice(0, 256);
     d.result = e.result.slice(0, 2048);
+    st.changes.add('outcome');
     return true;
   }
 
@@ -282,6 +304,8 @@ export class Correlator {
     inc.revision++;
     inc['@timestamp'] = new Date(Number.isFinite(t) ? Math.max(t, Date.parse(inc.last_seen)) : Date.parse(inc.last_seen)).toISOString();
     inc.title = titleOf(inc);
+    inc.changes = [...st.changes];
+    st.changes.clear();
     return structuredClone(inc);
   }
 }

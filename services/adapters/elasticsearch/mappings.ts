@@ -147,6 +147,30 @@ const evidenceSip: Record<string, Mapping> = {
   }),
 };
 
+// incidents.v1: the latest version of each incident (services/incidents)
+const incidentKey = obj({ type: keyword, value: keyword });
+const incident: Record<string, Mapping> = {
+  '@timestamp': date,
+  event: obj({ id: keyword, kind: keyword, dataset: keyword }),
+  id: keyword,
+  revision: long,
+  changes: keyword,
+  title: text,
+  status: keyword,
+  severity: keyword,
+  phases: keyword,
+  keys: incidentKey,
+  first_seen: date,
+  last_seen: date,
+  timeline: obj({ id: keyword, phase: keyword, rule_id: keyword, rule_name: keyword, severity: keyword, key, first_seen: date, last_seen: date, description: text }),
+  finding_count: long,
+  decisions: obj({ id: keyword, '@timestamp': date, action: keyword, target: key, mode: keyword, ttl_seconds: long, outcome: keyword, result: text }),
+  assignee: keyword,
+  notes: obj({ '@timestamp': date, who: keyword, ticket: keyword, text }),
+  closed: bool,
+  organization: org,
+};
+
 const PROPERTIES: Record<IndexKind, Record<string, Mapping>> = {
   'flows-sip': sipFlow,
   'flows-media': mediaFlow,
@@ -154,6 +178,7 @@ const PROPERTIES: Record<IndexKind, Record<string, Mapping>> = {
   decisions: decision,
   audit,
   'evidence-sip': evidenceSip,
+  incidents: incident,
 };
 
 export function mappingFor(kind: IndexKind): Mapping {
