@@ -9,6 +9,13 @@ if (!fs.existsSync(cli)) {
   process.exit(2);
 }
 const { main } = require(cli);
+// the reader of a pipe went away (`callsentry findings list | head`): nothing more can be said
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err && err.code === 'EPIPE') process.exit(process.exitCode || 0);
+    throw err;
+  });
+}
 const { processIo } = require(path.join(__dirname, '..', 'dist', 'services', 'commands', 'io.js'));
 main(process.argv.slice(2), processIo()).then(
   (code) => setImmediate(() => process.exit(code)),

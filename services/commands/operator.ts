@@ -53,6 +53,13 @@ export const allowlistSpec: CommandSpec = {
   examples: ['callsentry allowlist add 198.51.100.0/24 --why "new carrier trunk" --ticket NOC-815', 'callsentry allowlist remove 198.51.100.0/24 --why "trunk retired" --ticket NOC-901'],
 };
 
+/** An extended block says so beside its reason: the last operator's note and how many there are. */
+function notesOf(b: LiveBlockView): string {
+  const n = b.notes ?? [];
+  const last = n[n.length - 1];
+  return last ? ` (extended by ${p(last.who)}, ${p(last.ticket)}: ${p(last.why)}${n.length > 1 ? `; ${n.length} extensions` : ''})` : '';
+}
+
 interface LiveBlockView {
   target: { type: string; value: string };
   scope: string;
@@ -61,6 +68,7 @@ interface LiveBlockView {
   reason: string;
   actuators: string[];
   operator?: { who: string; ticket: string };
+  notes?: Array<{ who: string; why: string; ticket: string; at: string; ttl_seconds: number }>;
 }
 
 export async function runBlocks(args: ParsedArgs, io: CommandIo): Promise<number> {
@@ -72,7 +80,7 @@ export async function runBlocks(args: ParsedArgs, io: CommandIo): Promise<number
     if (output === 'json') io.out(JSON.stringify({ blocks }));
     else if (args.options.json) blocks.forEach((b) => io.out(JSON.stringify(b)));
     else if (blocks.length === 0) io.out('no live blocks');
-    else columns(blocks.map((b) => [p(b.action), p(`${b.target.type}=${b.target.value}`), p(b.scope), `until ${p(b.expires_at ?? 'unknown')}`, `${p(b.reason)}${b.operator ? ` [${p(b.operator.who)}, ${p(b.operator.ticket)}]` : ''}`])).forEach((l) => io.out(l));
+    else columns(blocks.map((b) => [p(b.action), p(`${b.target.type}=${b.target.value}`), p(b.scope), `until ${p(b.expires_at ?? 'unknown')}`, `${p(b.reason)}${b.operator ? ` [${p(b.operator.who)}, ${p(b.operator.ticket)}]` : ''}${notesOf(b)}`])).forEach((l) => io.out(l));
     return 0;
   }
   if (verb === 'show' && target && extra.length === 0) return showBlock(api, target, args, output, io);

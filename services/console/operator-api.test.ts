@@ -107,6 +107,7 @@ describe('operator API and commands', () => {
     // the block keeps what it is for: the detector's reason and evidence, with the operator's note beside them
     expect(b.reason).toBe('sip/request-flood: 150 INVITE in 10s');
     expect(b.notes).toEqual([expect.objectContaining({ who: me, why: 'repeat offender', ticket: 'SEC-12', ttl_seconds: 86_400 })]);
+    expect((await cli(r, 'blocks', 'list')).out[0]).toMatch(/sip\/request-flood: 150 INVITE in 10s \(extended by \S+, SEC-12: repeat offender\)$/);
     expect(ext.out[0]).toMatch(/^extend of 203\.0\.113\.50: dry-run\(renewed\) block ip=203\.0\.113\.50 at firewall for 864\d\ds/);
     const none = await cli(r, 'blocks', 'extend', '198.51.100.1', '--ttl', '60', '--why', 'x', '--ticket', 'y');
     expect(none.code).toBe(1);
@@ -117,6 +118,8 @@ describe('operator API and commands', () => {
     expect((await cli(r, 'allowlist', 'add', '203.0.113.0/24', '--why', 'customer office', '--ticket', 'NOC-815')).code).toBe(0);
     await r.bus.drained();
     expect((await cli(r, 'blocks', 'list')).out[0]).toBe('no live blocks');
+    // the enforcer's word on the entry (the console shows it as the request's result)
+    expect(r.audit.find((e) => e.actor.type === 'enforcer' && e.ref?.kind === 'allowlist')).toMatchObject({ what: 'allowlist-add cidr=203.0.113.0/24 at all-scopes', outcome: 'applied', result: 'applied: in force, 1 live block(s) inside lifted', ticket: 'NOC-815' });
     expect((await cli(r, 'allowlist', 'list')).out[0]).toMatch(/^203\.0\.113\.0\/24 +permanent +.* NOC-815: customer office/);
     const again = decision('flood-2', 'block', 'firewall', '203.0.113.51', { '@timestamp': now(), mode: 'dry-run' });
     await (await r.bus.producer()).send(r.rt.topics.name('decisions.v1'), [encode(again.target.value, again)]);

@@ -46,7 +46,8 @@ function entryEvent(entry: AllowlistEntry, lifted: number, enforcerId: string): 
     // one id for every instance and restart (the topic is re-read whole): chained once
     id: stableId('audit', 'allowlist', entry.cidr, entry['@timestamp'], verb),
     actor: { type: 'enforcer', id: enforcerId },
-    what: `${entry.removed ? 'remove' : 'add'} allowlist ${entry.cidr}`,
+    // the form of every enforcer `what` (audit-events.ts describe()), so the audit summary counts it as an action
+    what: `${entry.removed ? 'allowlist-remove' : 'allowlist-add'} cidr=${entry.cidr} at all-scopes`,
     why: `operator ${entry.operator.who}: ${entry.operator.why}`,
     result: entry.removed ? 'removed: no longer exempt' : `applied: in force${entry.expires_at ? ` until ${entry.expires_at}` : ''}, ${lifted} live block(s) inside lifted`,
     outcome: verb,
