@@ -126,8 +126,6 @@ export function consoleRoutes(d: RouteDeps): Record<string, ApiRoute> {
     },
     'POST /api/incidents/ack': { permission: 'act', handle: action('/v1/incidents/ack', ['ids']) },
     'POST /api/incidents/resolve': { permission: 'act', handle: action('/v1/incidents/resolve', ['ids']) },
-    // a manual block (ip, cidr) or suspension (account:NAME), as `callsentry decisions add`
-    'POST /api/decisions': { permission: 'act', handle: action('/v1/decisions', ['target', 'action', 'ttl_seconds', 'scope']) },
     // a finding as this console saw it, with the sample SIP messages of its calls (ladders)
     'GET /api/finding': {
       permission: 'read',
