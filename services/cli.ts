@@ -12,9 +12,11 @@ import * as consoleCommand from './commands/console';
 import * as audit from './commands/audit';
 import * as indexCommand from './commands/index-command';
 import * as verdict from './commands/verdict';
+import * as evidence from './commands/evidence';
 import { stageRunner, stageSpec } from './commands/stage';
 import { configSpec, generateSpec, runConfig, runGenerate, runTopics, topicsSpec } from './commands/admin';
 import { allowlistSpec, blocksSpec, runAllowlist, runBlocks } from './commands/operator';
+import { incidentsSpec, runIncidents } from './commands/incidents';
 import { findingsSpec, runFindings } from './commands/findings';
 import { decisionsSpec, runDecisions } from './commands/decisions';
 import { runStatus, statusSpec } from './commands/status';
@@ -32,18 +34,21 @@ export const COMMANDS: Command[] = [
   collector,
   { spec: stageSpec('detect'), run: stageRunner('detect') },
   { spec: stageSpec('enforce'), run: stageRunner('enforce') },
+  { spec: stageSpec('correlate'), run: stageRunner('correlate') },
   { spec: stageSpec('alert'), run: stageRunner('alert') },
   { spec: stageSpec('print'), run: stageRunner('print') },
   verdict,
   audit,
   { spec: blocksSpec, run: runBlocks },
   { spec: allowlistSpec, run: runAllowlist },
+  { spec: incidentsSpec, run: runIncidents },
   { spec: findingsSpec, run: runFindings },
   { spec: decisionsSpec, run: runDecisions },
   { spec: statusSpec, run: runStatus },
   consoleCommand,
   dashboards,
   indexCommand,
+  evidence,
   { spec: topicsSpec, run: runTopics },
   { spec: configSpec, run: runConfig },
   { spec: generateSpec, run: runGenerate },

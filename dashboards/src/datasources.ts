@@ -6,7 +6,7 @@ export interface EsSource {
   type: 'elasticsearch';
   name: string;
   /** index kind of the indexer: `<prefix>callsentry-<kind>-YYYY.MM.DD` */
-  kind: 'flows-sip' | 'flows-media' | 'findings' | 'decisions' | 'audit';
+  kind: 'flows-sip' | 'flows-media' | 'findings' | 'decisions' | 'audit' | 'incidents';
 }
 
 export interface PromSource {
@@ -23,6 +23,7 @@ export const DS = {
   findings: es('findings'),
   decisions: es('decisions'),
   audit: es('audit'),
+  incidents: es('incidents'),
   prometheus: { uid: 'callsentry-prometheus', type: 'prometheus', name: 'callsentry Prometheus' } as PromSource,
 };
 

@@ -5,7 +5,7 @@ import { DS, type DashboardSpec } from './dashboard';
 export const nocOverview: DashboardSpec = {
   uid: 'callsentry-noc',
   title: 'callsentry: NOC overview',
-  description: 'Traffic, findings by severity, live blocks, top sources and destinations, pipeline health.',
+  description: 'Traffic, open incidents by severity, findings by severity, live blocks, top sources and destinations, pipeline health.',
   rows: [
     {
       title: 'Now',
@@ -13,6 +13,14 @@ export const nocOverview: DashboardSpec = {
         { title: 'Flow records per second', description: 'Records the collector accepted, by dataset (SIP, media, malformed).', visual: 'timeseries', width: 12, unit: 'reqps', prom: [{ expr: 'sum by (dataset) (rate(callsentry_collector_records_total[$__rate_interval]))', legend: '{{dataset}}' }] },
         { title: 'Live blocks', description: 'Blocks, limits and denials the enforcer holds live.', visual: 'stat', width: 6, prom: [{ expr: 'sum(callsentry_enforcer_live_blocks)', instant: true }] },
         { title: 'Circuit breaker', description: '1: enforcement is alert-only (too many new blocks a minute).', visual: 'stat', width: 6, prom: [{ expr: 'max(callsentry_enforcer_circuit_open)', instant: true }] },
+      ],
+    },
+    {
+      title: 'Incidents',
+      panels: [
+        { title: 'Open incidents by severity', description: 'Incidents not yet acknowledged or resolved, and not closed, by their highest severity: one per attack (docs/incidents.md).', visual: 'piechart', width: 8, es: [{ source: DS.incidents, query: 'status:open AND NOT closed:true', metric: { type: 'count' }, buckets: [{ type: 'terms', field: 'severity', size: 4 }] }] },
+        { title: 'Incidents by status', description: 'Incidents by status (open, acknowledged, resolved).', visual: 'barchart', width: 8, es: [{ source: DS.incidents, query: '*', metric: { type: 'count' }, buckets: [{ type: 'terms', field: 'status', size: 3 }] }] },
+        { title: 'Incidents by title', description: 'One row per incident title: who attacked, and how far the attack went.', visual: 'table', width: 8, es: [{ source: DS.incidents, query: '*', metric: { type: 'count' }, buckets: [{ type: 'terms', field: 'title', size: 10 }] }] },
       ],
     },
     {

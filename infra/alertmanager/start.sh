@@ -10,8 +10,9 @@ Writes .run/alertmanager/alertmanager.yml, starts prometheus-alertmanager (Debia
 package, listed in infra/apt-packages.txt) in the background without clustering,
 and waits until it is ready. If it already runs and is ready, exits 0 at once.
 
-Alerts are grouped by alertname and tenant, so a flood from 10,000 sources pages
-once. Notifications go to the webhook CALLSENTRY_ALERTMANAGER_WEBHOOK_URL when it
+Alerts are grouped by alertname, tenant and incident: one page per incident (its
+alert keeps its labels while it grows), and a flood of 10,000 unlinked incidents
+collapses into one alert upstream (alerting.max_keys_per_group). Notifications go to the webhook CALLSENTRY_ALERTMANAGER_WEBHOOK_URL when it
 is set (a pager bridge, or a test's receiver); the configuration is rewritten and
 reloaded when it changes.
 
@@ -39,7 +40,7 @@ mkdir -p "$AM_RUN_DIR/data"
   echo "# Written by infra/alertmanager/start.sh; edits are overwritten on the next start."
   echo "route:"
   echo "  receiver: noc"
-  echo "  group_by: [alertname, tenant]"
+  echo "  group_by: [alertname, tenant, incident]"
   echo "  group_wait: ${CALLSENTRY_ALERTMANAGER_GROUP_WAIT:-10s}"
   echo "  group_interval: ${CALLSENTRY_ALERTMANAGER_GROUP_INTERVAL:-1m}"
   echo "  repeat_interval: 4h"

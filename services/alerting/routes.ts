@@ -10,6 +10,8 @@ export interface Route {
 
 export function sinksFor(a: Alert, routes: Route[], allSinks: string[]): string[] {
   if (routes.length === 0) return allSinks;
-  const r = routes.find((x) => (!x.severity || x.severity.includes(a.labels.severity)) && (!x.tenant || x.tenant.includes(a.labels.tenant)));
+  // an incident's severity is an annotation: it rises on the same alert, whose labels never change
+  const severity = a.labels.severity ?? a.annotations.severity;
+  const r = routes.find((x) => (!x.severity || x.severity.includes(severity)) && (!x.tenant || x.tenant.includes(a.labels.tenant)));
   return r?.sinks ?? [];
 }

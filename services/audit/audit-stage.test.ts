@@ -57,3 +57,30 @@ describe('audit stage', () => {
     expect(dlq.sort()).toEqual(['BAD_JSON', 'BAD_RECORD']);
   });
 });
+
+describe('audit stage and incidents', () => {
+  it('chains the incident versions that open, escalate, reach a phase, change status or close, not every growth', async () => {
+    const { Correlator } = await import('../incidents/correlator');
+    const { DEFAULT_CONFIG } = await import('../core/config');
+    const bus = new MemoryBus({ defaultPartitions: 1 });
+    const topics = new Topics();
+    const store = new MemoryAuditStore();
+    const producer = await bus.producer();
+    const writer = new ChainWriter({ store, clock: new ManualClock(T0), log: silentLogger });
+    await runStage(bus, auditStage({ topics, writer, groupId: 'audit-incidents' }), { log: silentLogger, metrics: new PromMetricsRegistry() });
+    const c = new Correlator(DEFAULT_CONFIG.incidents);
+    const f1 = finding('f1', 'sip/request-flood', '203.0.113.9');
+    const f2 = { ...finding('f2', 'sip/request-flood', '203.0.113.9'), severity: 'critical' as const };
+    const f3 = finding('f3', 'sip/request-flood', '203.0.113.9');
+    const versions = [...c.finding(f1), ...c.finding(f2), ...c.finding(f3)];
+    versions.push(...c.action({ '@timestamp': f3.last_seen, id: 'a1', incident_id: versions[0].id, action: 'ack', operator: { who: 'ana', why: 'on it', ticket: 'NOC-1' } }));
+    await producer.send(topics.name('incidents.v1'), versions.map((v) => encode(v.id, v)));
+    await bus.drained();
+    await bus.close();
+    expect(versions.map((v) => v.changes)).toEqual([['opened', 'grew', 'phase'], ['grew', 'escalated'], ['grew'], ['status']]);
+    expect(store.all.map((e) => e.source_id)).toEqual([1, 2, 4].map((r) => `incident:${versions[0].id}:${r}`));
+    expect(store.all[0]).toMatchObject({ actor: { type: 'system', id: 'incidents' }, ref: { kind: 'incident', id: versions[0].id }, result: 'open' });
+    expect(store.all[1].what).toMatch(/escalated/);
+    expect(store.all[2].result).toBe('acknowledged');
+  });
+});

@@ -1,15 +1,17 @@
-// findings.v1, decisions.v1 and audit.v1 in; each record becomes one chained audit entry. Records
-// that are not what their topic says go to the dead-letter topic, never silently away.
+// findings.v1, decisions.v1, audit.v1 and incidents.v1 in; each record becomes one chained audit
+// entry (an incident version only when it opens, escalates, reaches a phase, changes status or
+// assignee, merges or closes). Records that are not what their topic says go to the dead-letter
+// topic, never silently away.
 import { decode, encode } from '../core/codec';
 import type { BusMessage, BusProducer } from '../core/ports';
 import type { AuditEntry } from '../core/records';
 import type { StageContext, StageDefinition } from '../core/stage';
 import type { Topics } from '../core/topics';
-import { validateAuditEvent, validateDecision, validateFinding, type RecordValidator } from '../core/validate';
+import { validateAuditEvent, validateDecision, validateFinding, validateIncident, type RecordValidator } from '../core/validate';
 import type { ChainHead, EntryDraft } from './chain';
 import { HEAD_HASH_HEADER, HEAD_SEQUENCE_HEADER } from './chain-marks';
 import type { ChainWriter } from './chain-writer';
-import { decisionDraft, eventDraft, findingDraft } from './drafts';
+import { decisionDraft, eventDraft, findingDraft, incidentDraft } from './drafts';
 
 export interface AuditStageOptions {
   topics: Topics;
@@ -22,6 +24,7 @@ export function auditStage(opts: AuditStageOptions): StageDefinition {
     [opts.topics.name('findings.v1'), (m, ctx) => draft(m, ctx, validateFinding, findingDraft)],
     [opts.topics.name('decisions.v1'), (m, ctx) => draft(m, ctx, validateDecision, decisionDraft)],
     [opts.topics.name('audit.v1'), (m, ctx) => draft(m, ctx, validateAuditEvent, eventDraft)],
+    [opts.topics.name('incidents.v1'), (m, ctx) => draft(m, ctx, validateIncident, incidentDraft)],
   ]);
   return {
     name: 'audit',
@@ -40,7 +43,7 @@ export function auditStage(opts: AuditStageOptions): StageDefinition {
   };
 }
 
-function draft<T>(m: BusMessage, ctx: StageContext, valid: RecordValidator<T>, toDraft: (r: T) => EntryDraft): EntryDraft | undefined {
+function draft<T>(m: BusMessage, ctx: StageContext, valid: RecordValidator<T>, toDraft: (r: T) => EntryDraft | undefined): EntryDraft | undefined {
   let value: unknown;
   try {
     value = decode<unknown>(m);

@@ -1,6 +1,6 @@
 // What each input record says in the audit trail: who acted, what, why, and what came of it.
 // `source_id` names the record, so the same record re-delivered is chained once.
-import type { AuditEvent, Decision, Finding } from '../core/records';
+import type { AuditEvent, Decision, Finding, Incident } from '../core/records';
 import { describe } from '../enforcer/audit-events';
 import type { EntryDraft } from './chain';
 
@@ -40,4 +40,22 @@ export function eventDraft(e: AuditEvent): EntryDraft {
   if (e.ticket) draft.ticket = e.ticket;
   if (e.outcome) draft.outcome = e.outcome;
   return draft;
+}
+
+/** the incident versions the trail keeps: not every finding that grows one (each finding has its own entry) */
+const CHAINED: ReadonlySet<string> = new Set(['opened', 'escalated', 'phase', 'status', 'assigned', 'merged', 'closed']);
+
+/** An incident version, when it changed something the trail keeps; undefined otherwise. */
+export function incidentDraft(i: Incident): EntryDraft | undefined {
+  const kept = i.changes.filter((c) => CHAINED.has(c));
+  if (kept.length === 0) return undefined;
+  return {
+    '@timestamp': i['@timestamp'],
+    source_id: `incident:${i.id}:${i.revision}`,
+    actor: { type: 'system', id: 'incidents' },
+    what: `incident ${i.id} ${kept.join(', ')}: ${i.title}`.slice(0, 2048),
+    why: `${i.severity}; ${i.finding_count} finding(s) ${i.first_seen} to ${i.last_seen}; keys ${i.keys.slice(0, 10).map((k) => `${k.type}:${k.value}`).join(', ')}${i.assignee ? `; assignee ${i.assignee}` : ''}`.slice(0, 2048),
+    result: i.closed ? `${i.status}, closed` : i.status,
+    ref: { kind: 'incident', id: i.id },
+  };
 }

@@ -8,9 +8,9 @@ import { canonicalOr } from '../core/ip-address';
 import type { ErrorCode } from '../core/errors';
 import type { MetricsRegistry } from '../core/metrics';
 import type { BusProducer, OutgoingMessage } from '../core/ports';
-import type { MalformedSip, MediaFlow, SipFlow } from '../core/records';
+import type { MalformedSip, MediaFlow, SipEvidence, SipFlow } from '../core/records';
 import { HEADER, type Topics } from '../core/topics';
-import { validateMalformedSip, validateMediaFlow, validateSipFlow } from '../core/validate';
+import { validateMalformedSip, validateMediaFlow, validateSipEvidence, validateSipFlow } from '../core/validate';
 import { NumberNormaliser } from './numbers/normalise';
 
 /**
@@ -43,6 +43,8 @@ export interface IngestStats {
   media: number;
   /** malformed SIP events (they also go to the dead-letter topic with the raw message) */
   malformed: number;
+  /** evidence records (sample SIP messages, secrets masked) */
+  evidence: number;
   rejected: Partial<Record<ErrorCode, number>>;
   /** event time of the earliest and the latest record accepted (epoch ms) */
   firstMs?: number;
@@ -54,7 +56,7 @@ export class Ingest {
   private sending: Promise<void> = Promise.resolve();
   private pendingCount = 0;
   private readonly batchSize: number;
-  readonly stats: IngestStats = { accepted: 0, sip: 0, media: 0, malformed: 0, rejected: {} };
+  readonly stats: IngestStats = { accepted: 0, sip: 0, media: 0, malformed: 0, evidence: 0, rejected: {} };
   private readonly accepted;
   private readonly rejected;
   private readonly numbers: NumberNormaliser;
@@ -87,6 +89,12 @@ export class Ingest {
     if (dataset === 'sip.malformed') {
       if (!validateMalformedSip(value)) return this.reject(raw ?? JSON.stringify(value), 'BAD_RECORD', validateMalformedSip.lastError());
       return this.accept(this.opts.topics.name('flows.sip.v1'), value.source.ip, value, 'malformed', canonical(value) ? raw : undefined);
+    }
+    if (dataset === 'sip.evidence') {
+      // keyed by call: the messages of one call stay in order for the ladder; dead letters go with the SIP flows'
+      if (!validateSipEvidence(value)) return this.reject(raw ?? JSON.stringify(value), 'BAD_RECORD', validateSipEvidence.lastError());
+      canonical(value);
+      return this.accept(this.opts.topics.name('evidence.sip.v1'), value.sip.call_id || value.source.ip, value, 'evidence');
     }
     if (!validateSipFlow(value)) return this.reject(raw ?? JSON.stringify(value), 'BAD_RECORD', validateSipFlow.lastError());
     // the dialled number, read with the tenant's dial plan whatever the source (fields a line
@@ -123,9 +131,9 @@ export class Ingest {
     await send;
   }
 
-  private async accept(topic: string, key: string, record: SipFlow | MediaFlow | MalformedSip, kind: 'sip' | 'media' | 'malformed', raw?: string): Promise<void> {
+  private async accept(topic: string, key: string, record: SipFlow | MediaFlow | MalformedSip | SipEvidence, kind: 'sip' | 'media' | 'malformed' | 'evidence', raw?: string): Promise<void> {
     this.queue(topic, this.message(key, record, raw));
-    this.stats.accepted++;
+    if (kind !== 'evidence') this.stats.accepted++; // flow records accepted; evidence is a sample beside them
     this.stats[kind]++;
     const t = Date.parse(record['@timestamp']);
     if (t < (this.stats.firstMs ?? Infinity)) this.stats.firstMs = t;
@@ -154,7 +162,7 @@ export class Ingest {
   }
 
   /** `json` is the record's text when it is at hand (a validated input line): never serialized twice. */
-  private message(key: string, record: SipFlow | MediaFlow | MalformedSip, json?: string): OutgoingMessage {
+  private message(key: string, record: SipFlow | MediaFlow | MalformedSip | SipEvidence, json?: string): OutgoingMessage {
     const tenant = record.organization?.id ?? this.opts.tenant;
     const headers: Record<string, string> = { [HEADER.sensor]: record.observer?.id ?? this.opts.sensor, ...(tenant ? { [HEADER.tenant]: tenant } : {}) };
     return encode(key, json ?? record, Date.parse(record['@timestamp']), headers);

@@ -11,6 +11,7 @@ import { createRuntime, ensureTopics } from '../runtime/runtime';
 import { serveMetrics } from '../runtime/serve-metrics';
 import { CONFIG_OPTION } from './common-options';
 import { feedNdjson } from './feed';
+import { evidenceOptions } from '../collector/evidence/settings';
 import { describeCapture, feedCapture } from './feed-capture';
 import { inputKinds } from './input-kind';
 import { requireSharedBus } from './shared-bus';
@@ -91,6 +92,7 @@ export async function run(args: ParsedArgs, io: CommandIo): Promise<number> {
       },
       observerId: cfg.collector.sensor,
       ...(cfg.collector.tenant ? { organizationId: cfg.collector.tenant } : {}),
+      ...(evidenceOptions(cfg.collector.evidence) ? { source: { evidence: evidenceOptions(cfg.collector.evidence)! } } : {}),
       onRecord: (r) => ingest.record(r),
       onReject: (reason, detail, raw) => ingest.deadLetter(raw.toString('base64'), 'BAD_RECORD', `hep/${reason}: ${detail}`),
       log: rt.log.child({ source: 'hep' }),
@@ -105,7 +107,7 @@ export async function run(args: ParsedArgs, io: CommandIo): Promise<number> {
 
   let lines = 0;
   for (const f of files) {
-    if (kinds.get(f) === 'capture') rt.log.info({ summary: describeCapture(f, await feedCapture(ingest, f, io, cfg.collector.sensor, cfg.collector.tenant)) }, 'capture read');
+    if (kinds.get(f) === 'capture') rt.log.info({ summary: describeCapture(f, await feedCapture(ingest, f, io, cfg.collector.sensor, cfg.collector.tenant, cfg.collector.evidence)) }, 'capture read');
     else lines += await feedNdjson(ingest, f, io, cfg.collector.max_line_bytes);
   }
   if (live.length) {

@@ -4,6 +4,8 @@ import { CallsentryError } from '../core/errors';
 import type { Ingest } from '../collector/ingest';
 import { malformedRecord } from '../collector/malformed-record';
 import { CaptureError, createCaptureStats, readCaptureFlows, type CaptureStats } from '../collector/pcap';
+import type { EvidenceSettings } from '../core/config';
+import { evidenceOptions } from '../collector/evidence/settings';
 import type { CommandIo } from './io';
 import { Progress } from './progress';
 
@@ -14,7 +16,9 @@ export interface CaptureFeedResult {
   error?: CallsentryError;
 }
 
-export async function feedCapture(ingest: Ingest, file: string, io: CommandIo, sensor: string, tenant?: string): Promise<CaptureFeedResult> {
+/** `evidence`: collector.evidence; absent, no evidence records are sampled */
+export async function feedCapture(ingest: Ingest, file: string, io: CommandIo, sensor: string, tenant?: string, evidence?: EvidenceSettings): Promise<CaptureFeedResult> {
+  const sampling = evidence && evidenceOptions(evidence);
   const stats = createCaptureStats();
   let progress: Progress | undefined;
   let records = 0;
@@ -25,6 +29,7 @@ export async function feedCapture(ingest: Ingest, file: string, io: CommandIo, s
       observerId: sensor,
       // a capture belongs to one tenant's network when collector.tenant says so
       ...(tenant ? { organizationId: tenant } : {}),
+      ...(sampling ? { evidence: sampling } : {}),
       // a message that does not parse is dead-lettered with its reason (the bytes, for forensics)
       // and becomes a malformed-SIP event in the flow stream (for detection), both keyed by source
       onMalformed: (m) => {

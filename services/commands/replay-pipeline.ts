@@ -2,7 +2,7 @@
 // (captures by content, NDJSON otherwise) through every stage on the in-process bus, until drained.
 import type { CallsentryConfig } from '../core/config';
 import type { Logger } from '../core/ports';
-import type { Decision, Finding } from '../core/records';
+import type { Decision, Finding, Incident } from '../core/records';
 import { Ingest } from '../collector/ingest';
 import { MemoryBus } from '../adapters/memory-bus/memory-bus';
 import { createRuntime, ensureTopics } from '../runtime/runtime';
@@ -15,6 +15,8 @@ import type { CommandIo } from './io';
 export interface ReplayResult {
   findings: Finding[];
   decisions: Decision[];
+  /** the latest version of every incident */
+  incidents: Incident[];
   lines: number;
   /** one summary line per capture */
   captures: string[];
@@ -47,7 +49,8 @@ export async function replayFiles(
   await ensureTopics(rt);
   const findings: Finding[] = [];
   const decisions: Decision[] = [];
-  const subs = await startAll(rt, opts.print, { onFinding: (f) => findings.push(f), onDecision: (d) => decisions.push(d) });
+  const incidents = new Map<string, Incident>();
+  const subs = await startAll(rt, opts.print, { onFinding: (f) => findings.push(f), onDecision: (d) => decisions.push(d), onIncident: (i) => incidents.set(i.id, i) });
   const ingest = new Ingest({ producer: await bus.producer(), topics: rt.topics, metrics: rt.metrics, sensor: cfg.collector.sensor, tenant: cfg.collector.tenant, dialPlans: cfg.dial_plans });
 
   const started = process.hrtime.bigint();
@@ -59,7 +62,7 @@ export async function replayFiles(
       lines += await feedNdjson(ingest, file, io, cfg.collector.max_line_bytes);
       continue;
     }
-    const result = await feedCapture(ingest, file, io, cfg.collector.sensor, cfg.collector.tenant);
+    const result = await feedCapture(ingest, file, io, cfg.collector.sensor, cfg.collector.tenant, cfg.collector.evidence);
     captures.push(describeCapture(file, result));
     if (result.error) damaged.push(`${result.error.message} [${result.error.code}]; the ${result.records} records read before it are kept`);
   }
@@ -70,6 +73,7 @@ export async function replayFiles(
   return {
     findings,
     decisions,
+    incidents: [...incidents.values()],
     lines,
     captures,
     damaged,

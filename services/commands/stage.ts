@@ -3,7 +3,7 @@ import type { CommandSpec, ParsedArgs } from '../cli/args';
 import { loadConfig } from '../cli/load-config';
 import type { Subscription } from '../core/ports';
 import { createRuntime, ensureTopics, type Runtime } from '../runtime/runtime';
-import { startAlert, startDetect, startEnforce, startPrint } from '../runtime/stages';
+import { startAlert, startDetect, startEnforce, startIncidents, startPrint } from '../runtime/stages';
 import { CallsentryError } from '../core/errors';
 import { serveOperatorApi } from '../console/serve';
 import { serveMetrics } from '../runtime/serve-metrics';
@@ -21,7 +21,7 @@ interface StageCommand {
   start(rt: Runtime, io: CommandIo, args: ParsedArgs): Promise<Subscription[]>;
 }
 
-const STAGES: Record<'detect' | 'enforce' | 'alert' | 'print', StageCommand> = {
+const STAGES: Record<'detect' | 'enforce' | 'correlate' | 'alert' | 'print', StageCommand> = {
   detect: {
     summary: 'Run the detectors: flows.sip.v1 (by source), flows.sip.by-account.v1 and flows.media.v1 in, findings.v1 out. Start several to scale.',
     start: (rt) => startDetect(rt),
@@ -34,6 +34,10 @@ const STAGES: Record<'detect' | 'enforce' | 'alert' | 'print', StageCommand> = {
       const api = await serveOperatorApi(rt, enforcer!, io.env);
       return api ? [...subs, { stop: () => api.close() }] : subs;
     },
+  },
+  correlate: {
+    summary: 'Correlate findings, decisions and their outcomes into incidents (findings.v1, decisions.v1, audit.v1, incidents.actions.v1 in; incidents.v1 out). Run one instance (docs/incidents.md).',
+    start: async (rt) => [await startIncidents(rt)],
   },
   alert: {
     summary: 'Send findings as alerts to Alertmanager and signed webhooks (alerting.*), grouped and deduplicated, resolving when the attack ends.',

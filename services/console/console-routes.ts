@@ -90,7 +90,7 @@ export function consoleRoutes(d: RouteDeps): Record<string, ApiRoute> {
       permission: 'read',
       handle: async () => {
         const e = await viaOperator('GET', '/v1/health');
-        const enforcer = e.status === 200 ? { ok: true, circuit_open: Boolean(e.json.circuit_open) } : { ok: false, error: String(e.json.error ?? e.status) };
+        const enforcer = e.status === 200 ? { ok: true, circuit_open: Boolean(e.json.circuit_open), mode: e.json.mode === 'enforce' ? 'enforce' : 'dry-run' } : { ok: false, error: String(e.json.error ?? e.status) };
         return { status: 200, json: { ...d.health.get(), enforcer } };
       },
     },
@@ -108,5 +108,34 @@ export function consoleRoutes(d: RouteDeps): Record<string, ApiRoute> {
     'POST /api/findings/ack': { permission: 'act', handle: action('/v1/findings/ack', ['finding_id']) },
     'POST /api/allowlist': { permission: 'allowlist', handle: action('/v1/allowlist', ['cidr', 'ttl_seconds', 'force']) },
     'POST /api/allowlist/remove': { permission: 'allowlist', handle: action('/v1/allowlist/remove', ['cidr']) },
+    // incidents (the operator API's view of incidents.v1), filtered there; bulk acknowledge and resolve
+    'GET /api/incidents': {
+      permission: 'read',
+      handle: async ({ query }) => {
+        const q = new URLSearchParams();
+        for (const k of ['since', 'status', 'severity', 'key', 'detector', 'limit']) {
+          const v = query.get(k);
+          if (v) q.set(k, v.slice(0, 200));
+        }
+        return viaOperator('GET', `/v1/incidents${q.size ? `?${q}` : ''}`);
+      },
+    },
+    'GET /api/incident': {
+      permission: 'read',
+      handle: async ({ query }) => viaOperator('GET', `/v1/incidents/${encodeURIComponent((query.get('id') ?? '').slice(0, 200))}`),
+    },
+    'POST /api/incidents/ack': { permission: 'act', handle: action('/v1/incidents/ack', ['ids']) },
+    'POST /api/incidents/resolve': { permission: 'act', handle: action('/v1/incidents/resolve', ['ids']) },
+    // a finding as this console saw it, with the sample SIP messages of its calls (ladders)
+    'GET /api/finding': {
+      permission: 'read',
+      handle: async ({ query }) => {
+        const id = (query.get('id') ?? '').slice(0, 200);
+        const line = d.state.findingById(id);
+        const evidence = d.state.evidence.forFinding(id);
+        if (!line && !evidence) return { status: 404, json: { error: `this console has not seen finding ${id}` } };
+        return { status: 200, json: { finding: line ?? null, observed: evidence?.observed ?? {}, calls: evidence?.calls ?? [], evidence: evidence?.records ?? [] } };
+      },
+    },
   };
 }

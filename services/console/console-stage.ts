@@ -5,7 +5,7 @@
 // started during an incident shows it; the flows only from now on, since replaying hours of flow
 // records into a search ring of the last N would take long and keep only the tail anyway.
 import { decode } from '../core/codec';
-import type { AuditEvent, Decision, Finding, SipFlow } from '../core/records';
+import type { AuditEvent, Decision, Finding, SipEvidence, SipFlow } from '../core/records';
 import type { StageDefinition } from '../core/stage';
 import type { Topics } from '../core/topics';
 import type { LiveState } from './live-state';
@@ -13,8 +13,25 @@ import type { LiveState } from './live-state';
 export function consoleStages(o: { topics: Topics; state: LiveState; groupId: string }): StageDefinition[] {
   const t = { flows: o.topics.name('flows.sip.v1'), findings: o.topics.name('findings.v1'), decisions: o.topics.name('decisions.outcomes.v1'), audit: o.topics.name('audit.v1') };
   const read = reader(o.state, t);
+  const evidence = o.topics.name('evidence.sip.v1');
   return [
     { name: 'console', groupId: o.groupId, topics: [t.findings, t.decisions, t.audit], process: read },
+    // sample SIP messages for the ladders: from the beginning of retention like the findings they explain (bounded store)
+    {
+      name: 'console-evidence',
+      groupId: `${o.groupId}-evidence`,
+      topics: [evidence],
+      process: (batch) => {
+        for (const m of batch.messages) {
+          try {
+            const v = decode(m) as SipEvidence;
+            if (v?.event?.dataset === 'sip.evidence') o.state.evidence.add(v);
+          } catch {
+            // not the console's to judge
+          }
+        }
+      },
+    },
     { name: 'console-flows', groupId: `${o.groupId}-flows`, topics: [t.flows], startAt: 'latest', process: read },
   ];
 }

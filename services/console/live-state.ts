@@ -5,6 +5,7 @@
 // ring and the chart series. Listeners (the server-sent event streams) hear every change. Bounded.
 import type { AuditEvent, Decision, Finding, SipFlow } from '../core/records';
 import { decisionLine, findingLine, statusOf, type DecisionLine, type FindingLine } from '../printer/format';
+import { EvidenceStore } from './evidence-store';
 import { FlowRing } from './flow-ring';
 import { Series } from './series';
 
@@ -23,6 +24,8 @@ const AUDIT = 200;
 
 export class LiveState {
   readonly flows: FlowRing;
+  /** sample SIP messages and what each finding needs to find its own (ladders) */
+  readonly evidence = new EvidenceStore();
   /** flows per 10 s over 10 minutes */
   readonly flowRate = new Series(10_000, 60);
   /** findings per minute and family over an hour */
@@ -52,6 +55,7 @@ export class LiveState {
   }
 
   finding(f: Finding): void {
+    this.evidence.finding(f);
     const line = findingLine(f);
     if (this.findingIndex.has(line.id)) return; // a re-delivery
     push(this.findings, line, RECENT);

@@ -26,6 +26,9 @@ import type { History } from './history';
 import { historyRoutes, view } from './history-routes';
 import { BadRequest, readJsonBody } from './http-util';
 import { ON_BEHALF_OF, personOf } from './on-behalf-of';
+import type { IncidentActionKind } from '../core/records';
+import type { IncidentView } from '../incidents/incident-view';
+import { incidentAction, parseAssignee, parseIncidentFilter, parseIncidentId, parseIncidentIds, parseNoteText } from './incident-requests';
 import { ackEvent, allowlistRecord, checkAllowlistWidth, operatorDecision, parseAction, parseFindingId, OperatorRequestError, parseNote, parseScope, parseTarget, parseTtl, requestEvent } from './operator-actions';
 
 export interface OperatorApiOptions {
@@ -41,6 +44,8 @@ export interface OperatorApiOptions {
   maxTtlSeconds?: number;
   /** allowlist ranges wider than this need `force` (default /8 and /32) */
   allowlistMinPrefix?: { ipv4: number; ipv6: number };
+  /** the incidents (incidents.v1) this process reads; without it the incident routes answer 503 */
+  incidents?: IncidentView;
   /** the deployment's mode (decisions.mode): operator decisions inherit it (default dry-run) */
   mode?: Decision['mode'];
   /** recent findings and decisions with outcomes; without it the history routes answer 400 and replies carry no outcome */
@@ -65,7 +70,7 @@ export async function startOperatorApi(o: OperatorApiOptions): Promise<OperatorA
   const maxTtl = o.maxTtlSeconds ?? 30 * 86_400;
   const mode = o.mode ?? 'dry-run';
   const reads = historyRoutes({ history: o.history, enforcer: o.enforcer, mode, now: () => o.clock.now(), metrics: o.metrics });
-  const send = async (topic: 'decisions.v1' | 'allowlist.v1' | 'audit.v1', key: string, record: object & { '@timestamp': string }) =>
+  const send = async (topic: 'decisions.v1' | 'allowlist.v1' | 'audit.v1' | 'incidents.actions.v1', key: string, record: object & { '@timestamp': string }) =>
     o.producer.send(o.topics.name(topic), [encode(key, record, Date.parse(record['@timestamp']))]);
 
   const routes: Record<string, Handler> = {
@@ -110,6 +115,20 @@ export async function startOperatorApi(o: OperatorApiOptions): Promise<OperatorA
       log.info({ finding: e.ref!.id, who: e.actor.id, ticket: e.ticket }, 'operator acknowledged a finding');
       return { status: 202, json: { audit_id: e.id } };
     },
+    'GET /v1/incidents': async (query) => ({ status: 200, json: { incidents: incidentView().list(parseIncidentFilter(query, o.clock.now())) } }),
+    'GET /v1/incidents/:id': async (params) => {
+      const id = parseIncidentId(params.id);
+      const incident = incidentView().get(id);
+      return incident ? { status: 200, json: { incident } } : { status: 404, json: { error: `no incident ${id}` } };
+    },
+    'POST /v1/incidents/ack': async (body, who) => incidentStatus(body, who, 'ack'),
+    'POST /v1/incidents/resolve': async (body, who) => incidentStatus(body, who, 'resolve'),
+    'POST /v1/incidents/reopen': async (body, who) => incidentStatus(body, who, 'reopen'),
+    'POST /v1/incidents/assign': async (body, who) => incidentChange([parseIncidentId(body.id)], 'assign', parseNote(body, who), { assignee: parseAssignee(body.assignee) }),
+    'POST /v1/incidents/note': async (body, who) => {
+      const text = parseNoteText(body.text);
+      return incidentChange([parseIncidentId(body.id)], 'note', parseNote({ why: text, ...body }, who), { text });
+    },
     'POST /v1/allowlist': async (body, who) => allowlist(body, who, false),
     'POST /v1/allowlist/remove': async (body, who) => allowlist(body, who, true),
   };
@@ -125,6 +144,34 @@ export async function startOperatorApi(o: OperatorApiOptions): Promise<OperatorA
     await send('audit.v1', d.target.value, requestEvent(what, d.operator!, Date.parse(d['@timestamp']), { kind: 'decision', id: d.id }));
     await send('decisions.v1', d.target.value, d);
     log.info({ decision: d.id, action: d.action, target: d.target, who: d.operator?.who, ticket: d.operator?.ticket }, 'operator request');
+  }
+
+  function incidentView(): IncidentView {
+    if (!o.incidents) throw new Unavailable('incidents are not read by this process (it serves no incidents view)');
+    return o.incidents;
+  }
+
+  async function incidentStatus(body: Record<string, unknown>, who: string, action: 'ack' | 'resolve' | 'reopen'): Promise<{ status: number; json: unknown }> {
+    const ids = parseIncidentIds(body.ids);
+    return incidentChange(ids, action, parseNote(body, who), {});
+  }
+
+  /** Every id must be known, or nothing changes; then one action and one audit event per incident. */
+  async function incidentChange(ids: string[], kind: IncidentActionKind, note: ReturnType<typeof parseNote>, extra: { assignee?: string; text?: string }): Promise<{ status: number; json: unknown }> {
+    const view = incidentView();
+    const unknown = ids.filter((id) => !view.get(id));
+    if (unknown.length) return { status: 404, json: { error: `no incident ${unknown.slice(0, 10).join(', ')}${unknown.length > 10 ? ` and ${unknown.length - 10} more` : ''}`, unknown } };
+    const now = o.clock.now();
+    const actions = [];
+    for (const id of ids) {
+      const r = incidentAction({ incidentId: id, action: kind, note, now, ...extra });
+      // the audit event first: a request that reached the bus is never missing from the trail
+      await send('audit.v1', id, r.audit);
+      await send('incidents.actions.v1', id, r.action);
+      actions.push({ incident_id: id, action_id: r.action.id });
+    }
+    log.info({ incidents: ids.length, action: kind, who: note.who, ticket: note.ticket }, 'operator incident action');
+    return { status: 202, json: { actions } };
   }
 
   async function allowlist(body: Record<string, unknown>, who: string, removed: boolean): Promise<{ status: number; json: unknown }> {
@@ -163,16 +210,23 @@ export async function startOperatorApi(o: OperatorApiOptions): Promise<OperatorA
         const r = await read;
         return reply(r.status, r.json);
       }
-      const route = routes[`${req.method} ${path}`];
+      let route = routes[`${req.method} ${path}`];
+      const params: Record<string, unknown> = Object.fromEntries(url.searchParams);
+      const one = /^\/v1\/incidents\/([^/]+)$/.exec(path);
+      if (!route && req.method === 'GET' && one) {
+        route = routes['GET /v1/incidents/:id'];
+        params.id = safeDecode(one[1]!);
+      }
       if (!route) return reply(404, { error: `no route ${req.method} ${path}`, routes: [...Object.keys(routes), 'GET /v1/findings', 'GET /v1/findings/ID', 'GET /v1/decisions', 'GET /v1/blocks/show', 'GET /v1/status'] });
       if (req.method === 'POST' && !/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) return reply(415, { error: 'send the body as JSON (content-type: application/json)' });
       const who = personOf(req.headers[ON_BEHALF_OF]);
       if (who === undefined) return reply(400, { error: `${ON_BEHALF_OF} must be a name of 1 to 64 letters, digits or . _ @ + -` });
-      const body = req.method === 'POST' ? await readJsonBody(req) : {};
+      const body = req.method === 'POST' ? await readJsonBody(req) : params;
       const r = await route(body, who, url.searchParams);
       reply(r.status, r.json);
     } catch (err) {
       if (err instanceof OperatorRequestError || err instanceof BadRequest) return reply(400, { error: err.message });
+      if (err instanceof Unavailable) return reply(503, { error: err.message });
       log.error({ err }, 'operator API request failed');
       reply(500, { error: 'internal error; see the enforcer log' });
     }
@@ -203,4 +257,14 @@ function authorized(header: string | undefined, token: string): boolean {
   // hashes have equal length, so the comparison time says nothing about the token
   const digest = (s: string) => createHash('sha256').update(s).digest();
   return timingSafeEqual(digest(given), digest(token));
+}
+
+class Unavailable extends Error {}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }

@@ -1,11 +1,13 @@
 // Starts the operator API of a running enforcer as the configuration says (api.listen; the token
 // from api.token_env, else api.token_file, made there at the first start), with the history it
-// answers from (api.history_size findings and decisions, read from the bus by a group of its own).
+// answers from (api.history_size findings and decisions, read from the bus by a group of its own)
+// and the incidents (incidents.v1) read into a view of its own, for the incident routes.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { runStage } from '../core/stage';
 import type { Runtime } from '../runtime/runtime';
 import type { Enforcer } from '../enforcer/enforcer';
+import { IncidentView, incidentViewStage } from '../incidents/incident-view';
 import { ensureApiToken } from './api-token';
 import { History } from './history';
 import { historyStage } from './history-stage';
@@ -17,6 +19,8 @@ export async function serveOperatorApi(rt: Runtime, enforcer: Enforcer, env: Nod
   const history = new History(rt.cfg.api.history_size);
   const groupId = `${rt.topics.group('api-history')}-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const reader = await runStage(rt.bus, historyStage({ topics: rt.topics, history, groupId }), rt);
+  const incidents = new IncidentView();
+  const incidentReader = await runStage(rt.bus, incidentViewStage({ topics: rt.topics, view: incidents, groupId: rt.topics.group('incident-view') }), rt);
   let api: OperatorApi;
   try {
     api = await startOperatorApi({
@@ -31,9 +35,11 @@ export async function serveOperatorApi(rt: Runtime, enforcer: Enforcer, env: Nod
       mode: rt.cfg.decisions.mode,
       history,
       metrics: () => rt.metrics.render(),
+      incidents,
     });
   } catch (err) {
     await reader.stop();
+    await incidentReader.stop();
     throw err;
   }
   return {
@@ -41,6 +47,7 @@ export async function serveOperatorApi(rt: Runtime, enforcer: Enforcer, env: Nod
     close: async () => {
       await api.close();
       await reader.stop();
+      await incidentReader.stop();
     },
   };
 }

@@ -17,6 +17,8 @@ const FILES: Record<string, { file: string; type: string; public?: boolean }> = 
   '/static/dom.js': { file: 'dom.js', type: 'text/javascript; charset=utf-8', public: true },
   '/static/console.js': { file: 'console.js', type: 'text/javascript; charset=utf-8' },
   '/static/charts.js': { file: 'charts.js', type: 'text/javascript; charset=utf-8' },
+  '/static/ladder.js': { file: 'ladder.js', type: 'text/javascript; charset=utf-8' },
+  '/static/incidents.js': { file: 'incidents.js', type: 'text/javascript; charset=utf-8' },
 };
 
 /** The source tree holds the files; the build (dist/) does not copy them, so look in both places. */

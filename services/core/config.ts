@@ -63,6 +63,8 @@ export interface CallsentryConfig {
     max_line_bytes: number;
     /** limits of this sensor's HEP listener (`callsentry collector --hep-udp|--hep-tcp`) */
     hep: { max_future_ms: number; max_connections_per_source: number; message_deadline_seconds: number; idle_timeout_seconds: number };
+    /** sample SIP messages kept as evidence records (services/collector/evidence, docs/evidence.md) */
+    evidence: EvidenceSettings;
   };
   indexer: IndexerSettings;
   /** detect stages: how often each snapshots its engines (docs/state.md) */
@@ -130,6 +132,23 @@ export interface CallsentryConfig {
   dial_plans: DialPlans;
   /** the pre-call verdict service (services/verdicts, docs/verdicts.md) */
   verdicts: VerdictSettings;
+  /** correlation of findings into incidents (services/incidents, docs/incidents.md) */
+  incidents: IncidentSettings;
+}
+
+export interface IncidentSettings {
+  /** an incident with no new finding for this long closes; a later finding on its keys opens a new one */
+  gap_seconds: number;
+  /** incidents held in memory; past it the longest-quiet one closes early */
+  max_open: number;
+  /** keys one incident may join; past it, new links no longer grow it */
+  max_keys: number;
+  /** timeline entries kept per incident (finding_count counts them all) */
+  max_timeline: number;
+  /** evidence.observed set names whose values are linked keys, per key type */
+  link_sets: { ip: string[]; account: string[]; number: string[] };
+  /** a finding naming more values than this in one link set (a spray from many sources) links none of them */
+  max_links_per_set: number;
 }
 
 export const DEFAULT_CONFIG: CallsentryConfig = {
@@ -140,7 +159,12 @@ export const DEFAULT_CONFIG: CallsentryConfig = {
     replication_factor: 1,
     kafka: { brokers: ['127.0.0.1:9092'], client_id: 'callsentry', ssl: false, connection_timeout_ms: 5000 },
   },
-  collector: { sensor: 'default', max_line_bytes: 65536, hep: { max_future_ms: 2000, max_connections_per_source: 8, message_deadline_seconds: 10, idle_timeout_seconds: 300 } },
+  collector: {
+    sensor: 'default',
+    max_line_bytes: 65536,
+    hep: { max_future_ms: 2000, max_connections_per_source: 8, message_deadline_seconds: 10, idle_timeout_seconds: 300 },
+    evidence: { enabled: true, calls_per_key: 5, window_seconds: 600, max_messages_per_call: 20, max_message_bytes: 4096, max_keys: 10_000, max_records_per_second: 200 },
+  },
   indexer: {
     elasticsearch: { nodes: ['http://127.0.0.1:9200'], request_timeout_ms: 30000 },
     index_prefix: '',
@@ -183,6 +207,7 @@ export const DEFAULT_CONFIG: CallsentryConfig = {
   log: { level: 'info' },
   dial_plans: DEFAULT_DIAL_PLANS,
   verdicts: DEFAULT_VERDICTS,
+  incidents: { gap_seconds: 1800, max_open: 10_000, max_keys: 200, max_timeline: 200, link_sets: { ip: ['sources'], account: ['accounts'], number: ['numbers'] }, max_links_per_set: 5 },
 };
 
 /** The longest block, ban, rate limit or memory of an offence: one year (every expiry stays a valid date). */
@@ -251,6 +276,19 @@ export const CONFIG_SCHEMA = {
             max_connections_per_source: { type: 'integer', minimum: 1, maximum: 256 },
             message_deadline_seconds: { type: 'integer', minimum: 1, maximum: 3600 },
             idle_timeout_seconds: { type: 'integer', minimum: 1, maximum: 86_400 },
+          },
+        },
+        evidence: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            enabled: { type: 'boolean' },
+            calls_per_key: { type: 'integer', minimum: 1, maximum: 100 },
+            window_seconds: { type: 'integer', minimum: 1, maximum: 86_400 },
+            max_messages_per_call: { type: 'integer', minimum: 1, maximum: 200 },
+            max_message_bytes: { type: 'integer', minimum: 256, maximum: 65_536 },
+            max_keys: { type: 'integer', minimum: 1, maximum: 1_000_000 },
+            max_records_per_second: { type: 'integer', minimum: 1, maximum: 100_000 },
           },
         },
       },
@@ -506,6 +544,22 @@ export const CONFIG_SCHEMA = {
     },
     dial_plans: DIAL_PLANS_SCHEMA,
     verdicts: VERDICTS_SCHEMA,
+    incidents: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        gap_seconds: { type: 'integer', minimum: 1, maximum: 604_800 },
+        max_open: { type: 'integer', minimum: 1, maximum: 1_000_000 },
+        max_keys: { type: 'integer', minimum: 1, maximum: 1000 },
+        max_timeline: { type: 'integer', minimum: 1, maximum: 1000 },
+        link_sets: {
+          type: 'object',
+          additionalProperties: false,
+          properties: Object.fromEntries(['ip', 'account', 'number'].map((k) => [k, { type: 'array', maxItems: 16, items: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' } }])),
+        },
+        max_links_per_set: { type: 'integer', minimum: 1, maximum: 100 },
+      },
+    },
   },
 } as const;
 
@@ -537,4 +591,15 @@ function mergeDefaults<T>(defaults: T, overrides: unknown): T {
   const out: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
   for (const [k, v] of Object.entries(overrides)) out[k] = mergeDefaults((defaults as Record<string, unknown>)[k], v);
   return out as T;
+}
+
+/** collector.evidence: which SIP messages are kept as evidence records, and how much of them */
+export interface EvidenceSettings {
+  enabled: boolean;
+  calls_per_key: number;
+  window_seconds: number;
+  max_messages_per_call: number;
+  max_message_bytes: number;
+  max_keys: number;
+  max_records_per_second: number;
 }

@@ -149,7 +149,7 @@ export const silentLogger: Logger = {
 // ---- document index (Elasticsearch) ---------------------------------------------------------
 
 /** What the index stage stores; one daily index per kind. */
-export type IndexKind = 'flows-sip' | 'flows-media' | 'findings' | 'decisions' | 'audit';
+export type IndexKind = 'flows-sip' | 'flows-media' | 'findings' | 'decisions' | 'audit' | 'evidence-sip' | 'incidents';
 
 export interface IndexDocument {
   kind: IndexKind;
@@ -159,6 +159,8 @@ export interface IndexDocument {
   timestamp: number;
   /** the record's JSON text, on one line */
   source: string;
+  /** a record that changes (an incident): indexed over the older version with this external version; absent: written once (create) */
+  version?: number;
 }
 
 export interface IndexReport {

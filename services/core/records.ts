@@ -303,3 +303,145 @@ export interface AuditEntry {
   hash_prev: string;
   hash: string;
 }
+
+/**
+ * One sample SIP message the collector kept as evidence (services/collector/evidence): the
+ * message with its secrets masked (same length, so the bytes still frame), bounded in size, with
+ * where and when it was seen. Findings reach it by their key and window (`evidence.keys`, time)
+ * and by their sample records (`sip.flow_id` is the id of the SIP flow the message belongs to).
+ */
+export interface SipEvidence {
+  '@timestamp': IsoTime;
+  event: { id: string; kind: 'event'; dataset: 'sip.evidence' };
+  source: Endpoint;
+  destination: Endpoint;
+  network: { transport: Transport };
+  organization?: { id: string };
+  observer?: { id: string };
+  sip: {
+    call_id: string;
+    /** the request method, or for a response the CSeq method */
+    method: string;
+    /** responses only */
+    status?: number;
+    cseq?: number;
+    /** the SipFlow (transaction) this message belongs to: the finding's record_ids name flows */
+    flow_id: string;
+  };
+  evidence: {
+    /** the finding keys this call was sampled for: `ip:ADDRESS`, `account:NAME` */
+    keys: string[];
+    /** the message as seen, secrets masked with '*' (same length), cut at collector.evidence.max_message_bytes */
+    message: string;
+    /** how `message` maps back to bytes: utf8 when the bytes were valid UTF-8, else latin1 (one char per byte) */
+    encoding: 'utf8' | 'latin1';
+    /** bytes of the original message */
+    length: number;
+    truncated: boolean;
+    /** what was masked, e.g. authorization.response, sdp.crypto */
+    redacted: string[];
+    /** where the bytes were seen */
+    capture: 'pcap' | 'hep';
+  };
+}
+
+/**
+ * Where a finding stands in an attack, in kill-chain order: reconnaissance (scan, enumeration),
+ * credential attack (brute-force), taking over (compromise), then what the attacker came for
+ * (fraud), and the side shows (flood, policy). services/incidents/phases.ts maps behaviours here.
+ */
+export type IncidentPhase = 'scan' | 'enumeration' | 'brute-force' | 'compromise' | 'fraud' | 'flood' | 'policy';
+export type IncidentStatus = 'open' | 'acknowledged' | 'resolved';
+/** what a version of an incident changed: the audit trail chains the versions that open, escalate, reach a phase, change status or assignee, merge or close */
+export type IncidentChange = 'opened' | 'grew' | 'escalated' | 'phase' | 'decision' | 'outcome' | 'status' | 'assigned' | 'note' | 'merged' | 'closed';
+
+/** A finding key, or a dialled number a fraud finding names (type `number`, value `+` and digits). */
+export interface IncidentKey {
+  type: KeyType | 'number';
+  value: string;
+}
+
+/** One finding on an incident's timeline. */
+export interface IncidentFinding {
+  id: string;
+  phase: IncidentPhase;
+  rule_id: string;
+  rule_name: string;
+  severity: Severity;
+  key: Key;
+  first_seen: IsoTime;
+  last_seen: IsoTime;
+  description?: string;
+}
+
+/** A decision taken on one of the incident's findings (or keys), with what became of it. */
+export interface IncidentDecision {
+  id: string;
+  '@timestamp': IsoTime;
+  action: Action;
+  target: Key;
+  mode: 'enforce' | 'dry-run';
+  ttl_seconds: number;
+  /** from the enforcer's audit event: applied, renewed, refused, dry-run ...; absent until it has answered */
+  outcome?: string;
+  /** the enforcer's words, e.g. the guardrail that refused it */
+  result?: string;
+}
+
+export interface IncidentNote {
+  '@timestamp': IsoTime;
+  who: string;
+  ticket: string;
+  text: string;
+}
+
+/**
+ * Findings whose keys are linked (one source, the accounts it attacked, the accounts it then used,
+ * the numbers they dialled), within a gap: one attack, one incident. On incidents.v1, compacted,
+ * keyed by id; every change is a new version with a higher revision.
+ */
+export interface Incident {
+  /** when this version was written (event time of the change) */
+  '@timestamp': IsoTime;
+  event: { id: string; kind: 'event'; dataset: 'callsentry.incident' };
+  id: string;
+  /** grows by one with every change: the alerting stage and the indexer keep the highest */
+  revision: number;
+  /** what this version changed */
+  changes: IncidentChange[];
+  title: string;
+  status: IncidentStatus;
+  /** the highest severity of its findings */
+  severity: Severity;
+  /** the phases reached, in kill-chain order */
+  phases: IncidentPhase[];
+  /** every key the incident joined: the findings' keys, and the sources, accounts and numbers their evidence names */
+  keys: IncidentKey[];
+  first_seen: IsoTime;
+  last_seen: IsoTime;
+  /** findings in kill-chain order, then by time; at most incidents.max_timeline (finding_count says how many there were) */
+  timeline: IncidentFinding[];
+  finding_count: number;
+  decisions: IncidentDecision[];
+  assignee?: string;
+  notes: IncidentNote[];
+  /** no new finding for incidents.gap_seconds: a later finding opens a new incident */
+  closed?: boolean;
+  organization?: { id: string };
+}
+
+export type IncidentActionKind = 'ack' | 'resolve' | 'reopen' | 'assign' | 'note';
+
+/** An operator's change to an incident, on incidents.actions.v1 keyed by the incident id. */
+export interface IncidentAction {
+  '@timestamp': IsoTime;
+  /** stable: the same request re-delivered is applied once */
+  id: string;
+  incident_id: string;
+  action: IncidentActionKind;
+  /** assign: the new assignee ('' clears it) */
+  assignee?: string;
+  /** note: the text; other actions: optional */
+  text?: string;
+  operator: OperatorNote;
+}

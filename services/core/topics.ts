@@ -17,6 +17,12 @@ export const TOPIC = {
   stateDetectSource: 'state.detect-source.v1',
   stateDetectAccount: 'state.detect-account.v1',
   stateDetectMedia: 'state.detect-media.v1',
+  /** sample SIP messages (redacted) behind findings: ladders and pcap export (services/collector/evidence) */
+  sipEvidence: 'evidence.sip.v1',
+  /** incidents, compacted, keyed by incident id: the latest version of each */
+  incidents: 'incidents.v1',
+  /** operator changes to incidents (ack, resolve, assign, note), keyed by incident id */
+  incidentActions: 'incidents.actions.v1',
 } as const;
 
 /** Topics that hold state, not records: compacted, and without a dead-letter topic. */

@@ -10,7 +10,10 @@ import auditEntry from './schemas/audit-entry.v1.json';
 import malformedSip from './schemas/sip-malformed.v1.json';
 import auditEvent from './schemas/audit-event.v1.json';
 import allowlistEntry from './schemas/allowlist-entry.v1.json';
-import type { AllowlistEntry, AuditEntry, AuditEvent, Decision, Finding, MalformedSip, MediaFlow, SipFlow } from './records';
+import sipEvidence from './schemas/sip-evidence.v1.json';
+import incident from './schemas/incident.v1.json';
+import incidentAction from './schemas/incident-action.v1.json';
+import type { AllowlistEntry, AuditEntry, AuditEvent, Decision, Finding, Incident, IncidentAction, MalformedSip, MediaFlow, SipEvidence, SipFlow } from './records';
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -46,3 +49,6 @@ export const validateDecision = compile<Decision>(decision);
 export const validateAuditEntry = compile<AuditEntry>(auditEntry);
 export const validateAuditEvent = compile<AuditEvent>(auditEvent);
 export const validateAllowlistEntry = compile<AllowlistEntry>(allowlistEntry);
+export const validateSipEvidence = compile<SipEvidence>(sipEvidence);
+export const validateIncident = compile<Incident>(incident);
+export const validateIncidentAction = compile<IncidentAction>(incidentAction);

@@ -17,6 +17,9 @@ import { horizonsOf } from './horizons';
 
 const SEVERITY_SCORE = { low: 21, medium: 47, high: 73, critical: 99 } as const;
 const EVIDENCE_SAMPLES = 10;
+/** evidence.observed bounds (finding.v1.json): sets, and values per set */
+const OBSERVED_SETS = 8;
+const OBSERVED_VALUES = 20;
 const BUCKETS = 10;
 /** columns 0 and 1 of every ring: all records of the key, and those from a proven sender */
 const TOTAL = 0;
@@ -427,13 +430,14 @@ export class DetectorEngine {
     state.suppressedUntil = t + lane.suppressMs;
     state.suppressedScore = score;
     this.stats.findings++;
-    const finding = this.finding(slot.detector, lane, key, t, record, state, verdict.counts, verdict.reason, severity);
+    const finding = this.finding(slot.detector, lane, key, t, record, state, verdict.counts, verdict.reason, severity, vocabulary.setNames);
     if (verdict.proven === true) finding.source_proven = true;
     if (verdict.remediation !== undefined) finding.remediation = verdict.remediation;
     return finding;
   }
 
-  private finding(d: AnyDetector, lane: Lane, key: string, t: number, record: FlowRecord, state: KeyState, counts: Record<string, number>, reason: string, severity: CommonSettings['severity']): Finding {
+  private finding(d: AnyDetector, lane: Lane, key: string, t: number, record: FlowRecord, state: KeyState, counts: Record<string, number>, reason: string, severity: CommonSettings['severity'], setNames: readonly string[]): Finding {
+    const observed = observedSample(state, setNames, t);
     const windowStart = Math.max(state.firstSeen, t - lane.windowMs);
     const total = state.ring.sum(TOTAL);
     return {
@@ -444,7 +448,7 @@ export class DetectorEngine {
       key: { type: d.keyType, value: key },
       window: { start: toIso(windowStart), end: toIso(t), seconds: lane.settings.window_seconds, ...(lane.horizon ? { horizon: lane.horizon } : {}) },
       counts: { ...counts, records: total },
-      evidence: { record_ids: [...state.evidence] },
+      evidence: { record_ids: [...state.evidence], ...(observed ? { observed } : {}) },
       labels: { ...d.labels },
       remediation: lane.remediation,
       first_seen: toIso(state.firstSeen),
@@ -549,4 +553,22 @@ function proven(r: FlowRecord): boolean {
   // garbage over a connection-oriented transport came from its address; over UDP it may be forged
   if (r.event.dataset === 'sip.malformed') return r.network.transport !== 'udp';
   return 'media' in r && r.media.relay?.user !== undefined;
+}
+
+/**
+ * What the detector saw, by set name: the values of its distinct sets still in the window (the
+ * accounts tried, the sources, the numbers dialled), at most OBSERVED_SETS sets of OBSERVED_VALUES
+ * values, the most recent kept. A set that turned into a sketch holds no values and is left out.
+ */
+function observedSample(state: KeyState, setNames: readonly string[], t: number): Record<string, string[]> | undefined {
+  if (!state.sets) return undefined;
+  const out: Record<string, string[]> = {};
+  let n = 0;
+  for (let i = 0; i < state.sets.length && n < OBSERVED_SETS; i++) {
+    const values = state.sets[i]?.sample(t, OBSERVED_VALUES);
+    if (!values || values.length === 0 || setNames[i] === undefined) continue;
+    out[setNames[i]] = values.map((v) => v.slice(0, 128));
+    n++;
+  }
+  return n > 0 ? out : undefined;
 }

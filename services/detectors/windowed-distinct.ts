@@ -77,6 +77,13 @@ export class WindowedDistinct {
     return at !== undefined && t - at < this.o.windowMs;
   }
 
+  /** Up to `max` values still inside the window ending at `t`, the most recent last; a sketch holds none. */
+  sample(t: number, max: number): string[] {
+    if (!this.seen) return [];
+    this.expire(t);
+    return [...this.seen.keys()].slice(-max);
+  }
+
   toJSON(): DistinctState {
     if (this.sketch) return { sketch: this.sketch.toJSON() };
     return { exact: [...this.seen!] };

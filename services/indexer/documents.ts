@@ -10,6 +10,10 @@ interface Source {
   topic: TopicName;
   kind: IndexKind;
   id(record: Record<string, any>): unknown;
+  /** event time that picks the daily index; default @timestamp */
+  time?(record: Record<string, any>): unknown;
+  /** records that change: the version that replaces an older one */
+  version?(record: Record<string, any>): unknown;
   /** adds derived fields; true when the record changed (then it is serialized again) */
   enrich?(record: Record<string, any>): boolean;
 }
@@ -24,6 +28,10 @@ export const INDEXED: readonly Source[] = [
   // the chained trail (audit.log.v1), not the raw events: what is searchable is what is signed;
   // the entry's hash is the id: content-addressed, two different entries never share a document
   { topic: TOPIC.auditLog, kind: 'audit', id: (r) => r.hash },
+  { topic: TOPIC.sipEvidence, kind: 'evidence-sip', id: (r) => r.event?.id },
+  // one document per incident, its latest version: the daily index of its first finding (which
+  // never changes), the revision as external version so an older version never overwrites a newer
+  { topic: TOPIC.incidents, kind: 'incidents', id: (r) => r.id, time: (r) => r.first_seen, version: (r) => r.revision },
 ];
 
 export type Converted = { doc: IndexDocument } | { code: ErrorCode; detail: string };
@@ -41,9 +49,12 @@ export function toDocument(source: Source, m: BusMessage): Converted {
   const r = record as Record<string, unknown>;
   const id = source.id(r);
   if (typeof id !== 'string' || id.length === 0 || id.length > 512) return { code: 'BAD_RECORD', detail: `no usable document id for ${source.kind}` };
-  const timestamp = typeof r['@timestamp'] === 'string' ? Date.parse(r['@timestamp']) : NaN;
-  if (!Number.isFinite(timestamp)) return { code: 'BAD_RECORD', detail: '@timestamp missing or not a date' };
-  return { doc: { kind: source.kind, id, timestamp, source: source.enrich?.(r) ? JSON.stringify(r) : text } };
+  const time = source.time ? source.time(r) : r['@timestamp'];
+  const timestamp = typeof time === 'string' ? Date.parse(time) : NaN;
+  if (!Number.isFinite(timestamp)) return { code: 'BAD_RECORD', detail: `${source.time ? 'first_seen' : '@timestamp'} missing or not a date` };
+  const version = source.version?.(r);
+  if (source.version && (typeof version !== 'number' || !Number.isInteger(version) || version < 1)) return { code: 'BAD_RECORD', detail: `no usable version for ${source.kind}` };
+  return { doc: { kind: source.kind, id, timestamp, source: source.enrich?.(r) ? JSON.stringify(r) : text, ...(typeof version === 'number' ? { version } : {}) } };
 }
 
 /** The source definition of each full topic name under a prefix. */

@@ -48,9 +48,9 @@ function context() {
 }
 
 describe('index stage', () => {
-  it('reads the flow, finding, decision and audit topics, not the by-account copy of the SIP flows', () => {
+  it('reads the flow, finding, decision, audit, evidence and incident topics, not the by-account copy of the SIP flows', () => {
     const stage = indexStage({ topics, index: new FakeIndex() });
-    expect(stage.topics.sort()).toEqual(['t.audit.log.v1', 't.decisions.outcomes.v1', 't.findings.v1', 't.flows.media.v1', 't.flows.sip.v1']);
+    expect(stage.topics.sort()).toEqual(['t.audit.log.v1', 't.decisions.outcomes.v1', 't.evidence.sip.v1', 't.findings.v1', 't.flows.media.v1', 't.flows.sip.v1', 't.incidents.v1']);
     expect(stage.groupId).toBe('t.callsentry-index');
   });
 

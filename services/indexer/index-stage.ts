@@ -1,4 +1,4 @@
-// The index stage: flows, findings, decisions and audit entries in, Elasticsearch documents out.
+// The index stage: flows, findings, decisions, audit entries and incidents in, Elasticsearch documents out.
 // A batch resolves only after Elasticsearch acknowledged every document of it (or refused it for
 // good: then it goes to <topic>.dlq with INDEX_REJECTED and the reason), so the bus commits
 // offsets only for what is stored. When Elasticsearch stays down the batch fails and is

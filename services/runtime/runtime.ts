@@ -38,6 +38,10 @@ export async function ensureTopics(rt: Runtime): Promise<void> {
     const dlq = { name: rt.topics.dlq(t), partitions: 1 };
     // the allowlist is a table (latest entry per range), read whole by every enforcer
     if (t === TOPIC.allowlist) return [{ name, partitions: 1, cleanup: 'compact' }, dlq];
+    // incidents: the latest version of each, read whole by the operator API; one partition keeps
+    // the actions in order for the single incidents stage
+    if (t === TOPIC.incidents) return [{ name, partitions: 1, cleanup: 'compact' }, dlq];
+    if (t === TOPIC.incidentActions) return [{ name, partitions: 1 }, dlq];
     // the audit chain is one sequence: one partition keeps it in order for its readers
     return [{ name, partitions: t === TOPIC.auditLog ? 1 : rt.cfg.bus.partitions }, dlq];
   });

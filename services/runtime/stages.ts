@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Subscription } from '../core/ports';
-import type { Decision, Finding } from '../core/records';
+import type { Decision, Finding, Incident } from '../core/records';
 import { runStage } from '../core/stage';
 import { detectStage } from '../detectors/detect-stage';
 import { activeDetectors } from '../detectors/registry';
@@ -17,11 +17,14 @@ import { printStage } from '../printer/print-stage';
 import { createActuators, createAlertSinks } from '../adapters/factory';
 import { alertStage } from '../alerting/alert-stage';
 import { auditStore, startAuditService } from '../audit/service';
+import { incidentStage } from '../incidents/incident-stage';
 import type { Runtime } from './runtime';
 
 export interface StageHooks {
   onFinding?: (f: Finding) => void;
   onDecision?: (d: Decision) => void;
+  /** every incident version the incidents stage writes */
+  onIncident?: (i: Incident) => void;
   /** the enforcer, once it runs: the operator API lists and acts through it */
   onEnforcer?: (e: Enforcer) => void;
   groupSuffix?: string;
@@ -97,6 +100,11 @@ export async function startAlert(rt: Runtime, hooks: StageHooks = {}, env: NodeJ
   return [await runStage(rt.bus, alertStage({ topics: rt.topics, sinks, routes: a.routes, book, clock: rt.clock, metrics: rt.metrics, groupId: group(rt, 'alert', hooks) }), rt)];
 }
 
+/** Findings, decisions and their outcomes, and operator actions into incidents (incidents.v1): one instance. */
+export async function startIncidents(rt: Runtime, hooks: StageHooks = {}): Promise<Subscription> {
+  return runStage(rt.bus, incidentStage({ topics: rt.topics, settings: rt.cfg.incidents, metrics: rt.metrics, groupId: group(rt, 'incidents', hooks), onIncident: hooks.onIncident }), rt);
+}
+
 /**
  * The audit chain of the embedded default: in memory unless audit.log_file is set (pipelines run
  * side by side in tests and must not share a file); scheduled exports belong to `callsentry audit`.
@@ -109,7 +117,7 @@ export async function startAudit(rt: Runtime, hooks: StageHooks = {}): Promise<S
 export async function startAll(rt: Runtime, print: { json: boolean; write: (line: string) => void } | undefined, hooks: StageHooks = {}): Promise<Subscription[]> {
   // on Kafka the chain has one writer, `callsentry audit`: a second one here would fork it
   const audit = rt.cfg.bus.kind === 'memory' ? await startAudit(rt, hooks) : [];
-  const subs = [...(await startDetect(rt, hooks)), ...(await startEnforce(rt, hooks)), ...(await startAlert(rt, hooks)), ...audit];
+  const subs = [...(await startDetect(rt, hooks)), ...(await startEnforce(rt, hooks)), await startIncidents(rt, hooks), ...(await startAlert(rt, hooks)), ...audit];
   if (print) subs.push(await startPrint(rt, print, hooks));
   return subs;
 }

@@ -1,7 +1,8 @@
-// A replay of the lab recording pages through the real Alertmanager: one notification per attack
-// group (alerts are grouped by alertname and tenant), alerts carrying the right labels, and every
-// alert resolved once the findings stop. The pipeline runs in-process; Alertmanager notifies a
-// webhook receiver of this test.
+// A replay of the lab recording pages through the real Alertmanager once per incident, not once
+// per finding: one alert per incident (labels alertname, incident, tenant, fixed while it grows),
+// one firing notification per incident (Alertmanager groups by incident), and every alert resolved
+// once the incidents stop growing. The pipeline runs in-process; Alertmanager notifies a webhook
+// receiver of this test.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -17,11 +18,13 @@ import { ALERTMANAGER_URL, amAlerts, requireAlertmanager } from '../support/aler
 interface Notification {
   status: 'firing' | 'resolved';
   groupLabels: Record<string, string>;
-  alerts: Array<{ status: string; labels: Record<string, string> }>;
+  alerts: Array<{ status: string; labels: Record<string, string>; annotations: Record<string, string> }>;
 }
 
 const io: CommandIo = { out: () => undefined, err: () => undefined, stdin: Readable.from([]), env: {}, isTty: false, stopSignal: new Promise(() => undefined) };
-const RESOLVE_AFTER_S = 8;
+// longer than the replay takes on a loaded machine: no page may resolve (and page again) before the
+// replay is over
+const RESOLVE_AFTER_S = 30;
 
 describe('alerting through a real Alertmanager', () => {
   const tenant = `lab-${randomBytes(3).toString('hex')}`;
@@ -46,42 +49,48 @@ describe('alerting through a real Alertmanager', () => {
 
   afterAll(async () => new Promise((r) => receiver.close(r)));
 
-  it('pages once per attack group with the right labels, and the alerts resolve', async () => {
+  it('pages once per incident, with the incident as its label, and the alerts resolve', async () => {
     const cfg: CallsentryConfig = structuredClone(DEFAULT_CONFIG);
     cfg.collector.tenant = tenant;
     cfg.alerting.alertmanager_url = ALERTMANAGER_URL;
     cfg.alerting.resolve_after_seconds = RESOLVE_AFTER_S;
     const replay = await replayFiles([path.join(DATA_DIR, 'lab-dev', 'pbx.pcap')], cfg, io, { log: silentLogger });
-    const withTenant = replay.findings.filter((f) => f.organization?.id === tenant);
-    expect(withTenant.length).toBeGreaterThan(0);
+    const findings = replay.findings.filter((f) => f.organization?.id === tenant);
+    const incidents = replay.incidents.filter((i) => i.organization?.id === tenant && !i.closed);
+    expect(incidents.length).toBeGreaterThan(0);
+    expect(findings.length).toBeGreaterThan(incidents.length);
 
-    // every finding is an active alert in Alertmanager: one per detector and key
-    const expected = new Set(withTenant.map((f) => `${f.rule.id} ${f.key.type}:${f.key.value}`));
-    const active = await amAlerts(`tenant="${tenant}"`);
-    expect(new Set(active.map((a) => `${a.labels.detector} ${a.labels.key}`))).toEqual(expected);
-    for (const a of active) {
-      expect(Object.keys(a.labels).sort()).toEqual(['alertname', 'detector', 'family', 'key', 'severity', 'tenant']);
-      expect(a.annotations.runbook_url).toMatch(new RegExp(`/${a.labels.family}\\.md$`));
-      expect(a.annotations.description).toMatch(/Evidence: /);
-    }
-    expect(active.find((a) => a.labels.detector === 'sip/request-flood' && a.labels.key === 'ip:198.18.0.68')).toBeDefined();
-    expect(active.find((a) => a.labels.detector === 'fraud/destination-risk' && a.labels.key === 'ip:198.18.0.67')).toBeDefined();
-    expect(active.find((a) => a.labels.detector === 'fraud/sequential-dialing' && a.labels.key === 'account:105')).toBeDefined();
-
-    // one firing notification per group (alertname within the tenant), not one per finding
-    const groups = new Set(active.map((a) => a.labels.alertname));
+    // one firing notification per incident, carrying the incident's one alert
+    const ids = new Set(incidents.map((i) => i.id));
+    const firing = () => notifications.filter((n) => n.status === 'firing');
     const firingUntil = Date.now() + 30_000;
-    while (new Set(notifications.filter((n) => n.status === 'firing').map((n) => n.groupLabels.alertname)).size < groups.size && Date.now() < firingUntil) await sleep(250);
-    const firing = notifications.filter((n) => n.status === 'firing');
-    expect(firing.map((n) => n.groupLabels.alertname).sort()).toEqual([...groups].sort());
-    expect(withTenant.length).toBeGreaterThan(firing.length);
+    while (new Set(firing().map((n) => n.groupLabels.incident)).size < ids.size && Date.now() < firingUntil) await sleep(250);
+    expect(new Set(firing().map((n) => n.groupLabels.incident))).toEqual(ids);
+    for (const n of firing()) {
+      expect(n.alerts).toHaveLength(1);
+      const [a] = n.alerts;
+      expect(Object.keys(a.labels).sort()).toEqual(['alertname', 'incident', 'tenant']);
+      expect(a.labels.alertname).toBe('CallsentryIncident');
+      expect(a.annotations.runbook_url).toMatch(/\/(recon|credential|fraud|dos|policy)\.md$/);
+      expect(a.annotations.description).toMatch(/finding\(s\) from /);
+    }
+    // the attacker who brute-forced account 105 and dialled out from it: one page, at its highest
+    // severity in Alertmanager (the updates went to the same alert)
+    const fraud = incidents.find((i) => i.keys.some((k) => k.type === 'ip' && k.value === '198.18.0.67'))!;
+    expect(fraud.keys).toContainEqual({ type: 'account', value: '105' });
+    const [fraudAlert] = await amAlerts(`incident="${fraud.id}"`);
+    expect(fraudAlert.annotations.severity).toBe('critical');
+    expect(fraudAlert.annotations.phases).toBe(fraud.phases.join(', '));
 
-    // the findings have stopped: after resolve_after every alert resolves, and each group is told
-    const resolvedUntil = Date.now() + 60_000;
+    // the incidents have stopped growing: after resolve_after every alert resolves, and each page is told
+    const resolvedUntil = Date.now() + (RESOLVE_AFTER_S + 60) * 1000;
     while ((await amAlerts(`tenant="${tenant}"`)).length > 0 && Date.now() < resolvedUntil) await sleep(500);
     expect(await amAlerts(`tenant="${tenant}"`)).toEqual([]);
-    while (new Set(notifications.filter((n) => n.status === 'resolved').map((n) => n.groupLabels.alertname)).size < groups.size && Date.now() < resolvedUntil) await sleep(250);
-    expect(new Set(notifications.filter((n) => n.status === 'resolved').map((n) => n.groupLabels.alertname))).toEqual(groups);
+    const resolvedIds = () => new Set(notifications.filter((n) => n.status === 'resolved').map((n) => n.groupLabels.incident));
+    while (resolvedIds().size < ids.size && Date.now() < resolvedUntil) await sleep(250);
+    expect(resolvedIds()).toEqual(ids);
+    // and nothing paged twice: the updates (escalation, growth) went to the same alert
+    expect(firing().map((n) => n.groupLabels.incident).sort()).toEqual([...ids].sort());
   });
 });
 

@@ -68,7 +68,7 @@ export async function startRig(): Promise<ConsoleRig> {
     audit,
     decisions,
     ingest,
-    feedCapture: async (file) => (await feedCapture(ingest, file, io, 'lab')).records,
+    feedCapture: async (file) => (await feedCapture(ingest, file, io, 'lab', undefined, cfg.collector.evidence)).records,
     feedRecords: async (records) => {
       for (const r of records) await ingest.record(r);
       await ingest.flush();

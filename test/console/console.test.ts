@@ -44,6 +44,7 @@ describe('NOC console in a browser', () => {
   it('shows a lab capture replay live: findings and dry-run blocks appear while the page is open', async () => {
     operator = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
     await logIn(operator, rig.console.url, USERS.operator.name, USERS.operator.password);
+    await operator.goto(`${rig.console.url}/#live`); // incidents are the landing view
     await operator.waitForSelector('#stream-state:has-text("live")');
     expect(await operator.locator('#findings tbody tr').count()).toBe(0);
 
@@ -69,7 +70,7 @@ describe('NOC console in a browser', () => {
     await row.waitFor();
     const cells = await row.locator('td').allTextContents();
     expect(cells.slice(0, 3)).toEqual(['ip=198.18.0.66', 'block', 'firewall']);
-    expect(cells[3]).toMatch(/^20\d\d-\d\d-\d\d \d\d:\d\d:\d\d \(in \d+s\)$/);
+    expect(cells[3]).toMatch(/^20\d\d-\d\d-\d\d \d\d:\d\d:\d\d UTC \(in \d+s\)$/); // times say their zone
     expect(cells[4]).toMatch(/^sip\//);
     expect(cells[5]).toMatch(/sip\/[a-z-]+ \w+=\d+.*\[[0-9a-f]{24}\]/);
     expect(cells[6]).toBe('dry-run');

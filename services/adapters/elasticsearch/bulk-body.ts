@@ -1,5 +1,7 @@
 // Bulk request bodies: NDJSON of `create` actions, split by document count and by bytes.
-// `create` with the record's id makes a re-delivery a 409 instead of a second copy.
+// `create` with the record's id makes a re-delivery a 409 instead of a second copy. A versioned
+// document (an incident) is `index`ed with its revision as external version: a newer version
+// replaces it, an older or re-delivered one is a 409 too.
 import type { IndexDocument } from '../../core/ports';
 import { dailyIndex } from './index-names';
 
@@ -16,7 +18,9 @@ export function bulkItems(prefix: string, docs: IndexDocument[]): BulkItem[] {
   return docs.map((doc, position) => {
     // NDJSON: one line per document; JSON text only holds raw newlines as whitespace
     const source = doc.source.includes('\n') ? JSON.stringify(JSON.parse(doc.source)) : doc.source;
-    const lines = `${JSON.stringify({ create: { _index: dailyIndex(prefix, doc.kind, doc.timestamp), _id: doc.id } })}\n${source}\n`;
+    const target = { _index: dailyIndex(prefix, doc.kind, doc.timestamp), _id: doc.id };
+    const action = doc.version === undefined ? { create: target } : { index: { ...target, version: doc.version, version_type: 'external' } };
+    const lines = `${JSON.stringify(action)}\n${source}\n`;
     return { position, doc, lines, bytes: Buffer.byteLength(lines) };
   });
 }

@@ -3,7 +3,7 @@
 // deletes whole indices (see retention.ts).
 import type { IndexKind } from '../../core/ports';
 
-export const INDEX_KINDS: readonly IndexKind[] = ['flows-sip', 'flows-media', 'findings', 'decisions', 'audit'];
+export const INDEX_KINDS: readonly IndexKind[] = ['flows-sip', 'flows-media', 'findings', 'decisions', 'audit', 'evidence-sip', 'incidents'];
 
 const DAY_MS = 86_400_000;
 

@@ -12,21 +12,27 @@ const SCHEMAS: Record<IndexKind, string[]> = {
   findings: ['finding.v1.json'],
   decisions: ['decision.v1.json'],
   audit: ['audit-entry.v1.json'],
+  'evidence-sip': ['sip-evidence.v1.json'],
+  incidents: ['incident.v1.json'],
 };
 
 const load = (file: string) => JSON.parse(readFileSync(path.resolve(__dirname, '../../core/schemas', file), 'utf8'));
 const common = load('common.v1.json');
 
-function resolve(s: any): any {
-  if (s.$ref) return resolve(common.definitions[s.$ref.split('/').pop()]);
-  if (s.type === 'array' && s.items) return resolve(s.items);
-  return s;
+/** `root`: the schema a local `#/definitions/...` reference points into */
+function resolve(s: any, root: any): { s: any; root: any } {
+  if (s.$ref) {
+    const where = s.$ref.startsWith('#') ? root : common;
+    return resolve(where.definitions[s.$ref.split('/').pop()], where);
+  }
+  if (s.type === 'array' && s.items) return resolve(s.items, root);
+  return { s, root };
 }
 
 /** Leaf field paths of a schema; open maps (additionalProperties: schema) end in ".*". */
-function schemaFields(s: any, prefix = ''): string[] {
-  s = resolve(s);
-  const own = Object.entries(s.properties ?? {}).flatMap(([k, v]) => schemaFields(v, `${prefix}${k}.`));
+function schemaFields(schema: any, prefix = '', within = schema): string[] {
+  const { s, root } = resolve(schema, within);
+  const own = Object.entries(s.properties ?? {}).flatMap(([k, v]) => schemaFields(v, `${prefix}${k}.`, root));
   const open = typeof s.additionalProperties === 'object' ? [`${prefix}*`] : [];
   return own.length || open.length ? [...own, ...open] : [prefix.slice(0, -1)];
 }

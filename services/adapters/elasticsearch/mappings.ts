@@ -132,12 +132,55 @@ const audit: Record<string, Mapping> = {
   hash: keyword,
 };
 
+// sample SIP messages (services/collector/evidence): found by call, flow and key; the message is
+// stored, not searched (secrets are masked already, the text is for ladders and pcap export)
+const evidenceSip: Record<string, Mapping> = {
+  ...flowCommon,
+  event: obj({ id: keyword, kind: keyword, dataset: keyword }),
+  sip: obj({ call_id: keyword, method: keyword, status: long, cseq: long, flow_id: keyword }),
+  evidence: obj({
+    keys: keyword,
+    message: { type: 'text', index: false },
+    encoding: keyword,
+    length: long,
+    truncated: bool,
+    redacted: keyword,
+    capture: keyword,
+  }),
+};
+
+// incidents.v1: the latest version of each incident (services/incidents)
+const incidentKey = obj({ type: keyword, value: keyword });
+const incident: Record<string, Mapping> = {
+  '@timestamp': date,
+  event: obj({ id: keyword, kind: keyword, dataset: keyword }),
+  id: keyword,
+  revision: long,
+  changes: keyword,
+  title: text,
+  status: keyword,
+  severity: keyword,
+  phases: keyword,
+  keys: incidentKey,
+  first_seen: date,
+  last_seen: date,
+  timeline: obj({ id: keyword, phase: keyword, rule_id: keyword, rule_name: keyword, severity: keyword, key, first_seen: date, last_seen: date, description: text }),
+  finding_count: long,
+  decisions: obj({ id: keyword, '@timestamp': date, action: keyword, target: key, mode: keyword, ttl_seconds: long, outcome: keyword, result: text }),
+  assignee: keyword,
+  notes: obj({ '@timestamp': date, who: keyword, ticket: keyword, text }),
+  closed: bool,
+  organization: org,
+};
+
 const PROPERTIES: Record<IndexKind, Record<string, Mapping>> = {
   'flows-sip': sipFlow,
   'flows-media': mediaFlow,
   findings: finding,
   decisions: decision,
   audit,
+  'evidence-sip': evidenceSip,
+  incidents: incident,
 };
 
 export function mappingFor(kind: IndexKind): Mapping {

@@ -8,7 +8,8 @@
 //
 // Event time is the agent's capture time (receive time when it sent none). Refused packets are
 // counted by reason and returned as such: the caller dead-letters them.
-import type { MediaFlow, SipFlow, Transport } from '../../core/records';
+import type { MediaFlow, SipEvidence, SipFlow, Transport } from '../../core/records';
+import { EvidenceSampler, type EvidenceOptions } from '../evidence/sampler';
 import { parseSipMessage } from '../sip/parse-message';
 import { isKeepAlive } from '../sip/sip-sniff';
 import { bump, counterRecord } from '../sip/sip-stats';
@@ -18,7 +19,8 @@ import { HEP_PROTOCOL_TYPE, type HepPacket, type HepReject } from './hep-packet'
 import { RtcpMediaTracker, type RtcpMediaOptions } from './rtcp-media';
 import { parseRtcp } from './rtcp-report';
 
-export type FlowRecord = SipFlow | MediaFlow;
+/** flows, and the evidence records sampled from the SIP messages (when evidence is on) */
+export type FlowRecord = SipFlow | MediaFlow | SipEvidence;
 
 export type HepResult = { ok: true; records: FlowRecord[] } | { ok: false; reason: HepReject; detail: string };
 
@@ -28,6 +30,8 @@ export interface HepSourceOptions {
   organizationId?: string;
   correlator?: Omit<CorrelatorOptions, 'onSdp' | 'stats' | 'observerId' | 'organizationId'>;
   rtcp?: Omit<RtcpMediaOptions, 'observerId' | 'organizationId'>;
+  /** sample SIP messages kept as evidence records (services/collector/evidence); absent: none */
+  evidence?: Omit<EvidenceOptions, 'capture' | 'observerId' | 'organizationId'>;
   /**
    * A capture time further than this from the receive time is replaced by the receive time (and
    * counted): event time only moves forward, so one agent with a clock a day ahead would
@@ -69,11 +73,13 @@ export class HepSource {
   readonly stats: HepStats;
   private readonly correlator: SipCorrelator;
   private readonly media: RtcpMediaTracker;
+  private readonly evidence?: EvidenceSampler;
 
   constructor(private readonly opts: HepSourceOptions = {}) {
     const context = { ...(opts.observerId && { observerId: opts.observerId }), ...(opts.organizationId && { organizationId: opts.organizationId }) };
     this.correlator = new SipCorrelator({ ...opts.correlator, ...context });
     this.media = new RtcpMediaTracker({ ...opts.rtcp, ...context });
+    if (opts.evidence) this.evidence = new EvidenceSampler({ ...opts.evidence, capture: 'hep', ...context });
     this.stats = { packets: 0, byType: counterRecord(), ignored: counterRecord(), keepAlives: 0, clockSkew: 0, futureTime: 0, rejected: {}, sip: this.correlator.stats, media: this.media.stats };
   }
 
@@ -149,7 +155,9 @@ export class HepSource {
       this.correlator.noteParseFailure(r.reason);
       return this.reject('sip-invalid', `${r.reason}: ${r.detail}`);
     }
-    const flows = this.correlator.push(r.message, { timeMs, src: p.src, dst: p.dst, transport });
-    return { ok: true, records: [...flows, ...this.media.advance(timeMs)] };
+    const meta = { timeMs, src: p.src, dst: p.dst, transport };
+    const sample = this.evidence?.offer(r.message, p.payload.subarray(0, r.consumed), meta);
+    const flows = this.correlator.push(r.message, meta);
+    return { ok: true, records: [...(sample ? [sample] : []), ...flows, ...this.media.advance(timeMs)] };
   }
 }

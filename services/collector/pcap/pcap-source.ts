@@ -5,7 +5,8 @@
 //                         -> TCP  -> reassembly -> stream decoder -^   (SIP, WebSocket, TLS count)
 //                         -> SCTP -> DATA chunks ----------------^
 //                         -> UDP on negotiated media ports -> RTP tracker -> MediaFlow
-import type { MediaFlow, SipFlow } from '../../core/records';
+import type { MediaFlow, SipEvidence, SipFlow } from '../../core/records';
+import { EvidenceSampler, type EvidenceOptions } from '../evidence/sampler';
 import { parseSipMessage } from '../sip/parse-message';
 import type { ParseFailure, SipMessage } from '../sip/sip-message';
 import { isKeepAlive, looksLikeSip } from '../sip/sip-sniff';
@@ -44,6 +45,11 @@ export interface CaptureOptions {
   /** bytes held across packets by all TCP streams together (out-of-order data, partial messages). Default 64 MiB. */
   maxBufferedBytes?: number;
   read?: Omit<ReadOptions, 'stats'>;
+  /**
+   * sample SIP messages kept as evidence records (services/collector/evidence), yielded with the
+   * flows; false or absent: none
+   */
+  evidence?: Omit<EvidenceOptions, 'capture' | 'observerId' | 'organizationId'> | false;
   /** every message that failed to parse, with its bytes when it came in one datagram (dead letters) */
   onMalformed?: (m: { reason: ParseFailure; detail: string; meta: PacketMeta; bytes?: Buffer }) => void;
 }
@@ -51,10 +57,13 @@ export interface CaptureOptions {
 /** Timer work (timeouts, idle streams) runs at most this often in event time. */
 const HOUSEKEEPING_MS = 250;
 
-export async function* readCaptureFlows(path: string, opts: CaptureOptions = {}): AsyncGenerator<SipFlow | MediaFlow> {
+export async function* readCaptureFlows(path: string, opts: CaptureOptions = {}): AsyncGenerator<SipFlow | MediaFlow | SipEvidence> {
   const stats = opts.stats ?? createCaptureStats();
   const sipPorts = new Set(opts.sipPorts ?? [5060, 5080]);
-  const out: Array<SipFlow | MediaFlow> = [];
+  const out: Array<SipFlow | MediaFlow | SipEvidence> = [];
+  const evidence = opts.evidence
+    ? new EvidenceSampler({ ...opts.evidence, capture: 'pcap', ...(opts.observerId && { observerId: opts.observerId }), ...(opts.organizationId && { organizationId: opts.organizationId }) })
+    : undefined;
 
   const media =
     opts.media === false
@@ -68,7 +77,9 @@ export async function* readCaptureFlows(path: string, opts: CaptureOptions = {})
     ...(media && { onSdp: (e) => media.register(e) }),
   });
 
-  const onSip = (msg: SipMessage, meta: PacketMeta): void => {
+  const onSip = (msg: SipMessage, meta: PacketMeta, raw: Buffer): void => {
+    const sample = evidence?.offer(msg, raw, meta);
+    if (sample) out.push(sample);
     for (const f of correlator.push(msg, meta)) out.push(f);
   };
   const onSipError = (reason: ParseFailure, meta: PacketMeta, detail = '', bytes?: Buffer): void => {
@@ -93,7 +104,7 @@ export async function* readCaptureFlows(path: string, opts: CaptureOptions = {})
 
   const datagram = (payload: Buffer, meta: PacketMeta): void => {
     const r = parseSipMessage(payload);
-    if (r.ok) onSip(r.message, meta);
+    if (r.ok) onSip(r.message, meta, payload.subarray(0, r.consumed));
     else onSipError(r.reason, meta, r.detail, payload);
   };
 

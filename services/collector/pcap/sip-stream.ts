@@ -11,7 +11,8 @@ import type { ParseFailure, SipMessage } from '../sip/sip-message';
 import type { ByteBudget } from './byte-budget';
 
 export interface SipStreamEvents {
-  message(msg: SipMessage): void;
+  /** `raw`: the message's bytes, a view valid only during the call (copy to keep) */
+  message(msg: SipMessage, raw: Buffer): void;
   error(reason: ParseFailure): void;
 }
 
@@ -144,7 +145,7 @@ export class SipStreamFramer {
       const view = o === 0 ? this.buf : this.buf.subarray(o);
       const r = parseSipMessage(view, { stream: true, limits: this.limits });
       if (r.ok) {
-        this.events.message(r.message);
+        this.events.message(r.message, view.subarray(0, r.consumed));
         o += r.consumed;
         continue;
       }

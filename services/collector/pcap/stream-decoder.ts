@@ -15,7 +15,8 @@ import type { TlsSessions } from './tls-sessions';
 import { WebSocketDecoder, type WebSocketStats } from './websocket';
 
 export interface StreamSinks {
-  sip(msg: SipMessage, meta: PacketMeta): void;
+  /** `raw`: the message's bytes, a view valid only during the call */
+  sip(msg: SipMessage, meta: PacketMeta, raw: Buffer): void;
   sipError(reason: ParseFailure, meta: PacketMeta): void;
 }
 
@@ -104,7 +105,7 @@ export class StreamDecoder implements TcpStreamHandler {
     this.ctx.kinds.sip++;
     this.framer = new SipStreamFramer(
       {
-        message: (msg) => this.ctx.sinks.sip(msg, this.meta('tcp')),
+        message: (msg, raw) => this.ctx.sinks.sip(msg, this.meta('tcp'), raw),
         error: (reason) => this.ctx.sinks.sipError(reason, this.meta('tcp')),
       },
       undefined,
@@ -164,7 +165,7 @@ export class StreamDecoder implements TcpStreamHandler {
   private onWebSocketMessage(payload: Buffer): void {
     if (!looksLikeSip(payload)) return; // another subprotocol on the same connection
     const r = parseSipMessage(payload);
-    if (r.ok) this.ctx.sinks.sip(r.message, this.meta('ws'));
+    if (r.ok) this.ctx.sinks.sip(r.message, this.meta('ws'), payload.subarray(0, r.consumed));
     else this.ctx.sinks.sipError(r.reason, this.meta('ws'));
   }
 

@@ -9,9 +9,10 @@ const acks = new Map();
 const can = (p) => session.permissions.includes(p);
 const $ = (id) => document.getElementById(id);
 
+/** Times are shown in UTC, and say so. */
 function time(iso) {
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? String(iso) : d.toISOString().replace('T', ' ').slice(0, 19);
+  return Number.isNaN(d.getTime()) ? String(iso) : `${d.toISOString().replace('T', ' ').slice(0, 19)} UTC`;
 }
 
 function keyText(k) {
@@ -199,7 +200,7 @@ async function searchFlows(q) {
     tb.append(el('tr', {},
       el('td', {}, time(r.time)), el('td', {}, r.method), el('td', {}, r.status ?? 'timeout'), el('td', {}, r.source), el('td', {}, r.destination), el('td', {}, r.transport),
       el('td', {}, r.from), el('td', { class: 'display-name' }, r.display_name), el('td', {}, r.to), el('td', { class: 'uri' }, r.request_uri),
-      el('td', { class: 'user-agent' }, r.user_agent), el('td', {}, r.account), el('td', { class: 'call-id' }, r.call_id)));
+      el('td', { class: 'user-agent' }, r.user_agent), el('td', {}, r.account), el('td', { class: 'call-id', title: r.call_id }, r.call_id)));
   }
 }
 
@@ -217,6 +218,8 @@ async function loadHealth() {
   const { json: h } = await api('GET', '/api/health');
   const breaker = h.enforcer.ok ? h.enforcer.circuit_open : h.circuit_open;
   $('breaker').hidden = !breaker;
+  // permanent while the deployment is dry-run: nothing on this page touches the network
+  $('dry-run-banner').hidden = !(h.enforcer.ok && h.enforcer.mode === 'dry-run');
   const box = clear($('health'));
   box.append(
     healthCard('Enforcer', {
@@ -243,9 +246,11 @@ async function loadCharts() {
 // ---- views --------------------------------------------------------------------------------
 
 function show() {
-  const view = (location.hash || '#live').slice(1);
-  for (const s of document.querySelectorAll('.view')) s.hidden = s.id !== `view-${view}`;
-  for (const a of document.querySelectorAll('nav a')) a.classList.toggle('active', a.dataset.view === view);
+  const [view, arg] = (location.hash || '#incidents').slice(1).split('/');
+  const name = view === 'incident' ? 'incidents' : view;
+  for (const s of document.querySelectorAll('.view')) s.hidden = s.id !== `view-${name}`;
+  for (const a of document.querySelectorAll('nav a')) a.classList.toggle('active', a.dataset.view === name);
+  if (view === 'incident' && arg) showIncident(decodeURIComponent(arg));
 }
 
 async function main() {
@@ -263,11 +268,16 @@ async function main() {
     // a range wider than the API's limit (/8, /32 for IPv6) is refused unless the operator says so
     act('Allowlist', cidr, '/api/allowlist', $('allowlist-force').checked ? { cidr, force: true } : { cidr });
   });
+  $('incident-filters').addEventListener('submit', (ev) => { ev.preventDefault(); loadIncidents(); });
+  $('bulk-ack').addEventListener('click', () => bulk('ack'));
+  $('bulk-resolve').addEventListener('click', () => bulk('resolve'));
+  $('manual-form').addEventListener('submit', manualDecision);
+  for (const e of document.querySelectorAll('.act-only')) e.hidden = !can('act');
   window.addEventListener('hashchange', show);
   show();
   await loadSnapshot();
   connect();
-  const poll = () => Promise.allSettled([loadBlocks(), loadAllowlist(), loadHealth(), loadCharts()]);
+  const poll = () => Promise.allSettled([loadIncidents(), loadBlocks(), loadAllowlist(), loadHealth(), loadCharts()]);
   await poll();
   setInterval(poll, 3000);
   document.body.dataset.ready = 'true';
