@@ -3,6 +3,7 @@
 import type { CommandSpec, ParsedArgs } from '../cli/args';
 import { loadConfig } from '../cli/load-config';
 import { CallsentryError } from '../core/errors';
+import { printable } from '../core/printable';
 import { createJsonLogger } from '../adapters/log/json-logger';
 import { CONFIG_OPTION } from './common-options';
 import type { CommandIo } from './io';
@@ -41,6 +42,10 @@ export async function run(args: ParsedArgs, io: CommandIo): Promise<number> {
         `rejected: ${rejected}, dead letters: ${r.deadLetters}${r.deadLettersKept < r.deadLetters ? ` (the embedded bus keeps the last ${r.deadLettersKept})` : ''}; ${r.findings.length} findings, ${r.decisions.length} decisions (${cfg.decisions.mode}); ` +
         `${r.seconds.toFixed(2)} s, ${Math.round(r.accepted / Math.max(r.seconds, 1e-9))} records/s, peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`,
     );
+    // the findings correlated by attacker (docs/incidents.md): what a NOC engineer works
+    const incidents = r.incidents.filter((i) => !i.closed);
+    io.err(`replay: ${incidents.length} incident(s)`);
+    for (const i of incidents) io.err(`  incident ${i.id} ${i.severity} ${i.status}: ${printable(i.title)} (${i.finding_count} findings, ${i.decisions.length} decisions)`);
   }
   // a capture that ended in damage was only partly replayed: say so in the exit code
   return r.damaged.length > 0 ? 1 : 0;
