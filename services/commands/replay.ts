@@ -3,6 +3,7 @@
 import type { CommandSpec, ParsedArgs } from '../cli/args';
 import { loadConfig } from '../cli/load-config';
 import { CallsentryError } from '../core/errors';
+import { printable } from '../core/printable';
 import { createJsonLogger } from '../adapters/log/json-logger';
 import { CONFIG_OPTION } from './common-options';
 import type { CommandIo } from './io';
@@ -36,6 +37,10 @@ export async function run(args: ParsedArgs, io: CommandIo): Promise<number> {
   if (!args.options.quiet) {
     for (const line of r.captures) io.err(line);
     const rejected = Object.entries(r.rejected).map(([code, n]) => `${code}=${n}`).join(' ') || 'none';
+    // the findings correlated by attacker (docs/incidents.md), before the summary line, which stays last
+    const incidents = r.incidents.filter((i) => !i.closed);
+    io.err(`replay: ${incidents.length} incident(s)`);
+    for (const i of incidents) io.err(`  incident ${i.id} ${i.severity} ${i.status}: ${printable(i.title)} (${i.finding_count} findings, ${i.decisions.length} decisions)`);
     io.err(
       `replay: ${r.lines} lines, ${r.captures.length} captures, ${r.accepted} records accepted (${r.sip} sip, ${r.media} media, ${r.malformed} malformed sip), ` +
         `rejected: ${rejected}, dead letters: ${r.deadLetters}${r.deadLettersKept < r.deadLetters ? ` (the embedded bus keeps the last ${r.deadLettersKept})` : ''}; ${r.findings.length} findings, ${r.decisions.length} decisions (${cfg.decisions.mode}); ` +

@@ -108,8 +108,12 @@ describe('correlator', () => {
 
   it('holds at most max_open incidents, and max_keys keys and max_timeline findings per incident', () => {
     const c = new Correlator(settings({ max_open: 50, max_keys: 3, max_timeline: 2 }));
-    for (let i = 0; i < 10_000; i++) c.finding(finding({ s: i, key: `ip:10.0.${i >> 8}.${i & 255}`, behavior: 'sip:scan' }));
+    const ids: string[] = [];
+    for (let i = 0; i < 10_000; i++) ids.push(c.finding(finding({ s: i, key: `ip:10.0.${i >> 8}.${i & 255}`, behavior: 'sip:scan' }))[0].id);
     expect(c.size).toBe(50);
+    // the longest quiet left first
+    expect(ids.slice(-50).every((id) => c.get(id))).toBe(true);
+    expect(c.get(ids[0])).toBeUndefined();
     const c2 = new Correlator(settings({ max_keys: 3, max_timeline: 2 }));
     let last;
     for (let i = 0; i < 10; i++) last = c2.finding(finding({ s: i, key: 'account:105', behavior: 'sip:bruteforce', observed: { sources: [`10.1.0.${i}`] } }))[0];

@@ -41,6 +41,8 @@ export class Correlator {
   private readonly byFinding = new Map<string, string>();
   private readonly byDecision = new Map<string, string>();
   private readonly pendingOutcomes = new Map<string, AuditEvent>();
+  /** ids of the closed incidents held, in the order they closed */
+  private readonly closedOrder = new Set<string>();
   private watermark = -Infinity;
 
   constructor(private readonly s: CorrelatorSettings) {}
@@ -94,6 +96,9 @@ export class Correlator {
       st.incident.notes = [...st.incident.notes, note(t, 'callsentry', '-', `reopened: new finding ${f.rule.id} on ${f.key.type} ${f.key.value}`)].slice(-MAX_NOTES);
     }
     changed.set(st.incident.id, st);
+    // held in order of their latest finding: the longest quiet first, for eviction
+    this.held.delete(st.incident.id);
+    this.held.set(st.incident.id, st);
     this.bound(changed);
     return [...changed.values()].map((c) => this.version(c, t));
   }
@@ -195,6 +200,7 @@ export class Correlator {
   private restore(inc: Incident): State {
     const st: State = { incident: structuredClone(inc), lastSeenMs: Date.parse(inc.last_seen), findingIds: new Set(inc.timeline.map((x) => x.id)), keys: new Set(), actionIds: new Set(), changes: new Set<IncidentChange>() };
     st.incident.closed = true;
+    this.closedOrder.add(inc.id);
     this.held.set(inc.id, st);
     this.bound(new Map());
     return st;
@@ -268,6 +274,7 @@ export class Correlator {
   private close(st: State, changed: Map<string, State>): void {
     st.incident.closed = true;
     st.changes.add('closed');
+    this.closedOrder.add(st.incident.id);
     for (const k of st.keys) if (this.byKey.get(k) === st.incident.id) this.byKey.delete(k);
     st.keys.clear();
     changed.set(st.incident.id, st);
@@ -276,8 +283,9 @@ export class Correlator {
   /** At most max_open incidents held: the longest-quiet closed ones leave first, then open ones close and leave. */
   private bound(changed: Map<string, State>): void {
     while (this.held.size > this.s.max_open) {
-      let victim: State | undefined;
-      for (const st of this.held.values()) if (!victim || rankForEviction(st) < rankForEviction(victim)) victim = st;
+      // the closed one that closed first, else the open one quiet longest
+      const closed = this.closedOrder.values().next().value;
+      const victim = closed !== undefined ? this.held.get(closed) : this.held.values().next().value;
       if (!victim) return;
       if (!victim.incident.closed) this.close(victim, changed);
       this.forget(victim);
@@ -286,6 +294,7 @@ export class Correlator {
 
   private forget(st: State): void {
     this.held.delete(st.incident.id);
+    this.closedOrder.delete(st.incident.id);
     for (const f of st.findingIds) if (this.byFinding.get(f) === st.incident.id) this.byFinding.delete(f);
     for (const d of st.incident.decisions) if (this.byDecision.get(d.id) === st.incident.id) this.byDecision.delete(d.id);
   }
@@ -309,9 +318,6 @@ export class Correlator {
     return structuredClone(inc);
   }
 }
-
-/** closed before open, then the longest quiet first */
-const rankForEviction = (st: State): number => (st.incident.closed ? -1e15 : 0) + st.lastSeenMs;
 
 const note = (t: number, who: string, ticket: string, text: string): IncidentNote => ({ '@timestamp': new Date(t).toISOString(), who, ticket, text: text.slice(0, 2048) });
 

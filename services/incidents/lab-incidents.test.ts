@@ -53,3 +53,15 @@ describe('incidents of the lab-dev capture', () => {
     expect(inc.status).toBe('open');
   });
 });
+
+describe('callsentry replay of the lab-dev capture', () => {
+  it('ends with the incidents, one line each', async () => {
+    const { runCli } = await import('../commands/test-io');
+    const r = await runCli(['replay', path.join(DATA_DIR, 'lab-dev', 'pbx.pcap')]);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('replay: 4 incident(s)');
+    const lines = r.err.filter((l) => l.startsWith('  incident '));
+    expect(lines).toHaveLength(4);
+    expect(lines.find((l) => l.includes('198.18.0.67'))).toMatch(/^ {2}incident [0-9a-f]{24} critical open: 198\.18\.0\.67.*\(account 105\): scan → brute-force → compromise → fraud → flood \(\d+ findings, \d+ decisions\)$/);
+  }, 120_000);
+});
