@@ -12,6 +12,7 @@ node dist/bench/detector-engine.bench.js
 node dist/bench/replay-memory.bench.js
 node dist/bench/capture.bench.js
 node dist/bench/hep.bench.js
+node dist/bench/numbers.bench.js
 node --expose-gc dist/bench/distinct-sources.bench.js
 node dist/bench/nftables-enforcement.bench.js
 if [[ "${1:-}" != "--no-kafka" ]]; then

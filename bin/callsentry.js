@@ -9,9 +9,19 @@ if (!fs.existsSync(cli)) {
   process.exit(2);
 }
 const { main } = require(cli);
+// the reader of a pipe went away (`callsentry findings list | head`): nothing more can be said
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err && err.code === 'EPIPE') process.exit(process.exitCode || 0);
+    throw err;
+  });
+}
 const { processIo } = require(path.join(__dirname, '..', 'dist', 'services', 'commands', 'io.js'));
-main(process.argv.slice(2), processIo()).then(
-  (code) => setImmediate(() => process.exit(code)),
+const io = processIo();
+// a finished command ends the process, but only once stdout and stderr have drained: a pipe
+// (`callsentry generate | callsentry replay -`) still holds what was written
+main(process.argv.slice(2), io).then(
+  (code) => io.drained().then(() => process.exit(code)),
   (err) => {
     process.stderr.write(String((err && err.stack) || err) + '\n');
     process.exit(1);

@@ -14,6 +14,10 @@ import * as indexCommand from './commands/index-command';
 import { stageRunner, stageSpec } from './commands/stage';
 import { configSpec, generateSpec, runConfig, runGenerate, runTopics, topicsSpec } from './commands/admin';
 import { allowlistSpec, blocksSpec, runAllowlist, runBlocks } from './commands/operator';
+import { findingsSpec, runFindings } from './commands/findings';
+import { decisionsSpec, runDecisions } from './commands/decisions';
+import { runStatus, statusSpec } from './commands/status';
+import { versionText } from './cli/version';
 
 interface Command {
   spec: CommandSpec;
@@ -32,6 +36,9 @@ export const COMMANDS: Command[] = [
   audit,
   { spec: blocksSpec, run: runBlocks },
   { spec: allowlistSpec, run: runAllowlist },
+  { spec: findingsSpec, run: runFindings },
+  { spec: decisionsSpec, run: runDecisions },
+  { spec: statusSpec, run: runStatus },
   consoleCommand,
   dashboards,
   indexCommand,
@@ -49,7 +56,7 @@ export function mainHelp(): string {
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.spec.name.padEnd(12)} ${c.spec.summary}`),
     '',
-    "Run 'callsentry <command> --help' for a command's options.",
+    "Run 'callsentry <command> --help' for a command's options; 'callsentry --version' (-V) for the version.",
   ].join('\n');
 }
 
@@ -58,6 +65,10 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.out(mainHelp());
     return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    io.out(versionText());
+    return 0;
   }
   const cmd = COMMANDS.find((c) => c.spec.name === name);
   if (!cmd) {

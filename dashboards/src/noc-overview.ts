@@ -27,7 +27,7 @@ export const nocOverview: DashboardSpec = {
       panels: [
         { title: 'Top sources by SIP requests', description: 'Source addresses sending the most SIP transactions.', visual: 'table', width: 8, es: [{ source: DS.sipFlows, query: '*', metric: { type: 'count' }, buckets: [{ type: 'terms', field: 'source.ip', size: 10 }] }] },
         { title: 'Top dialed destinations', description: 'Numbers dialed most (INVITE To user).', visual: 'table', width: 8, es: [{ source: DS.sipFlows, query: 'sip.method:INVITE', metric: { type: 'count' }, buckets: [{ type: 'terms', field: 'sip.to.user', size: 10 }] }] },
-        { title: 'Top dialed countries', description: 'Country of numbers dialed in international form (by calling code).', visual: 'piechart', width: 8, es: [{ source: DS.sipFlows, query: 'sip.method:INVITE AND _exists_:sip.to.country', metric: { type: 'count' }, buckets: [{ type: 'terms', field: 'sip.to.country', size: 10 }] }] },
+        { title: 'Top dialed countries', description: 'Country of the dialled numbers (ISO 3166, read by the collector with the tenant\'s dial plan).', visual: 'piechart', width: 8, es: [{ source: DS.sipFlows, query: 'sip.method:INVITE AND _exists_:sip.to.country', metric: { type: 'count' }, buckets: [{ type: 'terms', field: 'sip.to.country', size: 10 }] }] },
       ],
     },
     {

@@ -22,6 +22,8 @@ export interface OptionSpec {
   multiple?: boolean;
   /** numbers only: the range checked before the command starts */
   range?: NumberRange;
+  /** a one-letter alias (`-o` for --output), as cscli has */
+  short?: string;
 }
 
 export interface CommandSpec {
@@ -45,7 +47,7 @@ interface NodeError extends Error {
 
 export function parseArgs(spec: CommandSpec, argv: string[]): ParsedArgs {
   const declared: NonNullable<Parameters<typeof parseArgv>[0]>['options'] = { help: { type: 'boolean', short: 'h' } };
-  for (const o of spec.options) declared[o.name] = { type: o.type === 'boolean' ? 'boolean' : 'string', ...(o.multiple ? { multiple: true } : {}) };
+  for (const o of spec.options) declared[o.name] = { type: o.type === 'boolean' ? 'boolean' : 'string', ...(o.multiple ? { multiple: true } : {}), ...(o.short ? { short: o.short } : {}) };
   let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
     parsed = parseArgv({ args: joinNegativeNumbers(spec, argv), options: declared, strict: true, allowPositionals: true });
@@ -125,7 +127,7 @@ export function helpText(spec: CommandSpec): string {
   if (spec.options.length) {
     lines.push('', 'Options:');
     for (const o of spec.options) {
-      const flag = o.type === 'boolean' ? `--${o.name}` : `--${o.name} <${o.type === 'number' ? 'n' : 'value'}>`;
+      const flag = `${o.short ? `-${o.short}, ` : ''}${o.type === 'boolean' ? `--${o.name}` : `--${o.name} <${o.type === 'number' ? 'n' : 'value'}>`}`;
       const dflt = o.default !== undefined && o.default !== false ? ` (default: ${String(o.default)})` : '';
       const range = o.range ? ` (${describeRange(o.range)})` : '';
       lines.push(`  ${flag.padEnd(28)} ${o.description}${range}${dflt}`);

@@ -1,3 +1,4 @@
+import { DEFAULT_DIAL_PLAN } from '../core/dial-plan';
 import { PromMetricsRegistry } from '../adapters/metrics-prom/prom-registry';
 import { HEADER, Topics } from '../core/topics';
 import { MemoryBus } from '../adapters/memory-bus/memory-bus';
@@ -80,5 +81,30 @@ describe('Ingest canonicalises addresses once, at the edge', () => {
       ['b', '198.18.0.101', '198.18.0.101', '198.18.0.10'],
     ]);
     await bus.close();
+  });
+});
+
+describe('Ingest reads every dialled number once, at the edge', () => {
+  it('adds the number fields to NDJSON lines with the tenant\'s plan, and replaces the ones a line made up', async () => {
+    const bus = new MemoryBus();
+    const ingest = new Ingest({
+      producer: await bus.producer(),
+      topics: new Topics(),
+      metrics: new PromMetricsRegistry(),
+      sensor: 's',
+      dialPlans: { default: DEFAULT_DIAL_PLAN, tenants: { 'acme-uk': { home_country: 'GB', trunk_prefix: '0', international_prefixes: ['+', '00'], carrier_codes: [] } } },
+    });
+    const line = (id: string, user: string, extra: object = {}) =>
+      JSON.stringify({ '@timestamp': '2026-01-01T00:00:00.000Z', event: { id, kind: 'event', dataset: 'sip.flow' }, source: { ip: '192.0.2.1' }, destination: { ip: '192.0.2.10' }, network: { transport: 'udp' }, sip: { call_id: id, method: 'INVITE', to: { user } }, ...extra });
+    await ingest.line(line('a', '1010333011972-3-555-1234'));
+    await ingest.line(line('b', '02079460065', { organization: { id: 'acme-uk' } }));
+    await ingest.line(JSON.stringify({ ...JSON.parse(line('c', '101')), sip: { call_id: 'c', method: 'INVITE', to: { user: '101', e164: '+18765551234', country: 'JM' } } }));
+    await ingest.flush();
+    const to = Object.fromEntries(bus.read('flows.sip.v1').map((m) => JSON.parse(m.value.toString())).map((r) => [r.event.id, r.sip.to]));
+    expect(to).toEqual({
+      a: { user: '1010333011972-3-555-1234', e164: '+97235551234', country: 'IL', number_type: 'fixed_line', dial_prefix: '1010333011' },
+      b: { user: '02079460065', e164: '+442079460065', country: 'GB', number_type: 'fixed_line', dial_prefix: '0' },
+      c: { user: '101' },
+    });
   });
 });

@@ -2,6 +2,7 @@
 // source address. Anything unusable goes to the dead-letter topic with a reason code and is counted;
 // a bad record never stops the collector and never costs a good one.
 import { chargedAccount } from '../core/accounts';
+import { DEFAULT_DIAL_PLANS, type DialPlans } from '../core/dial-plan';
 import { encode } from '../core/codec';
 import { canonicalOr } from '../core/ip-address';
 import type { ErrorCode } from '../core/errors';
@@ -10,6 +11,7 @@ import type { BusProducer, OutgoingMessage } from '../core/ports';
 import type { MalformedSip, MediaFlow, SipFlow } from '../core/records';
 import { HEADER, type Topics } from '../core/topics';
 import { validateMalformedSip, validateMediaFlow, validateSipFlow } from '../core/validate';
+import { NumberNormaliser } from './numbers/normalise';
 
 /**
  * Rewrites the record's addresses to their canonical text (they passed validation, so they are
@@ -31,6 +33,8 @@ export interface IngestOptions {
   sensor: string;
   tenant?: string;
   batchSize?: number;
+  /** how phones dial, per tenant: every dialled number is read once, here (default: DEFAULT_DIAL_PLANS) */
+  dialPlans?: DialPlans;
 }
 
 export interface IngestStats {
@@ -40,6 +44,9 @@ export interface IngestStats {
   /** malformed SIP events (they also go to the dead-letter topic with the raw message) */
   malformed: number;
   rejected: Partial<Record<ErrorCode, number>>;
+  /** event time of the earliest and the latest record accepted (epoch ms) */
+  firstMs?: number;
+  lastMs?: number;
 }
 
 export class Ingest {
@@ -50,9 +57,11 @@ export class Ingest {
   readonly stats: IngestStats = { accepted: 0, sip: 0, media: 0, malformed: 0, rejected: {} };
   private readonly accepted;
   private readonly rejected;
+  private readonly numbers: NumberNormaliser;
 
   constructor(private readonly opts: IngestOptions) {
     this.batchSize = opts.batchSize ?? 500;
+    this.numbers = new NumberNormaliser(opts.dialPlans ?? DEFAULT_DIAL_PLANS);
     this.accepted = opts.metrics.counter('callsentry_collector_records_total', 'Records accepted by the collector, by dataset');
     this.rejected = opts.metrics.counter('callsentry_collector_rejected_total', 'Records rejected by the collector, by reason');
   }
@@ -80,10 +89,13 @@ export class Ingest {
       return this.accept(this.opts.topics.name('flows.sip.v1'), value.source.ip, value, 'malformed', canonical(value) ? raw : undefined);
     }
     if (!validateSipFlow(value)) return this.reject(raw ?? JSON.stringify(value), 'BAD_RECORD', validateSipFlow.lastError());
+    // the dialled number, read with the tenant's dial plan whatever the source (fields a line
+    // brought are replaced by the collector's own reading)
+    const renumbered = this.numbers.apply(value, this.opts.tenant);
     // account-keyed detectors read the same flows partitioned by account (the collector is the
     // re-key stage); both messages carry the same bytes, serialized once
     const account = chargedAccount(value);
-    const json = (canonical(value) ? raw : undefined) ?? JSON.stringify(value);
+    const json = (canonical(value) && !renumbered ? raw : undefined) ?? JSON.stringify(value);
     if (account !== undefined) this.queue(this.opts.topics.name('flows.sip.by-account.v1'), this.message(account, value, json));
     return this.accept(this.opts.topics.name('flows.sip.v1'), value.source.ip, value, 'sip', json);
   }
@@ -115,6 +127,9 @@ export class Ingest {
     this.queue(topic, this.message(key, record, raw));
     this.stats.accepted++;
     this.stats[kind]++;
+    const t = Date.parse(record['@timestamp']);
+    if (t < (this.stats.firstMs ?? Infinity)) this.stats.firstMs = t;
+    if (t > (this.stats.lastMs ?? -Infinity)) this.stats.lastMs = t;
     this.accepted.inc({ dataset: kind });
     if (this.pendingCount >= this.batchSize) await this.flush();
   }

@@ -59,7 +59,7 @@ export async function run(args: ParsedArgs, io: CommandIo): Promise<number> {
 
   const rt = createRuntime(cfg);
   await ensureTopics(rt);
-  const ingest = new Ingest({ producer: await rt.bus.producer(), topics: rt.topics, metrics: rt.metrics, sensor: cfg.collector.sensor, tenant: cfg.collector.tenant });
+  const ingest = new Ingest({ producer: await rt.bus.producer(), topics: rt.topics, metrics: rt.metrics, sensor: cfg.collector.sensor, tenant: cfg.collector.tenant, dialPlans: cfg.dial_plans });
   const live: Array<{ stop(): Promise<void> }> = [];
 
   if (relayRedis) {

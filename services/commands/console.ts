@@ -18,7 +18,7 @@ export const spec: CommandSpec = {
   summary: 'Serve the NOC console (live findings, decisions, blocks, flow search, health) on console.listen; `console hash-password` hashes a password for console.users.',
   usage: 'callsentry console [options] | callsentry console hash-password < password.txt',
   description:
-    'Reads flows.sip.v1, findings.v1, decisions.v1 and audit.v1 with a consumer group of its own, and acts (unblock, extend, allowlist, acknowledge) through the enforcer\'s operator API ' +
+    'Reads flows.sip.v1, findings.v1, decisions.outcomes.v1 (each decision with its outcome) and audit.v1 with a consumer group of its own, and acts (unblock, extend, block or suspend, allowlist, acknowledge) through the enforcer\'s operator API ' +
     '(console.operator_api, or api.listen; token from api.token_env). With no console.users a one-time admin password is printed once on stderr. ' +
     'hash-password reads the password from stdin (asks for it, without echo, on a terminal) and prints a scrypt hash for console.users[].password_hash.',
   options: [CONFIG_OPTION],

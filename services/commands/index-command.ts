@@ -13,7 +13,7 @@ export const spec: CommandSpec = {
   summary: 'Index flows, findings, decisions and audit entries into Elasticsearch (daily indices, explicit mappings, retention).',
   usage: 'callsentry index [options]',
   description:
-    'Reads flows.sip.v1, flows.media.v1, findings.v1, decisions.v1 and audit.v1 and writes them to Elasticsearch 8.x with bulk requests. ' +
+    'Reads flows.sip.v1, flows.media.v1, findings.v1, decisions.outcomes.v1 (decisions with their outcomes) and audit.log.v1 and writes them to Elasticsearch 8.x with bulk requests. ' +
     'Installs the index templates at start; deletes daily indices past indexer.retention_days at start and hourly. Offsets are committed only ' +
     'after Elasticsearch acknowledged a batch; documents it refuses go to <topic>.dlq with INDEX_REJECTED and its reason. ' +
     'Runs until SIGINT or SIGTERM. Start several to share the partitions.',

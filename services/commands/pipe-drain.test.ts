@@ -33,3 +33,15 @@ describe('a command writing to a pipe', () => {
     expect(summary).toContain(`replay: ${expected} lines, 0 captures, ${expected} records accepted`);
   }, 60_000);
 });
+
+describe('generate --benign-day writing to a pipe', () => {
+  it('writes every line before it exits, the last one whole', async () => {
+    const args = '--benign-day --phones 300 --hours 1.5';
+    const { out } = await runCli(['generate', ...args.split(' ')]);
+    const expected = out.filter(Boolean).length;
+    expect(expected).toBeGreaterThan(4096);
+    const lines = sh(`${cli} generate ${args} | (sleep 1; cat)`).split('\n').filter(Boolean);
+    expect(lines.length).toBe(expected);
+    expect(() => JSON.parse(lines[lines.length - 1]!)).not.toThrow();
+  }, 60_000);
+});

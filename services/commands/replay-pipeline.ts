@@ -30,6 +30,8 @@ export interface ReplayResult {
   /** of those, the ones the embedded bus still holds (it keeps the last N of a topic nobody consumes) */
   deadLettersKept: number;
   seconds: number;
+  /** event time of the first and the last record (epoch ms); absent when no record was accepted */
+  span?: { firstMs: number; lastMs: number };
 }
 
 export async function replayFiles(
@@ -46,7 +48,7 @@ export async function replayFiles(
   const findings: Finding[] = [];
   const decisions: Decision[] = [];
   const subs = await startAll(rt, opts.print, { onFinding: (f) => findings.push(f), onDecision: (d) => decisions.push(d) });
-  const ingest = new Ingest({ producer: await bus.producer(), topics: rt.topics, metrics: rt.metrics, sensor: cfg.collector.sensor, tenant: cfg.collector.tenant });
+  const ingest = new Ingest({ producer: await bus.producer(), topics: rt.topics, metrics: rt.metrics, sensor: cfg.collector.sensor, tenant: cfg.collector.tenant, dialPlans: cfg.dial_plans });
 
   const started = process.hrtime.bigint();
   let lines = 0;
@@ -79,5 +81,6 @@ export async function replayFiles(
     deadLetters: dlqs.reduce((n, t) => n + bus.written(t), 0),
     deadLettersKept: dlqs.reduce((n, t) => n + bus.read(t).length, 0),
     seconds: Number(process.hrtime.bigint() - started) / 1e9,
+    ...(ingest.stats.firstMs !== undefined && ingest.stats.lastMs !== undefined ? { span: { firstMs: ingest.stats.firstMs, lastMs: ingest.stats.lastMs } } : {}),
   };
 }

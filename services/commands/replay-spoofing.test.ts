@@ -17,6 +17,9 @@ interface Line {
   target?: { type: string; value: string };
   action?: string;
   reason?: string;
+  action_applied?: string;
+  status?: string;
+  guardrail?: string | null;
 }
 
 let runs = 0;
@@ -76,7 +79,7 @@ describe('replayed forgeries never get an innocent address blocked or an account
   });
 
   it('forged first bans cannot use up the circuit breaker: the proven TCP attacker is still blocked', async () => {
-    const { enforced, err } = await replay([adversarial('forged-sources-then-real-attacker.ndjson')]);
+    const { enforced, err, decisions } = await replay([adversarial('forged-sources-then-real-attacker.ndjson')]);
     const attacker = enforced.filter((e) => e.what.includes('ip=203.0.113.77'));
     expect(attacker.map((e) => e.what)).toEqual([expect.stringMatching(/^dry-run block ip=203\.0\.113\.77 at firewall/)]);
     expect(attacker[0].result).toMatch(/^applied/);
@@ -86,6 +89,23 @@ describe('replayed forgeries never get an innocent address blocked or an account
     expect(forged.filter((e) => e.what.startsWith('dry-run rate-limit') && e.result.includes('unproven-ban-budget')).length).toBeGreaterThanOrEqual(90);
     expect(enforced.filter((e) => e.result.includes('circuit-breaker'))).toEqual([]);
     expect(err.join('\n')).not.toMatch(/circuit breaker open/);
+    // the printed decisions say the same: the bans past the budget are printed as the rate limits they became
+    const printed = decisions.filter((d) => /^198\.51\.100\.\d+$/.test(d.target?.value ?? ''));
+    expect(printed.filter((d) => d.action_applied === 'block' && d.status === 'dry-run')).toHaveLength(20);
+    const limited = printed.filter((d) => d.action === 'block' && d.action_applied === 'rate-limit');
+    expect(limited.length).toBe(printed.length - 20);
+    expect(limited.every((d) => d.guardrail === 'unproven-ban-budget' && d.status === 'dry-run')).toBe(true);
+  });
+
+  it('an allowlisted attacker is printed as refused by the allowlist, in --json and for people', async () => {
+    const { decisions } = await replay([adversarial('forged-sources-then-real-attacker.ndjson')], 'enforcer:\n  allowlist: ["203.0.113.0/24"]\n');
+    expect(decisions.filter((d) => d.target?.value === '203.0.113.77')).toEqual([expect.objectContaining({ action: 'block', status: 'refused(allowlist)', outcome: 'refused', guardrail: 'allowlist', ttl_applied_seconds: null })]);
+    const cfg = path.join(dir, 'allow.yaml');
+    writeFileSync(cfg, 'enforcer:\n  allowlist: ["203.0.113.0/24"]\n');
+    const { out } = await runCli(['replay', '--quiet', '--config', cfg, adversarial('forged-sources-then-real-attacker.ndjson')]);
+    expect(out.filter((l) => l.includes('DECISION') && l.includes('203.0.113.77'))).toEqual([
+      expect.stringMatching(/DECISION {2}refused\(allowlist\) sip\/request-flood +block ip=203\.0\.113\.77 at firewall, not applied: 203\.0\.113\.77 is in allowlisted range 203\.0\.113\.0\/24$/),
+    ]);
   });
 
   it('a benign sipp load test on loopback never blocks 127.0.0.1', async () => {

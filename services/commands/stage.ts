@@ -44,7 +44,7 @@ const STAGES: Record<'detect' | 'enforce' | 'alert' | 'print', StageCommand> = {
     },
   },
   print: {
-    summary: 'Print findings and decisions as they arrive (one line each; --json for JSON lines).',
+    summary: 'Print findings and decisions as they arrive, each decision with its outcome (one line each; --json for JSON lines).',
     json: true,
     // every printer sees everything: its own consumer group
     start: async (rt, io, args) => [await startPrint(rt, { json: Boolean(args.options.json), write: io.out }, { groupSuffix: `-${process.pid}` })],

@@ -65,7 +65,7 @@ export async function run(args: ParsedArgs, io: CommandIo): Promise<number> {
   if (noc) subs.unshift({ stop: () => noc.close() });
   const metrics = await serveMetrics(rt, 'start');
   if (metrics) subs.push({ stop: () => metrics.close() });
-  const ingest = new Ingest({ producer: await rt.bus.producer(), topics: rt.topics, metrics: rt.metrics, sensor: cfg.collector.sensor, tenant: cfg.collector.tenant });
+  const ingest = new Ingest({ producer: await rt.bus.producer(), topics: rt.topics, metrics: rt.metrics, sensor: cfg.collector.sensor, tenant: cfg.collector.tenant, dialPlans: cfg.dial_plans });
   rt.log.info({ bus: cfg.bus.kind, mode: cfg.decisions.mode, demo: Boolean(args.options.demo), inputs }, 'callsentry started');
 
   let stopping = false;

@@ -40,6 +40,8 @@ export class ApiClient {
     if (status === 401) {
       throw new CallsentryError('USAGE', `the operator API refused the token (${json.error ?? ''}): run the command as the user that runs the enforcer (it reads api.token_file), or set the variable named by api.token_env`);
     }
+    // nothing by that name (not blocked, not allowlisted, not in the history): a fact, not a usage error
+    if (status === 404 && json.error && !/^no route /.test(json.error)) throw new CallsentryError('NOT_FOUND', json.error, { context: { body: json } });
     if (status < 200 || status > 299) throw new CallsentryError('USAGE', `operator API: ${status} ${json.error ?? ''}`.trimEnd());
     return json;
   }

@@ -103,6 +103,8 @@ export function consoleRoutes(d: RouteDeps): Record<string, ApiRoute> {
     },
     'POST /api/blocks/unblock': { permission: 'act', handle: action('/v1/blocks/unblock', ['target', 'scope']) },
     'POST /api/blocks/extend': { permission: 'act', handle: action('/v1/blocks/extend', ['target', 'scope', 'ttl_seconds']) },
+    // an operator's own block (an address or range) or account suspension; the reply carries its outcome
+    'POST /api/decisions': { permission: 'act', handle: action('/v1/decisions', ['target', 'action', 'scope', 'ttl_seconds']) },
     'POST /api/findings/ack': { permission: 'act', handle: action('/v1/findings/ack', ['finding_id']) },
     'POST /api/allowlist': { permission: 'allowlist', handle: action('/v1/allowlist', ['cidr', 'ttl_seconds', 'force']) },
     'POST /api/allowlist/remove': { permission: 'allowlist', handle: action('/v1/allowlist/remove', ['cidr']) },

@@ -1,4 +1,5 @@
-// The console's view of the bus: flows, findings, decisions and the audit trail into LiveState.
+// The console's view of the bus: flows, findings, decisions (with their outcomes, from
+// decisions.outcomes.v1) and the audit trail into LiveState.
 // Each console process reads with consumer groups of its own, so every console sees everything:
 // the events (findings, decisions, audit) from the beginning of their retention, so a console
 // started during an incident shows it; the flows only from now on, since replaying hours of flow
@@ -10,7 +11,7 @@ import type { Topics } from '../core/topics';
 import type { LiveState } from './live-state';
 
 export function consoleStages(o: { topics: Topics; state: LiveState; groupId: string }): StageDefinition[] {
-  const t = { flows: o.topics.name('flows.sip.v1'), findings: o.topics.name('findings.v1'), decisions: o.topics.name('decisions.v1'), audit: o.topics.name('audit.v1') };
+  const t = { flows: o.topics.name('flows.sip.v1'), findings: o.topics.name('findings.v1'), decisions: o.topics.name('decisions.outcomes.v1'), audit: o.topics.name('audit.v1') };
   const read = reader(o.state, t);
   return [
     { name: 'console', groupId: o.groupId, topics: [t.findings, t.decisions, t.audit], process: read },

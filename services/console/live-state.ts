@@ -1,8 +1,10 @@
 // What the console knows right now, built from the bus: recent findings and decisions (as the
-// printer renders them), acknowledgements and operator actions from the audit trail, the flow ring
-// and the chart series. Listeners (the server-sent event streams) hear every change. Bounded.
+// printer renders them, with their outcomes, from decisions.outcomes.v1), acknowledgements and
+// operator actions from the audit trail, each action with its result once the enforcer has one
+// (the request's audit row is sent again, same id, with `result` and `outcome` filled in), the flow
+// ring and the chart series. Listeners (the server-sent event streams) hear every change. Bounded.
 import type { AuditEvent, Decision, Finding, SipFlow } from '../core/records';
-import { decisionLine, findingLine, type DecisionLine, type FindingLine } from '../printer/format';
+import { decisionLine, findingLine, statusOf, type DecisionLine, type FindingLine } from '../printer/format';
 import { FlowRing } from './flow-ring';
 import { Series } from './series';
 
@@ -31,6 +33,8 @@ export class LiveState {
   private readonly decisionIds = new Set<string>();
   private readonly acks = new Map<string, Ack>();
   private readonly audit: AuditEvent[] = [];
+  /** the enforcer's results by what they are about (`decision:ID`, `allowlist:CIDR`), for requests not seen yet */
+  private readonly results = new Map<string, { result: string; outcome: string }>();
   private readonly listeners = new Set<(e: LiveEvent) => void>();
 
   constructor(flowBuffer: number, private readonly now: () => number) {
@@ -58,6 +62,10 @@ export class LiveState {
   }
 
   decision(d: Decision): void {
+    if (d.outcome && d.origin.type === 'operator') {
+      const why = d.outcome.reason ? `: ${d.outcome.reason}` : '';
+      this.result(`decision:${d.id}`, { result: `${statusOf(d)}${why}`, outcome: d.outcome.result });
+    }
     if (this.decisionIds.has(d.id)) return;
     this.decisionIds.add(d.id);
     if (this.decisionIds.size > RECENT * 10) this.decisionIds.delete(this.decisionIds.values().next().value as string);
@@ -68,8 +76,12 @@ export class LiveState {
 
   /** Acknowledgements and operator requests are what the console shows of the audit trail. */
   auditEvent(e: AuditEvent): void {
+    // the enforcer's word on an operator's allowlist change
+    if (e.actor.type === 'enforcer' && e.ref?.kind === 'allowlist') this.result(`allowlist:${e.ref.id}`, { result: e.result, outcome: e.outcome ?? e.result });
     if (e.actor.type !== 'operator') return;
     if (this.audit.some((x) => x.id === e.id)) return;
+    const known = e.outcome === 'requested' && e.ref ? this.results.get(`${e.ref.kind}:${e.ref.id}`) : undefined;
+    if (known) e = { ...e, ...known };
     push(this.audit, e, AUDIT);
     this.emit({ type: 'audit', data: e });
     if (e.ref?.kind === 'finding' && e.outcome === 'acknowledged') {
@@ -77,6 +89,19 @@ export class LiveState {
       this.acks.set(ack.finding_id, ack);
       if (this.acks.size > RECENT * 10) this.acks.delete(this.acks.keys().next().value as string);
       this.emit({ type: 'ack', data: ack });
+    }
+  }
+
+  /** An operator request's result: the pending row (the latest for that ref) is updated and sent again. */
+  private result(ref: string, r: { result: string; outcome: string }): void {
+    this.results.set(ref, r);
+    if (this.results.size > RECENT * 10) this.results.delete(this.results.keys().next().value as string);
+    for (let i = this.audit.length - 1; i >= 0; i--) {
+      const e = this.audit[i];
+      if (e.outcome !== 'requested' || !e.ref || `${e.ref.kind}:${e.ref.id}` !== ref) continue;
+      this.audit[i] = { ...e, ...r };
+      this.emit({ type: 'audit', data: this.audit[i] });
+      return;
     }
   }
 

@@ -76,8 +76,24 @@ function checkedCidr(text: string): string {
   }
 }
 
-/** An operator decision; `action` is unblock, or the live action an extension renews. */
-export function operatorDecision(o: { action: Decision['action']; target: Key; scope: Decision['scope']; ttlSeconds: number; note: OperatorNote; now: number; verb: string }): Decision {
+/** What an operator may decide: block an address or range, suspend an account. */
+export function parseAction(v: unknown, target: Key): Decision['action'] {
+  if (v === 'block') {
+    if (target.type === 'account') throw new OperatorRequestError('block takes an address or a CIDR; an account is suspended (action suspend)');
+    return 'block';
+  }
+  if (v === 'suspend') {
+    if (target.type !== 'account') throw new OperatorRequestError('suspend takes an account (account:NAME); an address is blocked (action block)');
+    return 'suspend-account';
+  }
+  throw new OperatorRequestError('action must be block or suspend');
+}
+
+/**
+ * An operator decision: unblock, the live action an extension renews, or the operator's own block
+ * or suspension. It has the deployment's mode: in a dry-run deployment it is dry-run like every other.
+ */
+export function operatorDecision(o: { action: Decision['action']; target: Key; scope: Decision['scope']; ttlSeconds: number; note: OperatorNote; now: number; verb: string; mode: Decision['mode'] }): Decision {
   const at = new Date(o.now).toISOString();
   const id = stableId('operator', o.verb, o.note.who, o.note.ticket, o.scope, o.target.type, o.target.value, at);
   return {
@@ -91,7 +107,7 @@ export function operatorDecision(o: { action: Decision['action']; target: Key; s
     reason: `operator ${o.verb} by ${o.note.who} (${o.note.ticket}): ${o.note.why}`,
     finding_ids: [],
     origin: { type: 'operator', id: o.note.who },
-    mode: 'enforce',
+    mode: o.mode,
     operator: o.note,
   };
 }

@@ -88,6 +88,9 @@ describe('operator API and commands', () => {
 
     const op = r.decisions.find((d) => d.action === 'unblock')!;
     expect(validateDecision(op)).toBe(true);
+    // an operator's decision has the deployment's mode (dry-run by default), and says what became of it
+    expect(op.mode).toBe('dry-run');
+    expect(un.out[0]).toMatch(/^unblock of 203\.0\.113\.50: dry-run\(removed\) unblock ip=203\.0\.113\.50 at firewall; decision [\w-]+ \(audited\)$/);
     // who: the login name of the person running the command
     expect(op).toMatchObject({ origin: { type: 'operator', id: me }, operator: { who: me, why: 'customer PBX, false positive', ticket: 'NOC-4711' } });
     expect(r.audit.every((e) => validateAuditEvent(e))).toBe(true);
@@ -99,18 +102,24 @@ describe('operator API and commands', () => {
     const ext = await cli(r, 'blocks', 'extend', '203.0.113.50', '--ttl', '86400', '--why', 'repeat offender', '--ticket', 'SEC-12');
     expect(ext.code).toBe(0);
     await r.bus.drained();
-    const { blocks: [b] } = (await (await fetch(`${r.api.url}/v1/blocks`, { headers: { authorization: `Bearer ${r.token}` } })).json()) as { blocks: Array<{ expires_at: string; operator: object }> };
+    const { blocks: [b] } = (await (await fetch(`${r.api.url}/v1/blocks`, { headers: { authorization: `Bearer ${r.token}` } })).json()) as { blocks: Array<{ expires_at: string; reason: string; findingIds: string[]; notes: object[] }> };
     expect(Date.parse(b.expires_at) - Date.now()).toBeGreaterThan(86_000_000);
-    expect(b.operator).toMatchObject({ why: 'repeat offender', ticket: 'SEC-12' });
+    // the block keeps what it is for: the detector's reason and evidence, with the operator's note beside them
+    expect(b.reason).toBe('sip/request-flood: 150 INVITE in 10s');
+    expect(b.notes).toEqual([expect.objectContaining({ who: me, why: 'repeat offender', ticket: 'SEC-12', ttl_seconds: 86_400 })]);
+    expect((await cli(r, 'blocks', 'list')).out[0]).toMatch(/sip\/request-flood: 150 INVITE in 10s \(extended by \S+, SEC-12: repeat offender\)$/);
+    expect(ext.out[0]).toMatch(/^extend of 203\.0\.113\.50: dry-run\(renewed\) block ip=203\.0\.113\.50 at firewall for 864\d\ds/);
     const none = await cli(r, 'blocks', 'extend', '198.51.100.1', '--ttl', '60', '--why', 'x', '--ticket', 'y');
-    expect(none.code).toBe(2);
-    expect(none.err.join('\n')).toMatch(/404 198\.51\.100\.1 has no live block/);
+    expect(none.code).toBe(1);
+    expect(none.err.join('\n')).toMatch(/198\.51\.100\.1 has no live block .*\[NOT_FOUND\]/);
   });
 
   it('allowlists a range: its live blocks are lifted and later blocks refused, until the entry is removed', async () => {
     expect((await cli(r, 'allowlist', 'add', '203.0.113.0/24', '--why', 'customer office', '--ticket', 'NOC-815')).code).toBe(0);
     await r.bus.drained();
     expect((await cli(r, 'blocks', 'list')).out[0]).toBe('no live blocks');
+    // the enforcer's word on the entry (the console shows it as the request's result)
+    expect(r.audit.find((e) => e.actor.type === 'enforcer' && e.ref?.kind === 'allowlist')).toMatchObject({ what: 'allowlist-add cidr=203.0.113.0/24 at all-scopes', outcome: 'applied', result: 'applied: in force, 1 live block(s) inside lifted', ticket: 'NOC-815' });
     expect((await cli(r, 'allowlist', 'list')).out[0]).toMatch(/^203\.0\.113\.0\/24 +permanent +.* NOC-815: customer office/);
     const again = decision('flood-2', 'block', 'firewall', '203.0.113.51', { '@timestamp': now(), mode: 'dry-run' });
     await (await r.bus.producer()).send(r.rt.topics.name('decisions.v1'), [encode(again.target.value, again)]);
@@ -120,6 +129,16 @@ describe('operator API and commands', () => {
     expect((await cli(r, 'allowlist', 'remove', '203.0.113.0/24', '--why', 'office moved', '--ticket', 'NOC-901')).code).toBe(0);
     await r.bus.drained();
     expect((await cli(r, 'allowlist', 'list')).out[0]).toBe('no operator allowlist entries');
+  });
+
+  it('says so, and exits non-zero, when an unblock or an allowlist removal names nothing there', async () => {
+    const un = await cli(r, 'blocks', 'unblock', '198.51.100.9', '--why', 'x', '--ticket', 'y');
+    expect([un.code, un.out, un.err.join('\n')]).toEqual([1, [], expect.stringMatching(/198\.51\.100\.9 is not blocked or limited at firewall: nothing to unblock/)]);
+    const rm = await cli(r, 'allowlist', 'remove', '198.51.100.0/24', '--why', 'x', '--ticket', 'y');
+    expect([rm.code, rm.out, rm.err.join('\n')]).toEqual([1, [], expect.stringMatching(/198\.51\.100\.0\/24 is not an operator allowlist entry: nothing to remove/)]);
+    await r.bus.drained();
+    expect(r.decisions.filter((d) => d.origin.type === 'operator')).toEqual([]);
+    expect(r.audit.filter((e) => e.actor.type === 'operator')).toEqual([]);
   });
 
   it('refuses a change without why and ticket, a bad target, and a missing or wrong token', async () => {
@@ -154,10 +173,13 @@ describe('operator API and commands', () => {
   });
 
   it('records who from the credential: the person the token holder names, never a who in the body', async () => {
-    const post = (headers: Record<string, string>) =>
-      fetch(`${r.api.url}/v1/blocks/unblock`, { method: 'POST', headers: { authorization: `Bearer ${r.token}`, 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify({ target: '203.0.113.50', who: 'mallory', why: 'x', ticket: 'T-1' }) });
-    expect((await post({ 'x-callsentry-on-behalf-of': 'ana' })).status).toBe(202);
-    expect((await post({})).status).toBe(202);
+    const again = decision('flood-3', 'block', 'firewall', '203.0.113.52', { '@timestamp': now(), mode: 'dry-run' });
+    await (await r.bus.producer()).send(r.rt.topics.name('decisions.v1'), [encode(again.target.value, again)]);
+    await r.bus.drained();
+    const post = (headers: Record<string, string>, target = '203.0.113.50') =>
+      fetch(`${r.api.url}/v1/blocks/unblock`, { method: 'POST', headers: { authorization: `Bearer ${r.token}`, 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify({ target, who: 'mallory', why: 'x', ticket: 'T-1' }) });
+    expect((await post({ 'x-callsentry-on-behalf-of': 'ana' })).status).toBe(200);
+    expect((await post({}, '203.0.113.52')).status).toBe(200);
     expect((await post({ 'x-callsentry-on-behalf-of': 'ana\u0085x' })).status).toBe(400);
     expect((await post({ 'x-callsentry-on-behalf-of': 'x'.repeat(65) })).status).toBe(400);
     await r.bus.drained();

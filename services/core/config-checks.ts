@@ -4,6 +4,7 @@
 import { parseCidr } from './cidr';
 import type { CallsentryConfig } from './config';
 import { showValue } from './config-errors';
+import { dialPlanProblems } from './dial-plan-checks';
 
 export function configProblems(cfg: CallsentryConfig): string[] {
   const problems: string[] = [];
@@ -33,6 +34,8 @@ export function configProblems(cfg: CallsentryConfig): string[] {
   });
   const tls = cfg.console.tls;
   if (Boolean(tls.cert_file) !== Boolean(tls.key_file)) problems.push(`console.tls: ${showValue(tls)} is not allowed; expected both cert_file and key_file, or neither`);
+
+  problems.push(...dialPlanProblems(cfg));
 
   const es = cfg.indexer.elasticsearch;
   if (es.username && !es.password_env) problems.push(`indexer.elasticsearch.username: ${showValue(es.username)} needs password_env too (the environment variable holding the password)`);

@@ -5,6 +5,7 @@ import Ajv from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { configProblems } from './config-checks';
 import { describeSchemaErrors } from './config-errors';
+import { DEFAULT_DIAL_PLANS, DIAL_PLANS_SCHEMA, type DialPlans } from './dial-plan';
 import { CallsentryError } from './errors';
 
 export interface KafkaSettings {
@@ -45,8 +46,6 @@ export interface IndexerSettings {
   shards: number;
   replicas: number;
   bulk: { max_docs: number; max_bytes: number; retry_for_seconds: number };
-  /** prefixes that mark a dialed number as international, for its country (sip.to.country) */
-  international_prefixes: string[];
 }
 
 export interface CallsentryConfig {
@@ -98,6 +97,8 @@ export interface CallsentryConfig {
     token_file: string;
     /** operator allowlist ranges wider than this (a shorter prefix) need force */
     allowlist_min_prefix: { ipv4: number; ipv6: number };
+    /** findings and decisions (each) the API process keeps in memory for `findings list`, `blocks show` ... */
+    history_size: number;
   };
   /** Prometheus endpoint of each process */
   metrics: { listen: string | null };
@@ -124,6 +125,8 @@ export interface CallsentryConfig {
     export: { schedule: string | null; dir: string; format: 'csv' | 'ndjson' };
   };
   log: { level: 'debug' | 'info' | 'warn' | 'error' };
+  /** how each tenant's phones dial out, so the collector reads every dialled number as E.164 */
+  dial_plans: DialPlans;
 }
 
 export const DEFAULT_CONFIG: CallsentryConfig = {
@@ -142,7 +145,6 @@ export const DEFAULT_CONFIG: CallsentryConfig = {
     shards: 1,
     replicas: 1,
     bulk: { max_docs: 1000, max_bytes: 5242880, retry_for_seconds: 120 },
-    international_prefixes: ['+', '00', '011'],
   },
   detect: { snapshot_every_records: 10_000, snapshot_every_seconds: 5, max_snapshot_bytes: 64 * 1024 * 1024 },
   detectors: {},
@@ -162,7 +164,7 @@ export const DEFAULT_CONFIG: CallsentryConfig = {
     reconcile_interval_seconds: 60,
     coturn: { redis: { host: '127.0.0.1', port: 6379, db: 5 }, realm: 'callsentry.test' },
   },
-  api: { listen: '127.0.0.1:9470', token_env: 'CALLSENTRY_API_TOKEN', token_file: '.callsentry/api-token', allowlist_min_prefix: { ipv4: 8, ipv6: 32 } },
+  api: { listen: '127.0.0.1:9470', token_env: 'CALLSENTRY_API_TOKEN', token_file: '.callsentry/api-token', allowlist_min_prefix: { ipv4: 8, ipv6: 32 }, history_size: 10_000 },
   metrics: { listen: '127.0.0.1:9464' },
   console: { listen: '127.0.0.1:8470', users: [], session_seconds: 28_800, tls: {}, operator_api: null, metrics_urls: [], flow_buffer: 100_000 },
   alerting: {
@@ -176,6 +178,7 @@ export const DEFAULT_CONFIG: CallsentryConfig = {
   },
   audit: { log_file: null, signing_key_file: null, trusted_keys_file: '.callsentry/audit-trusted-keys', checkpoint: { every_entries: 1000, every_seconds: 300 }, export: { schedule: '0 0 * * *', dir: '.callsentry/audit-exports', format: 'ndjson' } },
   log: { level: 'info' },
+  dial_plans: DEFAULT_DIAL_PLANS,
 };
 
 /** The longest block, ban, rate limit or memory of an offence: one year (every expiry stays a valid date). */
@@ -279,7 +282,8 @@ export const CONFIG_SCHEMA = {
             retry_for_seconds: { type: 'integer', minimum: 1, maximum: 3600 },
           },
         },
-        international_prefixes: { type: 'array', items: { type: 'string', pattern: '^\\+?\\d{0,6}$', minLength: 1 } },
+        // removed: the collector reads dialled numbers with dial_plans (config-checks.ts names the new key)
+        international_prefixes: { type: 'array' },
       },
     },
     detect: {
@@ -390,6 +394,7 @@ export const CONFIG_SCHEMA = {
           additionalProperties: false,
           properties: { ipv4: { type: 'integer', minimum: 0, maximum: 32 }, ipv6: { type: 'integer', minimum: 0, maximum: 128 } },
         },
+        history_size: { type: 'integer', minimum: 100, maximum: 1_000_000 },
       },
     },
     alerting: {
@@ -495,6 +500,7 @@ export const CONFIG_SCHEMA = {
       additionalProperties: false,
       properties: { level: { enum: ['debug', 'info', 'warn', 'error'] } },
     },
+    dial_plans: DIAL_PLANS_SCHEMA,
   },
 } as const;
 

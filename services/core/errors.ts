@@ -20,6 +20,7 @@ export const ERROR_CODES = {
   AUDIT_CHAIN_BEHIND: 'the audit log ends below an entry already exported or published on audit.log.v1: it was cut, emptied or restored from an older copy',
   AUDIT_KEY: 'the audit signing key is missing, unreadable or not an Ed25519 private key',
   AUDIT_STORAGE: 'the audit log file cannot be read or written',
+  NOT_FOUND: 'what an operator command names is not there: an address not blocked, a range not allowlisted, a finding no longer in the history',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

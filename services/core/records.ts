@@ -55,7 +55,18 @@ export interface SipFlow {
     request_uri?: string;
     from?: { user?: string; domain?: string; display_name?: string };
     /** to.user is the dialed number for an INVITE */
-    to?: { user?: string; domain?: string };
+    to?: {
+      user?: string;
+      domain?: string;
+      /** the dialled number as the collector read it with the tenant's dial plan (INVITE only) */
+      e164?: string;
+      /** ISO 3166 alpha-2 of e164; absent for non-geographic numbers */
+      country?: string;
+      /** fixed_line, mobile, premium_rate, satellite, international_network ... (collector/numbers/number-type.ts) */
+      number_type?: string;
+      /** what was dialled before the number and stripped: `9011`, `1010333011`, `+`, `0` */
+      dial_prefix?: string;
+    };
     /** final response status; absent when the transaction timed out */
     status?: number;
     /** user name of an Authorization / Proxy-Authorization header, never the secret */
@@ -191,6 +202,35 @@ export interface Decision {
   source_proven?: boolean;
   /** who asked, why, and the ticket: every operator decision carries them */
   operator?: OperatorNote;
+  /**
+   * What the enforcer made of it: set on the copy it publishes on decisions.outcomes.v1, never on
+   * decisions.v1. The decision's own fields stay as requested (action, ttl_seconds); the outcome
+   * says what was actually applied.
+   */
+  outcome?: DecisionOutcome;
+}
+
+/** The enforcer's result for one decision, in one word: dry-run deployments apply to the dry-run twins (mode says so). */
+export type OutcomeResult = 'applied' | 'renewed' | 'removed' | 'refused' | 'alert-only' | 'failed' | 'noop';
+
+export interface DecisionOutcome {
+  result: OutcomeResult;
+  /** when the enforcer decided (wall clock of the enforcer; the decision's @timestamp is event time) */
+  at: IsoTime;
+  /** the guardrail that refused it, held it alert-only, or changed it (unproven-ban-budget, repeat-offender) */
+  guardrail?: string;
+  /** why: the guardrail's reason, the note of a change, or why nothing changed */
+  reason?: string;
+  /** the action applied when a guardrail changed it (a block turned rate-limit by the unproven-ban budget) */
+  action_applied?: Action;
+  /** the time actually applied: grown for a repeat offender, the whole time left for a renewal; absent when nothing was applied */
+  ttl_applied_seconds?: number;
+  expires_at?: IsoTime;
+  /** which offense of a repeat offender this was (2 = the second block within the memory) */
+  offense?: number;
+  /** each enforcement point's answer */
+  details?: string[];
+  enforcer?: string;
 }
 
 export interface OperatorNote {

@@ -6,6 +6,8 @@ export const TOPIC = {
   mediaFlows: 'flows.media.v1',
   findings: 'findings.v1',
   decisions: 'decisions.v1',
+  /** each decision once the enforcer is done with it, with its outcome (Decision.outcome), keyed by target */
+  decisionOutcomes: 'decisions.outcomes.v1',
   audit: 'audit.v1',
   /** the hash-chained audit entries, in sequence order: one partition, keyed by sequence */
   auditLog: 'audit.log.v1',

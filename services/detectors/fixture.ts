@@ -5,6 +5,8 @@
 // a malformed-SIP event, else a SIP flow.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { NumberNormaliser } from '../collector/numbers/normalise';
+import { DEFAULT_DIAL_PLANS } from '../core/dial-plan';
 import type { MalformedSip, MediaFlow, SipFlow } from '../core/records';
 import type { FlowRecord } from './definition';
 
@@ -43,8 +45,13 @@ function instantiate(template: FixtureGroup['record'], i: number): FixtureGroup[
   return JSON.parse(text.replace(INDEX, (_m, plus: string | undefined) => String(i + Number(plus ?? 0)))) as FixtureGroup['record'];
 }
 
-/** Expands the fixture into complete flow records in event-time order. */
+/**
+ * Expands the fixture into complete flow records in event-time order. Records are what sensors
+ * send; SIP flows are then read as the collector reads them (the dialled number with the default
+ * dial plan, services/collector/numbers), so detectors see what they see in production.
+ */
 export function expandRecords(f: Fixture): FlowRecord[] {
+  const numbers = new NumberNormaliser(DEFAULT_DIAL_PLANS, 1000);
   const t0 = Date.parse(f.start);
   const out: FlowRecord[] = [];
   f.records.forEach((g, gi) => {
@@ -74,7 +81,7 @@ export function expandRecords(f: Fixture): FlowRecord[] {
         });
         continue;
       }
-      out.push({
+      const flow: SipFlow = {
         '@timestamp': new Date(t).toISOString(),
         event: { id: `fx-${gi}-${i}`, kind: 'event', dataset: 'sip.flow' },
         source: { ip: '192.0.2.1', port: 5060, ...r.source },
@@ -83,8 +90,10 @@ export function expandRecords(f: Fixture): FlowRecord[] {
         ...(r.tls ? { tls: { ...r.tls } } : {}),
         ...(r.user_agent ? { user_agent: { original: r.user_agent.original ?? '' } } : {}),
         ...(r.organization ? { organization: { id: r.organization.id ?? '' } } : {}),
-        sip: { call_id: `fx-${gi}-${i}@fixture`, method: 'OPTIONS', ...r.sip } as SipFlow['sip'],
-      });
+        sip: { call_id: `fx-${gi}-${i}@fixture`, method: 'OPTIONS', ...r.sip, ...(r.sip?.to ? { to: { ...r.sip.to } } : {}) } as SipFlow['sip'],
+      };
+      numbers.apply(flow);
+      out.push(flow);
     }
   });
   return out.sort((a, b) => Date.parse(a['@timestamp']) - Date.parse(b['@timestamp']));

@@ -20,8 +20,14 @@ export interface ClassOfServiceSettings extends CommonSettings {
   min_digits: number;
 }
 
-/** How far a dialled number reaches, or undefined when it is not a number. */
-export function reachOf(dialed: string, s: ClassOfServiceSettings): Reach | undefined {
+/**
+ * How far a dialled number reaches, or undefined when it is not a number. With the home country
+ * code set, the collector's reading of the number (`e164`) decides, whatever prefix was dialled
+ * before it (`9011...`, `1010333011...`); otherwise, and for numbers the collector could not read,
+ * the dialled form does.
+ */
+export function reachOf(dialed: string, s: ClassOfServiceSettings, e164?: string): Reach | undefined {
+  if (e164 !== undefined && s.home_country_code) return e164.startsWith(`+${s.home_country_code}`) ? 'national' : 'international';
   const intl = internationalDigits(dialed, s.international_prefixes);
   if (intl !== undefined) return s.home_country_code && intl.startsWith(s.home_country_code) ? 'national' : 'international';
   const digits = cleanNumber(dialed);
@@ -85,7 +91,7 @@ export default defineDetector<ClassOfServiceSettings>({
     const dialed = dialedOf(r);
     if (account === undefined || dialed === undefined || !isAuthorisedCall(r)) return undefined;
     const allowed = allowanceOf(account, s.groups);
-    const reach = reachOf(dialed, s);
+    const reach = reachOf(dialed, s, r.sip.to?.e164);
     if (allowed === undefined || reach === undefined || RANK[reach] <= RANK[allowed]) return undefined;
     return { count: { calls_above_class: 1 }, sample: { number: dialed, reach, allowed } };
   },

@@ -35,8 +35,10 @@ export default defineDetector<SequentialDialingSettings>({
   },
   keyOf: chargedAccount,
   observe(r, s) {
-    const digits = outsideCallDigits(r, s.min_digits);
-    if (digits === undefined) return undefined;
+    const dialled = outsideCallDigits(r, s.min_digits);
+    if (dialled === undefined) return undefined;
+    // the collector's E.164 reading: a run dialled half with `011` and half with `9011` is one run
+    const digits = r.sip.to?.e164?.slice(1) ?? dialled;
     return { distinct: { numbers: digits }, sample: { number: digits } };
   },
   evaluate(w, s) {

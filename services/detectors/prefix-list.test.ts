@@ -34,13 +34,21 @@ describe('prefix lists', () => {
 
   it('loads the file once, when the configuration is read, adding to the listed prefixes', () => {
     const p = file('more.txt', '5352\n');
-    const [active] = activeDetectors({ 'fraud/high-cost-destination': { prefix_file: p, prefixes: ['881'] } }).filter((a) => a.detector.id === 'fraud/high-cost-destination');
+    const [active] = activeDetectors({ 'fraud/destination-risk': { prefix_file: p, prefixes: ['881'] } }).filter((a) => a.detector.id === 'fraud/destination-risk');
     expect((active.settings as unknown as { prefixes: string[] }).prefixes).toEqual(['881', '5352']);
   });
 
   it('makes a missing file a configuration error', () => {
-    expect(() => activeDetectors({ 'fraud/high-cost-destination': { prefix_file: path.join(dir, 'missing.csv') } })).toThrow(
-      /detectors\.fraud\/high-cost-destination: prefix_file .*missing\.csv/,
+    expect(() => activeDetectors({ 'fraud/destination-risk': { prefix_file: path.join(dir, 'missing.csv') } })).toThrow(
+      /detectors\.fraud\/destination-risk: prefix_file .*missing\.csv/,
+    );
+  });
+});
+
+describe('a replaced detector in the configuration', () => {
+  it('is refused with the name of the detector that replaced it and where its keys went', () => {
+    expect(() => activeDetectors({ 'fraud/high-cost-destination': { prefixes: ['881'] } })).toThrow(
+      /detectors\.fraud\/high-cost-destination: this detector was replaced by fraud\/destination-risk.*move prefixes and prefix_file to detectors\.fraud\/destination-risk.*dial_plans\.default\.international_prefixes/,
     );
   });
 });

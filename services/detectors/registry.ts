@@ -10,7 +10,9 @@ import fraudWangiri from './fraud-wangiri';
 import fraudAfterHours from './fraud-after-hours';
 import fraudCallVelocity from './fraud-call-velocity';
 import fraudClassOfService from './fraud-class-of-service';
-import fraudHighCostDestination from './fraud-high-cost-destination';
+import fraudDestinationRisk from './fraud-destination-risk';
+import fraudPrefixProbing from './fraud-prefix-probing';
+import fraudPrefixProbingAccount from './fraud-prefix-probing-account';
 import fraudSequentialDialing from './fraud-sequential-dialing';
 import fraudUnauthenticatedCall from './fraud-unauthenticated-call';
 import policyTrunkToTrunkTransfer from './policy-trunk-to-trunk-transfer';
@@ -57,7 +59,9 @@ export const DETECTORS: readonly AnyDetector[] = [
   entry(sipRegistrationHijack),
   entry(sipAccountCompromise),
   // fraud, keyed by account
-  entry(fraudHighCostDestination),
+  entry(fraudDestinationRisk),
+  entry(fraudPrefixProbing),
+  entry(fraudPrefixProbingAccount),
   entry(fraudCallVelocity),
   entry(fraudConcurrentCalls),
   entry(fraudSequentialDialing),
@@ -78,6 +82,12 @@ export const DETECTORS: readonly AnyDetector[] = [
   entry(relayDeniedPeer),
   entry(relayBandwidthFlood),
 ];
+
+/** Detectors that were replaced, with what their configuration should say now. */
+const REPLACED: Readonly<Record<string, string>> = {
+  'fraud/high-cost-destination':
+    'this detector was replaced by fraud/destination-risk, which scores every answered call by number type, country risk, your prefix list and the usual destinations of the source: move prefixes and prefix_file to detectors.fraud/destination-risk (same meaning), and international_prefixes to dial_plans.default.international_prefixes',
+};
 
 const COMMON_SCHEMA = {
   enabled: { type: 'boolean' },
@@ -103,6 +113,8 @@ export function settingsSchema(detector: AnyDetector): object {
 export function activeDetectors(
   overrides: Record<string, Record<string, unknown>> = {},
 ): Array<{ detector: AnyDetector; settings: CommonSettings }> {
+  const replaced = Object.keys(overrides).filter((id) => REPLACED[id] !== undefined);
+  if (replaced.length) throw new CallsentryError('BAD_CONFIG', replaced.map((id) => `detectors.${id}: ${REPLACED[id]}`).join('; '));
   const unknown = Object.keys(overrides).filter((id) => !DETECTORS.some((d) => d.id === id));
   if (unknown.length) {
     throw new CallsentryError('BAD_CONFIG', `detectors: unknown detector id ${unknown.join(', ')} (known: ${DETECTORS.map((d) => d.id).join(', ')})`);

@@ -1,4 +1,5 @@
-// Decisions in; the enforcer (guardrails, then actuators); every outcome out to the audit topic.
+// Decisions in; the enforcer (guardrails, then actuators); every outcome out to the audit topic,
+// and each decision with its outcome to decisions.outcomes.v1 (what printers and consoles show).
 // Idempotent by decision id: a replayed or re-delivered decision changes nothing twice.
 import { encode } from '../core/codec';
 import type { Decision } from '../core/records';
@@ -6,6 +7,7 @@ import type { Logger } from '../core/ports';
 import type { StageDefinition } from '../core/stage';
 import type { Topics } from '../core/topics';
 import { outcomeEvent } from './audit-events';
+import { outcomeRecord } from './outcome-record';
 import type { Enforcer } from './enforcer';
 
 export interface EnforceStageOptions {
@@ -18,12 +20,15 @@ export interface EnforceStageOptions {
   /** decision ids already applied (bounded); a replayed decision changes nothing twice */
   seenLimit?: number;
   onOutcome?: (o: Awaited<ReturnType<Enforcer['enforce']>>[number]) => void;
+  /** the enforcer's clock (outcome.at); default: the wall clock */
+  now?: () => number;
 }
 
 export function enforceStage(opts: EnforceStageOptions): StageDefinition {
   const seen = new Set<string>();
   const limit = opts.seenLimit ?? 100_000;
   const audit = opts.topics.name('audit.v1');
+  const outcomesTopic = opts.topics.name('decisions.outcomes.v1');
   const enforcerId = opts.enforcerId ?? 'enforcer';
 
   return {
@@ -50,6 +55,8 @@ export function enforceStage(opts: EnforceStageOptions): StageDefinition {
       for (const o of outcomes) {
         const e = outcomeEvent(o, enforcerId, o.decision['@timestamp']);
         ctx.emit(audit, encode(o.decision.target.value, e, Date.parse(e['@timestamp'])));
+        const r = outcomeRecord(o, enforcerId, opts.now?.() ?? Date.now());
+        ctx.emit(outcomesTopic, encode(r.target.value, r, Date.parse(r['@timestamp'])));
         opts.onOutcome?.(o);
         // a failed decision is not remembered: a re-delivery retries it
         if (o.result !== 'failed') remember(o.decision.id);

@@ -116,3 +116,17 @@ describe('enforcer', () => {
     expect(again).toMatchObject({ result: 'refused', guardrail: 'allowlist' });
   });
 });
+
+describe('an operator extends a live block', () => {
+  it('keeps the block’s reason and evidence and adds the note beside them', async () => {
+    const { enforcer, clock } = setup();
+    await enforcer.enforce([decision('b1', 'block', 'firewall', '203.0.113.1', { reason: 'sip/request-flood: INVITE flood', finding_ids: ['f1'], ttl_seconds: 600 })]);
+    clock.advance(60_000);
+    const note = { who: 'ana', why: 'came back twice', ticket: 'SEC-12' };
+    const [o] = await enforcer.enforce([decision('x1', 'block', 'firewall', '203.0.113.1', { '@timestamp': '2026-01-01T00:01:00Z', reason: 'operator extend by ana (SEC-12): came back twice', ttl_seconds: 86_400, origin: { type: 'operator', id: 'ana' }, operator: note })]);
+    expect(o).toMatchObject({ result: 'renewed', expiresAt: T0 + 60_000 + 86_400_000 });
+    const [live] = await enforcer.list();
+    expect(live).toMatchObject({ reason: 'sip/request-flood: INVITE flood', findingIds: ['f1'], decisionId: 'b1', origin: { type: 'detector', id: 'x' }, notes: [{ ...note, at: '2026-01-01T00:01:00Z', ttl_seconds: 86_400 }] });
+    expect(live.expiresAt).toBe(T0 + 60_000 + 86_400_000);
+  });
+});

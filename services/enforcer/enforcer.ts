@@ -7,14 +7,19 @@ import type { Actuator, ActuatorResult, LiveEntry, Logger } from '../core/ports'
 import type { AllowlistEntry, Decision } from '../core/records';
 import { Guardrails, type GuardrailSettings } from './guardrails';
 import { canonicalOr } from '../core/ip-address';
-import { LiveBlocks, targetKey } from './live-blocks';
+import { LiveBlocks, targetKey, type LiveNote } from './live-blocks';
 import type { PlatformAddresses } from './platform-addresses';
 
-export type Outcome =
-  | { decision: Decision; result: 'applied' | 'renewed' | 'removed'; details: string[]; note?: string }
+/**
+ * `decision` is what went to the enforcement points (a guardrail may have changed its action or
+ * ttl; a renewal carries the whole time left), `requested` the decision as it arrived (absent: the same).
+ */
+export type Outcome = { requested?: Decision } & (
+  | { decision: Decision; result: 'applied' | 'renewed' | 'removed'; details: string[]; note?: string; changedBy?: string; offense?: number; expiresAt?: number }
   | { decision: Decision; result: 'failed'; details: string[] }
   | { decision: Decision; result: 'refused' | 'alert-only'; guardrail: string; reason: string }
-  | { decision: Decision; result: 'noop'; reason: string };
+  | { decision: Decision; result: 'noop'; reason: string }
+);
 
 export interface LiveView {
   target: Decision['target'];
@@ -27,6 +32,8 @@ export interface LiveView {
   operator?: Decision['operator'];
   /** the findings that led to it (evidence) */
   findingIds?: string[];
+  /** operators' renewals (extend): who, why, ticket, when; the reason and evidence above stay the original's */
+  notes?: LiveNote[];
   /** the enforcement points that hold it */
   actuators: string[];
 }
@@ -83,31 +90,33 @@ export class Enforcer {
   async enforce(decisions: Decision[]): Promise<Outcome[]> {
     const now = this.clock.now();
     const outcomes: Outcome[] = [];
-    const todo: Array<{ decision: Decision; renewal: boolean; note?: string }> = [];
+    const todo: Array<{ decision: Decision; requested: Decision; renewal: boolean; note?: string; changedBy?: string; offense?: number; expiresAt?: number }> = [];
     for (const given of decisions) {
       // one text per address, whoever wrote the decision (an operator, an older record)
       const d = given.target.type === 'ip' ? { ...given, target: { ...given.target, value: canonicalOr(given.target.value) } } : given;
       if (d.action === 'alert-only') {
-        outcomes.push({ decision: d, result: 'noop', reason: 'alert only: nothing changes on the network' });
+        outcomes.push({ decision: d, requested: d, result: 'noop', reason: 'alert only: nothing changes on the network' });
         continue;
       }
       const v = this.guardrails.check(d, now);
       if (v.outcome === 'apply') {
         // later decisions in the batch see this one as live (a renewal, a count toward the maximum)
         if (d.action === 'unblock') {
-          this.live.delete(d);
-          todo.push(v);
+          const held = this.live.delete(d);
+          // an unblock of what is not live changes nothing: say so, do not report a removal
+          if (!held) outcomes.push({ decision: d, requested: d, result: 'noop', reason: `${d.target.value} has no live ${d.scope} block or limit held by this enforcer` });
+          else todo.push({ ...v, requested: d });
         } else {
           // a renewal never shortens: the enforcement point gets the whole time left
           const b = this.live.put(v.decision, now);
-          todo.push({ ...v, decision: { ...v.decision, ttl_seconds: Math.ceil((b.expiresAt - now) / 1000) } });
+          todo.push({ ...v, requested: d, expiresAt: b.expiresAt, decision: { ...v.decision, ttl_seconds: Math.ceil((b.expiresAt - now) / 1000) } });
         }
         continue;
       }
       this.m.refused.inc({ guardrail: v.guardrail });
       if (v.outcome === 'alert-only' && v.openedNow) this.log.error({ reason: v.reason }, 'circuit breaker open: enforcement is alert-only');
       else this.log.warn({ decision: d.id, target: d.target, guardrail: v.guardrail, reason: v.reason }, 'decision refused by guardrail');
-      outcomes.push({ decision: d, result: v.outcome === 'refuse' ? 'refused' : 'alert-only', guardrail: v.guardrail, reason: v.reason });
+      outcomes.push({ decision: d, requested: d, result: v.outcome === 'refuse' ? 'refused' : 'alert-only', guardrail: v.guardrail, reason: v.reason });
     }
     const results = await this.dispatch(todo.map((t) => t.decision));
     for (const t of todo) {
@@ -117,11 +126,12 @@ export class Enforcer {
       if (bad.length > 0) {
         // what failed is not live: reconciliation must not restore it, the re-delivery will retry
         if (t.decision.action !== 'unblock') this.live.delete(t.decision);
-        outcomes.push({ decision: t.decision, result: 'failed', details });
+        outcomes.push({ decision: t.decision, requested: t.requested, result: 'failed', details });
       } else if (r.length === 0) {
-        outcomes.push({ decision: t.decision, result: 'noop', reason: `no enforcement point for scope ${t.decision.scope}` });
+        outcomes.push({ decision: t.decision, requested: t.requested, result: 'noop', reason: `no enforcement point for scope ${t.decision.scope}` });
       } else {
-        outcomes.push({ decision: t.decision, result: t.decision.action === 'unblock' ? 'removed' : t.renewal ? 'renewed' : 'applied', details, note: t.note });
+        const result = t.decision.action === 'unblock' ? 'removed' : t.renewal ? 'renewed' : 'applied';
+        outcomes.push({ decision: t.decision, requested: t.requested, result, details, note: t.note, changedBy: t.changedBy, offense: t.offense, expiresAt: t.expiresAt });
       }
     }
     this.gauges(now);
@@ -181,7 +191,7 @@ export class Enforcer {
     const views = new Map<string, LiveView>();
     for (const b of this.live.all(now)) {
       const d = b.decision;
-      views.set(targetKey(d), { target: d.target, scope: d.scope, action: d.action, expiresAt: b.expiresAt, reason: d.reason, decisionId: d.id, origin: d.origin, operator: d.operator, findingIds: d.finding_ids, actuators: [] });
+      views.set(targetKey(d), { target: d.target, scope: d.scope, action: d.action, expiresAt: b.expiresAt, reason: d.reason, decisionId: d.id, origin: d.origin, operator: d.operator, findingIds: d.finding_ids, notes: b.notes, actuators: [] });
     }
     for (const { actuator, entry } of await this.liveEntries()) {
       const scope = scopeOf(entry);

@@ -23,7 +23,8 @@ export interface GuardrailSettings {
 }
 
 export type Verdict =
-  | { outcome: 'apply'; decision: Decision; renewal: boolean; note?: string }
+  /** `changedBy`: the guardrail that changed the decision (unproven-ban-budget, repeat-offender); `offense`: a repeat offender's count */
+  | { outcome: 'apply'; decision: Decision; renewal: boolean; note?: string; changedBy?: string; offense?: number }
   | { outcome: 'refuse'; guardrail: string; reason: string }
   /** the circuit breaker is open: nothing changes on the network, the decision is an alert */
   | { outcome: 'alert-only'; guardrail: 'circuit-breaker'; reason: string; openedNow: boolean };
@@ -88,9 +89,9 @@ export class Guardrails {
       if (!budget.allow) {
         // a rate limit hurts a forged victim little and still slows a real unproven attacker
         const limit: Decision = { ...d, action: 'rate-limit', reason: `${d.reason}; rate-limited instead: the unproven-ban budget is spent` };
-        if (current?.decision.action === 'rate-limit') return { outcome: 'apply', decision: limit, renewal: true };
+        if (current?.decision.action === 'rate-limit') return { outcome: 'apply', decision: limit, renewal: true, changedBy: 'unproven-ban-budget' };
         const note = `guardrail unproven-ban-budget: more than ${this.s.max_unproven_bans_per_minute} unproven first bans in a minute (enforcer.guardrails.max_unproven_bans_per_minute); rate-limited instead of blocked`;
-        return { outcome: 'apply', decision: limit, renewal: false, note };
+        return { outcome: 'apply', decision: limit, renewal: false, note, changedBy: 'unproven-ban-budget' };
       }
       return this.escalated(d, now);
     }
@@ -103,6 +104,6 @@ export class Guardrails {
   private escalated(d: Decision, now: number): Verdict {
     const { ttlSeconds, offense } = this.repeat.escalate(`${d.target.type}:${d.target.value}`, d.ttl_seconds, now);
     if (offense === 1) return { outcome: 'apply', decision: d, renewal: false };
-    return { outcome: 'apply', decision: { ...d, ttl_seconds: ttlSeconds }, renewal: false, note: `offense ${offense}: ttl ${d.ttl_seconds}s grown to ${ttlSeconds}s` };
+    return { outcome: 'apply', decision: { ...d, ttl_seconds: ttlSeconds }, renewal: false, note: `offense ${offense}: ttl ${d.ttl_seconds}s grown to ${ttlSeconds}s`, changedBy: 'repeat-offender', offense };
   }
 }

@@ -4,9 +4,24 @@ import { canonicalOr } from '../core/ip-address';
 import type { Decision } from '../core/records';
 
 export interface LiveBlock {
+  /** the decision the block is for: its reason and evidence (a renewal adds its findings) */
   decision: Decision;
   expiresAt: number;
+  /** operators' renewals, oldest first (at most MAX_NOTES) */
+  notes?: LiveNote[];
 }
+
+/** An operator's renewal (extend) of a live block: added beside the original reason, never instead of it. */
+export interface LiveNote {
+  who: string;
+  why: string;
+  ticket: string;
+  at: string;
+  ttl_seconds: number;
+}
+
+const MAX_NOTES = 20;
+const MAX_FINDINGS = 50;
 
 /** Addresses by their canonical text: what an enforcement point lists may be spelt otherwise. */
 export const targetKey = (d: Pick<Decision, 'scope' | 'target'>): string => `${d.scope} ${d.target.type}:${d.target.type === 'ip' ? canonicalOr(d.target.value) : d.target.value}`;
@@ -27,14 +42,26 @@ export class LiveBlocks {
     return b;
   }
 
-  /** A renewal keeps the later of the two expiries: a repeated decision never shortens a block. */
+  /**
+   * A renewal keeps the later of the two expiries (a repeated decision never shortens a block) and
+   * what the block is for: the first decision's reason and evidence, with the renewal's findings
+   * added and an operator's note beside them. Another action (a rate limit become a block) replaces it.
+   */
   put(d: Decision, now: number): LiveBlock {
-    const expiresAt = Math.max(now + d.ttl_seconds * 1000, this.get(d, now)?.expiresAt ?? 0);
-    const b = { decision: d, expiresAt };
+    const prev = this.get(d, now);
+    const expiresAt = Math.max(now + d.ttl_seconds * 1000, prev?.expiresAt ?? 0);
+    let b: LiveBlock = { decision: d, expiresAt };
+    if (prev && prev.decision.action === d.action) {
+      const findings = [...new Set([...prev.decision.finding_ids, ...d.finding_ids])].slice(-MAX_FINDINGS);
+      const note = d.operator ? [{ ...d.operator, at: d['@timestamp'], ttl_seconds: d.ttl_seconds }] : [];
+      const notes = [...(prev.notes ?? []), ...note].slice(-MAX_NOTES);
+      b = { decision: { ...prev.decision, finding_ids: findings }, expiresAt, ...(notes.length ? { notes } : {}) };
+    }
     this.blocks.set(targetKey(d), b);
     return b;
   }
 
+  /** true when something was live (and is no longer) */
   delete(d: Pick<Decision, 'scope' | 'target'>): boolean {
     return this.blocks.delete(targetKey(d));
   }

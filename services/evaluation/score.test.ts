@@ -22,7 +22,7 @@ describe('score', () => {
   it('matches findings to attacks by key and time, measures latency and flags forbidden blocks and false positives', () => {
     const findings = [
       finding('f1', 'sip/request-flood', 'ip', '198.18.0.68', '2026-01-01T00:01:00.700Z'),
-      finding('f2', 'fraud/high-cost-destination', 'account', '105', '2026-01-01T00:02:03Z'),
+      finding('f2', 'fraud/prefix-probing-account', 'account', '105', '2026-01-01T00:02:03Z'),
       finding('f3', 'sip/request-flood', 'ip', '198.18.0.140', '2026-01-01T00:05:01Z'), // a forged source of the spoof
       finding('f4', 'sip/scanner-ua', 'ip', '198.51.100.9', '2026-01-01T00:03:00Z'), // nobody attacked from there
     ];
@@ -30,7 +30,7 @@ describe('score', () => {
     const s = score(labels, findings, decisions);
     expect(s.events.map((e) => [e.id, e.detected, e.first?.detector, e.first?.latencySeconds, e.blocked])).toEqual([
       ['flood', true, 'sip/request-flood', 0.7, ['198.18.0.68']],
-      ['fraud', true, 'fraud/high-cost-destination', 3, []],
+      ['fraud', true, 'fraud/prefix-probing-account', 3, []],
       ['spoof', true, 'sip/request-flood', 1, ['198.18.0.140']],
     ]);
     expect(s.unmatchedFindings.map((f) => f.event.id)).toEqual(['f4']);

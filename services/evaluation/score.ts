@@ -5,16 +5,7 @@ import { CidrSet } from '../core/cidr';
 import type { Decision, Finding } from '../core/records';
 import type { Labels, LabelledEvent } from './labels';
 
-/** Detectors that count as detecting each kind of labelled attack. */
-export const KIND_DETECTORS: Record<string, string[]> = {
-  scan: ['sip/scanner-ua', 'sip/options-sweep'],
-  enumeration: ['sip/extension-enumeration', 'sip/scanner-ua'],
-  invite_flood: ['sip/request-flood', 'sip/distributed-flood'],
-  register_flood: ['sip/request-flood', 'sip/distributed-flood'],
-  bruteforce: ['sip/digest-bruteforce', 'sip/credential-stuffing'],
-  toll_fraud: ['fraud/high-cost-destination', 'fraud/call-velocity', 'fraud/sequential-dialing', 'fraud/concurrent-calls', 'fraud/class-of-service'],
-  spoofed_flood: ['sip/request-flood', 'sip/distributed-flood'],
-};
+export { KIND_DETECTORS } from './families';
 
 /** How long after an attack's end a finding still belongs to it (windows trail the traffic). */
 const TRAIL_MS = 60_000;
@@ -22,9 +13,10 @@ const TRAIL_MS = 60_000;
 export interface EventScore {
   id: string;
   kind: string;
+  family: string;
   detected: boolean;
-  /** the first finding of a detector of the right kind, with the right key */
-  first?: { detector: string; key: string; latencySeconds: number };
+  /** the first finding of a detector of the right kind, with the right key; category: its detector's family */
+  first?: { detector: string; category: string; key: string; latencySeconds: number };
   detectors: string[];
   blocked: string[];
   expectBlock: boolean;
@@ -39,6 +31,7 @@ export interface Score {
 }
 
 function keyMatches(e: LabelledEvent, f: Finding, sources: CidrSet): boolean {
+  if (e.keys) return e.keys.some((k) => f.key.type === k.type && f.key.value === k.value);
   if (f.key.type === 'account') return e.account !== undefined && f.key.value === e.account;
   return sources.match(f.key.value.split('/')[0]) !== undefined;
 }
@@ -53,14 +46,15 @@ export function score(labels: Labels, findings: Finding[], decisions: Decision[]
   const events = labels.events.map((e): EventScore => {
     const mine = findings.filter((f) => keyMatches(e, f, sourcesOf.get(e.id)!) && inTime(e, Date.parse(f['@timestamp'])));
     for (const f of mine) matched.add(f.event.id);
-    const right = mine.filter((f) => (KIND_DETECTORS[e.kind] ?? []).includes(f.rule.id)).sort((a, b) => Date.parse(a['@timestamp']) - Date.parse(b['@timestamp']));
+    const right = mine.filter((f) => e.detectors.includes(f.rule.id)).sort((a, b) => Date.parse(a['@timestamp']) - Date.parse(b['@timestamp']));
     const first = right[0];
     const blocked = decisions.filter((d) => d.action === 'block' && mine.some((f) => d.finding_ids.includes(f.event.id))).map((d) => d.target.value);
     return {
       id: e.id,
       kind: e.kind,
+      family: e.family,
       detected: first !== undefined,
-      ...(first ? { first: { detector: first.rule.id, key: `${first.key.type}=${first.key.value}`, latencySeconds: (Date.parse(first['@timestamp']) - e.startMs) / 1000 } } : {}),
+      ...(first ? { first: { detector: first.rule.id, category: first.rule.category, key: `${first.key.type}=${first.key.value}`, latencySeconds: (Date.parse(first['@timestamp']) - e.startMs) / 1000 } } : {}),
       detectors: [...new Set(mine.map((f) => f.rule.id))].sort(),
       blocked: [...new Set(blocked)].sort(),
       expectBlock: e.expectBlock,

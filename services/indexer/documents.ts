@@ -4,25 +4,23 @@
 import type { BusMessage, IndexDocument, IndexKind } from '../core/ports';
 import type { ErrorCode } from '../core/errors';
 import { TOPIC, type TopicName, type Topics } from '../core/topics';
-import { enrichChargedAccount, enrichDialedCountry } from './enrich';
+import { enrichChargedAccount } from './enrich';
 
 interface Source {
   topic: TopicName;
   kind: IndexKind;
   id(record: Record<string, any>): unknown;
   /** adds derived fields; true when the record changed (then it is serialized again) */
-  enrich?(record: Record<string, any>, o: EnrichOptions): boolean;
-}
-
-export interface EnrichOptions {
-  internationalPrefixes: readonly string[];
+  enrich?(record: Record<string, any>): boolean;
 }
 
 export const INDEXED: readonly Source[] = [
-  { topic: TOPIC.sipFlows, kind: 'flows-sip', id: (r) => r.event?.id, enrich: (r, o) => enrichChargedAccount(r) || enrichDialedCountry(r, o.internationalPrefixes) },
+  { topic: TOPIC.sipFlows, kind: 'flows-sip', id: (r) => r.event?.id, enrich: enrichChargedAccount },
   { topic: TOPIC.mediaFlows, kind: 'flows-media', id: (r) => r.event?.id },
   { topic: TOPIC.findings, kind: 'findings', id: (r) => r.event?.id },
-  { topic: TOPIC.decisions, kind: 'decisions', id: (r) => r.id },
+  // each decision once, with what the enforcer made of it (outcome.*): the copy on decisions.v1
+  // would be the same document without its outcome
+  { topic: TOPIC.decisionOutcomes, kind: 'decisions', id: (r) => r.id },
   // the chained trail (audit.log.v1), not the raw events: what is searchable is what is signed;
   // the entry's hash is the id: content-addressed, two different entries never share a document
   { topic: TOPIC.auditLog, kind: 'audit', id: (r) => r.hash },
@@ -31,7 +29,7 @@ export const INDEXED: readonly Source[] = [
 export type Converted = { doc: IndexDocument } | { code: ErrorCode; detail: string };
 
 /** Maps a message of an indexed topic to its document, or to a dead-letter reason. */
-export function toDocument(source: Source, m: BusMessage, o: EnrichOptions = { internationalPrefixes: ['+', '00', '011'] }): Converted {
+export function toDocument(source: Source, m: BusMessage): Converted {
   const text = m.value.toString('utf8');
   let record: unknown;
   try {
@@ -45,7 +43,7 @@ export function toDocument(source: Source, m: BusMessage, o: EnrichOptions = { i
   if (typeof id !== 'string' || id.length === 0 || id.length > 512) return { code: 'BAD_RECORD', detail: `no usable document id for ${source.kind}` };
   const timestamp = typeof r['@timestamp'] === 'string' ? Date.parse(r['@timestamp']) : NaN;
   if (!Number.isFinite(timestamp)) return { code: 'BAD_RECORD', detail: '@timestamp missing or not a date' };
-  return { doc: { kind: source.kind, id, timestamp, source: source.enrich?.(r, o) ? JSON.stringify(r) : text } };
+  return { doc: { kind: source.kind, id, timestamp, source: source.enrich?.(r) ? JSON.stringify(r) : text } };
 }
 
 /** The source definition of each full topic name under a prefix. */

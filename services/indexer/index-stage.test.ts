@@ -50,7 +50,7 @@ function context() {
 describe('index stage', () => {
   it('reads the flow, finding, decision and audit topics, not the by-account copy of the SIP flows', () => {
     const stage = indexStage({ topics, index: new FakeIndex() });
-    expect(stage.topics.sort()).toEqual(['t.audit.log.v1', 't.decisions.v1', 't.findings.v1', 't.flows.media.v1', 't.flows.sip.v1']);
+    expect(stage.topics.sort()).toEqual(['t.audit.log.v1', 't.decisions.outcomes.v1', 't.findings.v1', 't.flows.media.v1', 't.flows.sip.v1']);
     expect(stage.groupId).toBe('t.callsentry-index');
   });
 
@@ -59,7 +59,7 @@ describe('index stage', () => {
     const stage = indexStage({ topics, index });
     const { ctx, dead } = context();
     await stage.process({ topic: 't.flows.sip.v1', partition: 0, messages: [msg('t.flows.sip.v1', flow('a')), msg('t.flows.sip.v1', flow('b'), 1)] }, ctx);
-    await stage.process({ topic: 't.decisions.v1', partition: 0, messages: [msg('t.decisions.v1', { '@timestamp': '2026-02-10T09:00:01Z', id: 'd1' })] }, ctx);
+    await stage.process({ topic: 't.decisions.outcomes.v1', partition: 0, messages: [msg('t.decisions.outcomes.v1', { '@timestamp': '2026-02-10T09:00:01Z', id: 'd1' })] }, ctx);
     await stage.process({ topic: 't.audit.log.v1', partition: 0, messages: [msg('t.audit.log.v1', { '@timestamp': '2026-02-10T09:00:02Z', sequence: 7, hash: 'ab'.repeat(32) })] }, ctx);
     expect(dead).toEqual([]);
     expect(index.written.map((d) => `${d.kind} ${d.id} ${new Date(d.timestamp).toISOString()}`)).toEqual([

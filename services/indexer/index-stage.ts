@@ -13,8 +13,6 @@ export interface IndexStageOptions {
   topics: Topics;
   index: DocumentIndex;
   groupId?: string;
-  /** dial plan for the dialed country of SIP flows (indexer.international_prefixes) */
-  internationalPrefixes?: readonly string[];
 }
 
 export function indexStage(opts: IndexStageOptions): StageDefinition {
@@ -32,7 +30,7 @@ export function indexStage(opts: IndexStageOptions): StageDefinition {
       const docs: IndexDocument[] = [];
       const messages: BusMessage[] = [];
       for (const m of batch.messages) {
-        const c = toDocument(source, m, { internationalPrefixes: opts.internationalPrefixes ?? ['+', '00', '011'] });
+        const c = toDocument(source, m);
         if ('doc' in c) {
           docs.push(c.doc);
           messages.push(m);

@@ -38,7 +38,7 @@ export async function startIndexer(rt: Runtime, opts: IndexerOptions = {}): Prom
   const timer = setInterval(() => void expire(), RETENTION_EVERY_MS);
   timer.unref();
 
-  const sub = await runStage(rt.bus, indexStage({ topics: rt.topics, index, internationalPrefixes: rt.cfg.indexer.international_prefixes, ...(opts.groupId ? { groupId: opts.groupId } : {}) }), rt);
+  const sub = await runStage(rt.bus, indexStage({ topics: rt.topics, index, ...(opts.groupId ? { groupId: opts.groupId } : {}) }), rt);
   return {
     stop: async () => {
       clearInterval(timer);

@@ -5,7 +5,7 @@
 // decision arrives, so no table of rows exists to measure. The detector column is instead as wide
 // as the longest detector id there is, so every line's columns start at the same place.
 import { printable } from '../core/printable';
-import type { Decision, Finding } from '../core/records';
+import type { Decision, Finding, OutcomeResult } from '../core/records';
 import { DETECTORS } from '../detectors/registry';
 
 const DETECTOR_WIDTH = Math.max(...DETECTORS.map((d) => d.id.length));
@@ -38,6 +38,22 @@ export interface DecisionLine {
   ttl_seconds: number;
   reason: string;
   finding_ids: string[];
+  /**
+   * What the enforcer made of it (null: not known, for a decision read before its outcome): its
+   * result, the word printed (dry-run, applied, refused(allowlist) ...), the guardrail that refused
+   * or changed it and why, and the action and ttl actually applied, with the expiry.
+   */
+  outcome: OutcomeResult | null;
+  status: string;
+  guardrail: string | null;
+  outcome_reason: string | null;
+  action_applied: Decision['action'];
+  ttl_applied_seconds: number | null;
+  expires_at: string | null;
+  /** a repeat offender's offense count (2: its second block within the memory) */
+  offense: number | null;
+  /** operator decisions: who asked, why, ticket */
+  operator: Decision['operator'] | null;
 }
 
 export function findingLine(f: Finding): FindingLine {
@@ -59,6 +75,7 @@ export function findingLine(f: Finding): FindingLine {
 }
 
 export function decisionLine(d: Decision): DecisionLine {
+  const o = d.outcome;
   return {
     kind: 'decision',
     detector: d.origin.id,
@@ -71,7 +88,42 @@ export function decisionLine(d: Decision): DecisionLine {
     ttl_seconds: d.ttl_seconds,
     reason: d.reason,
     finding_ids: d.finding_ids,
+    outcome: o?.result ?? null,
+    status: statusOf(d),
+    guardrail: o?.guardrail ?? null,
+    outcome_reason: o?.reason ?? null,
+    action_applied: o?.action_applied ?? d.action,
+    ttl_applied_seconds: o ? (o.ttl_applied_seconds ?? null) : null,
+    expires_at: o?.expires_at ?? null,
+    offense: o?.offense ?? null,
+    operator: d.operator ?? null,
   };
+}
+
+/**
+ * The decision's outcome in one word, as printed: dry-run (applied to the dry-run twins), applied,
+ * renewed, removed, refused(GUARDRAIL), alert-only(circuit-breaker), failed, noop. Without an
+ * outcome, the mode alone (what was decided, not what happened).
+ */
+export function statusOf(d: Decision): string {
+  const o = d.outcome;
+  if (!o) return d.mode;
+  const dry = d.mode === 'dry-run';
+  switch (o.result) {
+    case 'applied':
+      return dry ? 'dry-run' : 'applied';
+    case 'renewed':
+    case 'removed':
+      return dry ? `dry-run(${o.result})` : o.result;
+    case 'refused':
+    case 'alert-only':
+      return `${o.result}(${o.guardrail ?? 'unknown'})`;
+    case 'noop':
+      // an alert-only decision changes nothing by design: that is not news
+      return d.action === 'alert-only' ? d.mode : 'noop';
+    default:
+      return o.result;
+  }
 }
 
 export function humanLine(line: FindingLine | DecisionLine): string {
@@ -80,6 +132,20 @@ export function humanLine(line: FindingLine | DecisionLine): string {
   if (line.kind === 'finding') {
     return `${p(line['@timestamp'])}  FINDING   ${p(line.severity).padEnd(8)} ${p(line.detector).padEnd(DETECTOR_WIDTH)}  ${p(line.key.type)}=${p(line.key.value)}  ${p(line.reason)}`;
   }
-  const ttl = line.ttl_seconds ? ` for ${line.ttl_seconds}s` : '';
-  return `${p(line['@timestamp'])}  DECISION  ${p(line.mode).padEnd(8)} ${p(line.detector).padEnd(DETECTOR_WIDTH)}  ${p(line.action)} ${p(line.target.type)}=${p(line.target.value)} at ${p(line.scope)}${ttl}`;
+  return `${p(line['@timestamp'])}  DECISION  ${p(line.status).padEnd(8)} ${p(line.detector).padEnd(DETECTOR_WIDTH)}  ${p(line.action_applied)} ${p(line.target.type)}=${p(line.target.value)} at ${p(line.scope)}${p(decisionTail(line))}`;
+}
+
+/** The ttl actually applied and what changed the decision, or why nothing was applied. */
+function decisionTail(l: DecisionLine): string {
+  if (l.outcome === null) return l.ttl_seconds ? ` for ${l.ttl_seconds}s` : '';
+  if (l.outcome === 'refused' || l.outcome === 'alert-only' || l.outcome === 'noop' || l.outcome === 'failed') {
+    if (l.outcome === 'noop' && l.action === 'alert-only') return '';
+    return `, not applied${l.outcome_reason ? `: ${l.outcome_reason}` : ''}`;
+  }
+  const ttl = l.ttl_applied_seconds ? ` for ${l.ttl_applied_seconds}s` : '';
+  const why: string[] = [];
+  if (l.action_applied !== l.action) why.push(`${l.action} turned ${l.action_applied} by guardrail ${l.guardrail ?? 'unknown'}`);
+  if (l.offense !== null && l.offense > 1) why.push(`repeat offender x${l.offense}, ${l.ttl_seconds}s requested`);
+  if (l.operator) why.push(`operator ${l.operator.who}, ${l.operator.ticket}`);
+  return `${ttl}${why.length ? ` (${why.join('; ')})` : ''}`;
 }

@@ -1,4 +1,6 @@
 // Findings and decisions to an output stream, each printed once even when the bus re-delivers.
+// Decisions are read from decisions.outcomes.v1: a decision is printed once the enforcer has said
+// what became of it (applied, refused by which guardrail, the ttl actually applied).
 import { decode } from '../core/codec';
 import type { Decision, Finding } from '../core/records';
 import type { StageDefinition } from '../core/stage';
@@ -11,7 +13,7 @@ export function printStage(opts: { topics: Topics; json: boolean; write: (line: 
   return {
     name: 'print',
     groupId: opts.groupId ?? opts.topics.group('print'),
-    topics: [findings, opts.topics.name('decisions.v1')],
+    topics: [findings, opts.topics.name('decisions.outcomes.v1')],
     process(batch) {
       for (const m of batch.messages) {
         let line: FindingLine | DecisionLine;
@@ -20,7 +22,8 @@ export function printStage(opts: { topics: Topics; json: boolean; write: (line: 
         } catch {
           continue; // the producing stage validated it; a foreign message is not ours to print
         }
-        const id = `${line.kind}:${line.id}`;
+        // a failed decision is retried: its later outcome is news
+        const id = line.kind === 'finding' ? `finding:${line.id}` : `decision:${line.id}:${line.outcome === 'failed' ? 'failed' : 'done'}`;
         if (printed.has(id)) continue;
         printed.add(id);
         if (printed.size > 100_000) printed.delete(printed.values().next().value as string);

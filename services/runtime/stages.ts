@@ -66,7 +66,7 @@ export async function startEnforce(rt: Runtime, hooks: StageHooks = {}): Promise
   // every instance learns every server of the platform from the flows: a group of its own
   const servers = rt.cfg.enforcer.platform.learn_servers ? [await runStage(rt.bus, platformStage({ topics: rt.topics, platform, groupId: `${group(rt, 'platform', hooks)}-${randomUUID()}` }), rt)] : [];
   const decide = await runStage(rt.bus, decideStage({ topics: rt.topics, policy: rt.cfg.decisions, platform, groupId: group(rt, 'decide', hooks), onDecision: hooks.onDecision }), rt);
-  const enforce = await runStage(rt.bus, enforceStage({ topics: rt.topics, enforcer, enforcerId, log: rt.log, groupId: group(rt, 'enforce', hooks) }), rt);
+  const enforce = await runStage(rt.bus, enforceStage({ topics: rt.topics, enforcer, enforcerId, log: rt.log, groupId: group(rt, 'enforce', hooks), now: () => rt.clock.now() }), rt);
   const reconcile = setInterval(() => void enforcer.reconcile(), rt.cfg.enforcer.reconcile_interval_seconds * 1000);
   reconcile.unref();
   hooks.onEnforcer?.(enforcer);

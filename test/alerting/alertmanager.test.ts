@@ -65,7 +65,8 @@ describe('alerting through a real Alertmanager', () => {
       expect(a.annotations.description).toMatch(/Evidence: /);
     }
     expect(active.find((a) => a.labels.detector === 'sip/request-flood' && a.labels.key === 'ip:198.18.0.68')).toBeDefined();
-    expect(active.find((a) => a.labels.detector === 'fraud/high-cost-destination' && a.labels.key === 'account:105')).toBeDefined();
+    expect(active.find((a) => a.labels.detector === 'fraud/destination-risk' && a.labels.key === 'ip:198.18.0.67')).toBeDefined();
+    expect(active.find((a) => a.labels.detector === 'fraud/sequential-dialing' && a.labels.key === 'account:105')).toBeDefined();
 
     // one firing notification per group (alertname within the tenant), not one per finding
     const groups = new Set(active.map((a) => a.labels.alertname));

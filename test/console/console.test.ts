@@ -91,6 +91,8 @@ describe('NOC console in a browser', () => {
     // every console shows the action from the audit trail
     await operator.goto(`${rig.console.url}/#live`);
     await operator.waitForSelector('#audit tbody tr:has-text("ana"):has-text("unblock ip=198.18.0.66 at firewall"):has-text("NOC-4711")');
+    // with its result, not `requested` forever
+    await operator.waitForSelector('#audit tbody tr:has-text("unblock ip=198.18.0.66 at firewall"):has-text("dry-run(removed)")');
   });
 
   it('acknowledges a finding with a reason and a ticket: audited, and marked acknowledged', async () => {

@@ -58,7 +58,7 @@ export function auditTrail(findings: Finding[], decisions: Decision[]): AuditEnt
 export function indexedRecords(startMs = Date.now() - 3_600_000): IndexedRecords {
   const flows = generate({ ...HUNDRED_K, startMs }).slice(0, 100_000);
   const findings = referenceFindings(flows);
-  const decisions = findings.map((f) => decide(f, DEFAULT_CONFIG.decisions));
+  const decisions = findings.map((f) => decide(f, DEFAULT_CONFIG.decisions)).map((d) => ({ ...d, outcome: { result: 'applied' as const, at: d['@timestamp'], ttl_applied_seconds: d.ttl_seconds } }));
   return { flows, media: mediaFlows(500, Date.parse(flows[0]['@timestamp'])), findings, decisions, audit: auditTrail(findings, decisions) };
 }
 
@@ -75,7 +75,8 @@ export async function produceRecords(cfg: CallsentryConfig, r: Partial<IndexedRe
     if (rejected) throw new Error(`the collector rejected ${rejected} generated records: ${JSON.stringify(ingest.stats.rejected)}`);
     const at = (x: { '@timestamp': string }) => Date.parse(x['@timestamp']);
     if (r.findings?.length) await producer.send(rt.topics.name(TOPIC.findings), r.findings.map((f) => encode(f.key.value, f, at(f))));
-    if (r.decisions?.length) await producer.send(rt.topics.name(TOPIC.decisions), r.decisions.map((d) => encode(d.target.value, d, at(d))));
+    // the decisions index holds each decision with its outcome, as the enforcer publishes it
+    if (r.decisions?.length) await producer.send(rt.topics.name(TOPIC.decisionOutcomes), r.decisions.map((d) => encode(d.target.value, d, at(d))));
     if (r.audit?.length) await producer.send(rt.topics.name(TOPIC.auditLog), r.audit.map((a) => encode(String(a.sequence), a, at(a))));
   } finally {
     await rt.bus.close();

@@ -42,7 +42,7 @@ function mappingFields(props: Record<string, any>, prefix = ''): string[] {
 }
 
 /** Fields the indexer derives (services/indexer/enrich.ts): mapped, though no record schema has them. */
-const DERIVED: Partial<Record<IndexKind, string[]>> = { 'flows-sip': ['sip.to.country', 'sip.charged_account'] };
+const DERIVED: Partial<Record<IndexKind, string[]>> = { 'flows-sip': ['sip.charged_account'] };
 
 describe.each(INDEX_KINDS.map((k) => [k]))('mapping of %s', (kind) => {
   const mapping = mappingFor(kind as IndexKind) as { properties: Record<string, unknown>; dynamic: string };

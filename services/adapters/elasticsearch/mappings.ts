@@ -41,7 +41,7 @@ const sipFlow: Record<string, Mapping> = {
     cseq: long,
     request_uri: keyword,
     from: obj({ user: keyword, domain: keyword, display_name: keyword }),
-    to: obj({ user: keyword, domain: keyword, country: keyword }),
+    to: obj({ user: keyword, domain: keyword, e164: keyword, country: keyword, number_type: keyword, dial_prefix: keyword }),
     status: long,
     auth_user: keyword,
     account: keyword,
@@ -112,6 +112,7 @@ const decision: Record<string, Mapping> = {
   mode: keyword,
   source_proven: bool,
   operator: obj({ who: keyword, why: text, ticket: keyword }),
+  outcome: obj({ result: keyword, at: date, guardrail: keyword, reason: text, action_applied: keyword, ttl_applied_seconds: long, expires_at: date, offense: long, details: text, enforcer: keyword }),
 };
 
 // the chained entries of audit.log.v1 (services/audit)

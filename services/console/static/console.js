@@ -56,9 +56,12 @@ function renderAck(row, id) {
 }
 
 function decisionRow(d) {
-  return el('tr', { 'data-decision-id': d.id, class: `mode-${d.mode}` },
-    el('td', {}, time(d['@timestamp'])), el('td', {}, d.mode), el('td', {}, d.action), el('td', {}, keyText(d.target)),
-    el('td', {}, d.scope), el('td', {}, d.ttl_seconds ? `${d.ttl_seconds}s` : ''), el('td', {}, d.detector), el('td', {}, d.reason));
+  // the outcome (dry-run, applied, refused(allowlist) ...) and what was actually applied
+  const ttl = d.outcome ? (d.ttl_applied_seconds ? `${d.ttl_applied_seconds}s` : '-') : (d.ttl_seconds ? `${d.ttl_seconds}s` : '');
+  const why = d.outcome_reason ? `${d.reason} [${d.status}: ${d.outcome_reason}]` : d.reason;
+  return el('tr', { 'data-decision-id': d.id, class: `mode-${d.mode} outcome-${d.outcome || 'unknown'}` },
+    el('td', {}, time(d['@timestamp'])), el('td', { class: 'outcome', title: d.outcome_reason || '' }, d.status || d.mode), el('td', {}, d.action_applied || d.action), el('td', {}, keyText(d.target)),
+    el('td', {}, d.scope), el('td', {}, ttl), el('td', {}, d.detector), el('td', {}, why));
 }
 
 function auditRow(e) {
@@ -90,7 +93,13 @@ function connect() {
   es.addEventListener('error', () => { state.textContent = 'reconnecting'; state.className = 'pill down'; });
   es.addEventListener('finding', (m) => prependRow($('findings').tBodies[0], findingRow(JSON.parse(m.data))));
   es.addEventListener('decision', (m) => prependRow($('decisions').tBodies[0], decisionRow(JSON.parse(m.data))));
-  es.addEventListener('audit', (m) => prependRow($('audit').tBodies[0], auditRow(JSON.parse(m.data))));
+  es.addEventListener('audit', (m) => {
+    // a request's row comes again with its result: replace it in place
+    const e = JSON.parse(m.data);
+    const old = document.querySelector(`#audit tr[data-audit-id="${CSS.escape(e.id)}"]`);
+    if (old) old.replaceWith(auditRow(e));
+    else prependRow($('audit').tBodies[0], auditRow(e));
+  });
   es.addEventListener('ack', (m) => onAck(JSON.parse(m.data)));
 }
 
