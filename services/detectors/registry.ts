@@ -22,6 +22,7 @@ import policyHostPinGuessing from './policy-host-pin-guessing';
 import policyUnencryptedMedia from './policy-unencrypted-media';
 import policyUnencryptedSignalling from './policy-unencrypted-signalling';
 import policyWeakCrypto from './policy-weak-crypto';
+import sipDialogSpoofing from './sip-dialog-spoofing';
 import sipDistributedFlood from './sip-distributed-flood';
 import relayBandwidthFlood from './relay-bandwidth-flood';
 import relayDeniedPeer from './relay-denied-peer';
@@ -46,6 +47,7 @@ export const DETECTORS: readonly AnyDetector[] = [
   entry(sipRequestFlood),
   entry(sipDistributedFlood),
   entry(sipMalformedFlood),
+  entry(sipDialogSpoofing),
   // reconnaissance
   entry(sipScannerUa),
   entry(sipOptionsSweep),

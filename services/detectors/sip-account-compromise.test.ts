@@ -16,9 +16,9 @@ describe('sip/account-compromise', () => {
     expect(decided['107']).toEqual(['critical', true, 'suspend-account']);
   });
 
-  it('alerts, and does not suspend, on refusals that proved nothing: a rotating botnet, or refusals forged from a phone', () => {
-    expect(decided['108']).toEqual(['critical', false, 'alert-only']);
-    expect(decided['109']).toEqual(['critical', false, 'alert-only']);
+  it('alerts (high, no page) and does not suspend on refusals that proved nothing: a rotating botnet, or refusals forged from a phone', () => {
+    expect(decided['108']).toEqual(['high', false, 'alert-only']);
+    expect(decided['109']).toEqual(['high', false, 'alert-only']);
   });
 
   it('only alerts on a new User-Agent family or network, though the registration itself was proven', () => {

@@ -12,7 +12,8 @@
 // Suspension needs proof that the refusals came from the address that then succeeded: a forger can
 // write refused REGISTERs "from" a phone's address, and the phone's next registration would look
 // like a breach. The finding is proven only when the success and at least one refusal from the same
-// address proved themselves (our nonce, our tag, a connection); otherwise the policy only alerts.
+// address proved themselves (our nonce, our tag, a connection); otherwise it is `unproven_severity`
+// (high: no page) and the policy only alerts.
 //
 // Lower severity, alert-only: a REGISTER whose User-Agent family differs from the account's
 // others within the window, and a REGISTER from a network (/24, /48) the account did not use
@@ -43,6 +44,8 @@ export interface AccountCompromiseSettings extends CommonSettings {
   flag_new_network: boolean;
   /** severity of those flags (alert-only) */
   flag_severity: CommonSettings['severity'];
+  /** severity of a breach whose refusals from the succeeding address proved nothing (alert-only by policy) */
+  unproven_severity: CommonSettings['severity'];
   /** prefix lengths of a network */
   ipv4_prefix: number;
   ipv6_prefix: number;
@@ -91,6 +94,7 @@ export default defineDetector<AccountCompromiseSettings>({
     flag_ua_change: true,
     flag_new_network: true,
     flag_severity: 'low',
+    unproven_severity: 'high',
     ipv4_prefix: 24,
     ipv6_prefix: 48,
   },
@@ -100,6 +104,7 @@ export default defineDetector<AccountCompromiseSettings>({
     flag_ua_change: { type: 'boolean' },
     flag_new_network: { type: 'boolean' },
     flag_severity: { enum: ['low', 'medium', 'high', 'critical'] },
+    unproven_severity: { enum: ['low', 'medium', 'high', 'critical'] },
     ipv4_prefix: { type: 'integer', minimum: 8, maximum: 32 },
     ipv6_prefix: { type: 'integer', minimum: 16, maximum: 128 },
   },
@@ -155,10 +160,15 @@ export default defineDetector<AccountCompromiseSettings>({
       const oneDevice =
         (d.failed_sources ?? 0) <= 2 && (d.failed_nets ?? 0) <= 1 && (d.failed_uas ?? 0) <= 1 && (d.success_nets ?? 0) <= 1 && w.has('failed_nets', network) && w.has('failed_uas', family);
       if (!oneDevice || failures >= s.retry_failures) {
+        const proven = w.sample.proven === 'yes' && w.has('proven_failed_sources', source);
         return {
           counts: { failures, failed_sources: d.failed_sources ?? 0, success_networks: d.success_nets ?? 0, threshold: oneDevice ? s.retry_failures : s.min_failures },
-          reason: `account ${w.key}: ${success} succeeded from ${source} (${family}) after ${failures} refused credentials for it from ${d.failed_sources ?? 0} source(s) in ${w.windowSeconds}s, ${source} or its network among them`,
-          proven: w.sample.proven === 'yes' && w.has('proven_failed_sources', source),
+          reason:
+            `account ${w.key}: ${success} succeeded from ${source} (${family}) after ${failures} refused credentials for it from ${d.failed_sources ?? 0} source(s) in ${w.windowSeconds}s, ${source} or its network among them` +
+            (proven ? '' : '; unproven: no refusal from that address proved itself, they may have been forged from it'),
+          proven,
+          // forged refusals "from" a phone before its next registration look the same: no page, no suspension
+          ...(proven ? {} : { severity: s.unproven_severity }),
         };
       }
     }
