@@ -32,6 +32,8 @@ export const BENIGN_DAY_PLAN = {
   callCentre: '203.0.113.30',
   /** carriers: OPTIONS keep-alives over UDP, inbound calls to our numbers without credentials (peered by address) */
   carriers: ['198.19.0.1', '198.19.0.2'],
+  /** the provider's own numbers (DIDs, +1 212 501 xxxx): what the carriers deliver inbound */
+  didPrefix: '1212501',
   /** customer SBCs: OPTIONS keep-alives over TCP */
   customerSbcs: ['198.19.1.1', '198.19.1.2'],
   /** one phone in this many has a stale password and retries every 60 s, forever */
@@ -274,7 +276,7 @@ class Day {
     const carrier = { ip: PLAN.carriers[n % PLAN.carriers.length]!, port: 5060 };
     const sbc = { ip: PLAN.sbcs[0], port: 5060 };
     const callId = `${stableId(this.o.seed, 'in', p.index, n)}@${carrier.ip}`;
-    const did = `+1212${String(5_010_000 + p.index).slice(-7)}`;
+    const did = `+${PLAN.didPrefix}${String(10_000 + p.index).slice(-4)}`;
     const caller = `+1${this.nanp(r)}`;
     const ring = 1000 + Math.floor(r() * 15_000);
     const x = r();

@@ -195,10 +195,10 @@ describe('callsentry status and --version', () => {
       const j = await r.cli('status', '-o', 'json');
       expect(j.code).toBe(0);
       const s = JSON.parse(j.out.join('\n'));
-      expect(s).toMatchObject({ mode: 'dry-run', circuit_open: false, live_blocks: 1, open_incidents: null, history: { findings: 1, decisions: 1, capacity: 10_000 } });
+      expect(s).toMatchObject({ mode: 'dry-run', circuit_open: false, live_blocks: 1, open_incidents: 0, history: { findings: 1, decisions: 1, capacity: 10_000 } });
       expect(s.stages.map((x: { name: string }) => x.name)).toEqual(expect.arrayContaining(['decide', 'enforce']));
       const t = await r.cli('status');
-      expect(t.out.join('\n')).toMatch(/mode: +dry-run \(nothing is enforced[^\n]*\ncircuit breaker: closed\nlive blocks: +1\nopen incidents: +n\/a/);
+      expect(t.out.join('\n')).toMatch(/mode: +dry-run \(nothing is enforced[^\n]*\ncircuit breaker: closed\nlive blocks: +1\nopen incidents: +0/);
       expect(t.out.join('\n')).toMatch(/STAGE +RECORDS IN +LAG +FAILED BATCHES\n(.*\n)*enforce +1 /);
     } finally {
       await r.stop();

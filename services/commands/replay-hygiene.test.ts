@@ -16,15 +16,15 @@ describe('callsentry replay of text built to forge output lines', () => {
       expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
     }
     // what the network sent is still there to read, escaped
-    expect(lines.join('\n')).toContain('account=105\\r\\e[2K\\e[1A\\e[2K2026-01-01T00:00:07.000Z');
+    expect(lines.join('\n')).toContain('account 105\\r\\e[2K\\e[1A\\e[2K2026-01-01T00:00:07.000Z');
     // the only decisions are the ones callsentry made: no operator unblock
     expect(lines.filter((l) => /^\S+ {2}DECISION {2}\S+ +operator /.test(l))).toEqual([]);
   });
 
   it('keeps --json exact: the value round-trips through JSON unchanged', async () => {
     const { out } = await runCli(['replay', '--quiet', '--json', forged]);
-    const finding = out.filter(Boolean).map((l) => JSON.parse(l)).find((l) => l.kind === 'finding' && l.key.type === 'account');
-    expect(finding.key.value).toMatch(/^105\r\u001b\[2K\u001b\[1A\u001b\[2K2026/);
+    const finding = out.filter(Boolean).map((l) => JSON.parse(l)).find((l) => l.kind === 'finding' && l.detector === 'fraud/destination-risk');
+    expect(finding.reason).toMatch(/\(account 105\r\u001b\[2K\u001b\[1A\u001b\[2K2026/);
   });
 });
 

@@ -155,11 +155,11 @@ export default defineDetector<DestinationRiskSettings>({
       count: status >= 200 ? { calls: 1, [destination]: 1 } : { calls: 1 },
       // what a finding quotes (evidence.observed, once the engine fills it): the numbers and countries called
       distinct: { numbers: to.e164, countries: to.country ?? destination.slice(3) },
-      sample: { e164: to.e164, country: to.country ?? '', type: to.number_type ?? 'unknown', destination, answered: status >= 200 ? '1' : '', score: String(score), why: why.join(', ') },
+      sample: { e164: to.e164, country: to.country ?? '', type: to.number_type ?? 'unknown', destination, account: r.sip.account ?? r.sip.auth_user ?? '', answered: status >= 200 ? '1' : '', score: String(score), why: why.join(', ') },
     };
   },
   evaluate(w, s) {
-    const { e164, country, type, destination, answered, why } = w.sample;
+    const { e164, country, type, destination, answered, why, account } = w.sample;
     if (!e164) return undefined;
     const earlier = (w.counts[destination] ?? 0) - (answered ? 1 : 0);
     const novel = earlier < s.usual_min_calls;
@@ -169,7 +169,8 @@ export default defineDetector<DestinationRiskSettings>({
     return {
       counts: { score, threshold: s.min_score, earlier_calls: earlier },
       severity: score >= s.critical_score ? 'critical' : s.severity,
-      reason: `${w.key} called ${e164} (${country || 'non-geographic'}, ${type}): risk score ${score} >= ${s.min_score} (${parts.join('; ')})`,
+      // the account the call was charged to, when there is one: the runbook suspends it
+      reason: `${w.key}${account ? ` (account ${account})` : ''} called ${e164} (${country || 'non-geographic'}, ${type}): risk score ${score} >= ${s.min_score} (${parts.join('; ')})`,
     };
   },
 });
