@@ -64,6 +64,11 @@ export interface DetectorDefinition<S extends CommonSettings = CommonSettings, R
   labels: Finding['labels'];
   remediation: Remediation;
   defaults: S;
+  /**
+   * Distinct sets whose values its findings quote in `evidence.observed` (the users probed, the
+   * numbers dialled): a bounded sample of each, so a finding names what it saw, not only counts.
+   */
+  observed?: readonly string[];
   /** JSON Schema of the detector-specific settings (merged with the common ones for validation) */
   settingsSchema: Record<string, unknown>;
   /**

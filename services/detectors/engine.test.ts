@@ -2,6 +2,7 @@ import { demoScenario, generate } from '../collector/synthetic';
 import type { SipFlow } from '../core/records';
 import { defineDetector, type CommonSettings, type DetectorDefinition, type WindowView } from './definition';
 import { DetectorEngine } from './engine';
+import { validateFinding } from '../core/validate';
 import { activeDetectors } from './registry';
 
 // one source-keyed detector, so that live keys are the sources
@@ -124,6 +125,36 @@ describe('DetectorEngine', () => {
     // 20 s later every value has left the 10 s window
     e.process(rec('200', 24_000));
     expect(views[views.length - 1].distinct.users).toBe(1);
+  });
+
+  it('quotes a bounded sample of the sets a detector names, within the finding schema, whatever the values', () => {
+    const quoting = defineDetector<CommonSettings>({
+      id: 'test/quoting',
+      name: 'quoting',
+      description: 'quotes users',
+      category: 'recon',
+      keyType: 'ip',
+      labels: { behavior: 'test' },
+      remediation: 'alert-only',
+      observed: ['users', 'absent'],
+      defaults: { enabled: true, window_seconds: 60, suppress_seconds: 0, severity: 'low' },
+      settingsSchema: {},
+      keyOf: (r) => r.source.ip,
+      observe: (r) => ({ distinct: { users: r.sip.to?.user ?? '', hidden: 'x' } }),
+      evaluate: (w) => (w.distinct.users >= 30 ? { counts: { users: w.distinct.users }, reason: 'many' } : undefined),
+    }) as unknown as DetectorDefinition<CommonSettings>;
+    const e = new DetectorEngine([{ detector: quoting, settings: quoting.defaults }]);
+    const hostile = (i: number) => (i === 0 ? `\u001b[31m${'x'.repeat(300)}` : `${i}`);
+    const findings = Array.from({ length: 30 }, (_, i) => ({ ...flood('203.0.113.9', 1, t0 + i)[0], sip: { call_id: `c${i}`, method: 'REGISTER', status: 404, to: { user: hostile(i) } } })).flatMap((r) => e.process(r));
+    expect(findings).toHaveLength(1);
+    const observed = findings[0].evidence.observed!;
+    // only the sets the detector names, and only those it holds
+    expect(Object.keys(observed)).toEqual(['users']);
+    expect(observed.users).toHaveLength(20);
+    expect(observed.users[0]).toHaveLength(128);
+    expect(observed.users[0].endsWith('…')).toBe(true);
+    expect(observed.users.slice(1)).toEqual(Array.from({ length: 19 }, (_, i) => `${i + 1}`));
+    expect(validateFinding(findings[0]) || validateFinding.lastError()).toBe(true);
   });
 
   it('catches a slow brute force on a long horizon that its own window misses, as a finding of its own', () => {

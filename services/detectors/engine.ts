@@ -17,6 +17,10 @@ import { horizonsOf } from './horizons';
 
 const SEVERITY_SCORE = { low: 21, medium: 47, high: 73, critical: 99 } as const;
 const EVIDENCE_SAMPLES = 10;
+/** evidence.observed bounds (the finding schema's): sets per finding, values per set, characters per value */
+const OBSERVED_SETS = 8;
+const OBSERVED_VALUES = 20;
+const OBSERVED_LENGTH = 128;
 const BUCKETS = 10;
 /** columns 0 and 1 of every ring: all records of the key, and those from a proven sender */
 const TOTAL = 0;
@@ -415,10 +419,11 @@ export class DetectorEngine {
     if (!verdict) return undefined;
     state.suppressedUntil = t + lane.suppressMs;
     this.stats.findings++;
-    return this.finding(slot.detector, lane, key, t, record, state, verdict.counts, verdict.reason, verdict.severity ?? lane.settings.severity);
+    return this.finding(slot, lane, key, t, record, state, verdict.counts, verdict.reason, verdict.severity ?? lane.settings.severity);
   }
 
-  private finding(d: AnyDetector, lane: Lane, key: string, t: number, record: FlowRecord, state: KeyState, counts: Record<string, number>, reason: string, severity: CommonSettings['severity']): Finding {
+  private finding(slot: Slot, lane: Lane, key: string, t: number, record: FlowRecord, state: KeyState, counts: Record<string, number>, reason: string, severity: CommonSettings['severity']): Finding {
+    const d = slot.detector;
     const windowStart = Math.max(state.firstSeen, t - lane.windowMs);
     const total = state.ring.sum(TOTAL);
     return {
@@ -429,7 +434,7 @@ export class DetectorEngine {
       key: { type: d.keyType, value: key },
       window: { start: toIso(windowStart), end: toIso(t), seconds: lane.settings.window_seconds, ...(lane.horizon ? { horizon: lane.horizon } : {}) },
       counts: { ...counts, records: total },
-      evidence: { record_ids: [...state.evidence] },
+      evidence: { record_ids: [...state.evidence], ...observedOf(slot, state, t) },
       labels: { ...d.labels },
       remediation: lane.remediation,
       first_seen: toIso(state.firstSeen),
@@ -484,6 +489,20 @@ export class DetectorEngine {
       return;
     }
   }
+}
+
+/** What a finding quotes: a sample of each set the detector names, clipped to the schema's bounds. */
+function observedOf(slot: Slot, state: KeyState, t: number): { observed?: Record<string, string[]> } {
+  const names = slot.detector.observed;
+  if (!names || !state.sets) return {};
+  let observed: Record<string, string[]> | undefined;
+  for (const name of names.slice(0, OBSERVED_SETS)) {
+    const c = slot.vocabulary.sets.get(name);
+    const set = c === undefined ? undefined : state.sets[c];
+    const values = set?.sample(t, OBSERVED_VALUES);
+    if (values?.length) (observed ??= {})[name] = values.map((v) => (v.length > OBSERVED_LENGTH ? `${v.slice(0, OBSERVED_LENGTH - 1)}…` : v));
+  }
+  return observed ? { observed } : {};
 }
 
 const NO_FINDINGS: Finding[] = [];

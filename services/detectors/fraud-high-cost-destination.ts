@@ -42,6 +42,7 @@ export default defineDetector<HighCostSettings>({
   methods: ['INVITE'],
   labels: { behavior: 'fraud:irsf', mitre_technique: 'T1496' },
   remediation: 'suspend-account',
+  observed: ['numbers'],
   defaults: {
     enabled: true,
     window_seconds: 3600,

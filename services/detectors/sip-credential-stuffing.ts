@@ -18,6 +18,7 @@ export default defineDetector<CredentialStuffingSettings>({
   keyType: 'ip',
   labels: { behavior: 'sip:bruteforce', mitre_technique: 'T1110.004' },
   remediation: 'block-source',
+  observed: ['accounts'],
   defaults: {
     enabled: true,
     window_seconds: 300,

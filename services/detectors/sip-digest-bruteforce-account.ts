@@ -21,6 +21,7 @@ export default defineDetector<AccountBruteforceSettings>({
   keyType: 'account',
   labels: { behavior: 'sip:bruteforce', mitre_technique: 'T1110.001' },
   remediation: 'alert-only',
+  observed: ['sources'],
   defaults: {
     enabled: true,
     window_seconds: 600,

@@ -18,6 +18,7 @@ export default defineDetector<DigestBruteforceSettings>({
   keyType: 'ip',
   labels: { behavior: 'sip:bruteforce', mitre_technique: 'T1110.001' },
   remediation: 'block-source',
+  observed: ['accounts'],
   defaults: {
     enabled: true,
     window_seconds: 60,

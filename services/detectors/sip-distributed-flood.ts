@@ -24,6 +24,7 @@ export default defineDetector<DistributedFloodSettings>({
   keyType: 'ip',
   labels: { behavior: 'sip:flood', mitre_technique: 'T1498' },
   remediation: 'aggregate-limit',
+  observed: ['sources'],
   defaults: {
     enabled: true,
     window_seconds: 10,

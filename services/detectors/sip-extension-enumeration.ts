@@ -24,6 +24,7 @@ export default defineDetector<EnumerationSettings>({
   keyType: 'ip',
   labels: { behavior: 'sip:enumeration', mitre_technique: 'T1595.003' },
   remediation: 'block-source',
+  observed: ['unknown_users', 'existing_users'],
   defaults: {
     enabled: true,
     window_seconds: 60,

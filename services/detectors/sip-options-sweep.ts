@@ -20,6 +20,7 @@ export default defineDetector<OptionsSweepSettings>({
   keyType: 'ip',
   labels: { behavior: 'sip:scan', mitre_technique: 'T1595.001' },
   remediation: 'block-source',
+  observed: ['destinations', 'uri_hosts'],
   defaults: {
     enabled: true,
     window_seconds: 60,

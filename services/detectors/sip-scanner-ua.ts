@@ -49,6 +49,7 @@ export default defineDetector<ScannerUaSettings>({
   keyType: 'ip',
   labels: { behavior: 'sip:scan', mitre_technique: 'T1595' },
   remediation: 'block-source',
+  observed: ['user_agents'],
   defaults: {
     enabled: true,
     window_seconds: 60,
@@ -64,8 +65,9 @@ export default defineDetector<ScannerUaSettings>({
   keyOf: (r) => r.source.ip,
   observe(r, s) {
     const ua = r.user_agent?.original;
-    const tool = ua === undefined ? undefined : findToolName(ua, s.user_agents);
-    return tool === undefined ? undefined : { count: { scanner_requests: 1 }, sample: { tool } };
+    if (ua === undefined) return undefined;
+    const tool = findToolName(ua, s.user_agents);
+    return tool === undefined ? undefined : { count: { scanner_requests: 1 }, distinct: { user_agents: ua }, sample: { tool } };
   },
   evaluate(w, s) {
     const n = w.counts.scanner_requests ?? 0;
