@@ -1,6 +1,7 @@
 // What a detector is: data (id, labels, key, window, thresholds, remediation) plus a small pure
 // evaluate step. The engine owns keys, windows, event time, suppression and metrics.
 import type { Finding, KeyType, MalformedSip, MediaFlow, Remediation, Severity, SipFlow } from '../core/records';
+import type { HorizonOverride } from './horizons';
 
 /** What detectors read: SIP flows, media flows, and malformed-SIP events (on the SIP topic). */
 export type FlowRecord = SipFlow | MediaFlow | MalformedSip;
@@ -14,6 +15,8 @@ export interface CommonSettings {
   /** no second finding for the same key until this long after the last one */
   suppress_seconds: number;
   severity: Severity;
+  /** more time scales (docs/configuration.md, "Horizons"); a configured list replaces the defaults */
+  horizons?: HorizonOverride[];
 }
 
 /** What one record adds to its key's window. */

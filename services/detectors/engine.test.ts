@@ -29,8 +29,10 @@ describe('DetectorEngine', () => {
     };
     const a = run();
     const b = run();
-    // each of the demo's two flooders: its tool's User-Agent, then its rate
+    // each of the demo's two flooders: its tool's User-Agent, then its rate; the INVITE flooder
+    // also dials hundreds of distinct numbers without ever answering a challenge
     expect(a.map((f) => `${f.rule.id} ${f.key.value}`).sort()).toEqual([
+      'sip/invite-scan 203.0.113.50',
       'sip/request-flood 203.0.113.50',
       'sip/request-flood 203.0.113.51',
       'sip/scanner-ua 203.0.113.50',
@@ -175,7 +177,8 @@ describe('DetectorEngine', () => {
   it('exports its state and an engine that imports it goes on exactly as the first would have', () => {
     const withHorizons = activeDetectors({
       'sip/request-flood': { horizons: [{ name: 'day', window_seconds: 86_400, suppress_seconds: 86_400, thresholds: { INVITE: 400 } }] },
-      'sip/extension-enumeration': { horizons: [{ name: 'slow', window_seconds: 3_600, min_unknown_users: 150 }] },
+      // more severe than the detector's own window, so it speaks although that window has just found the source
+      'sip/extension-enumeration': { horizons: [{ name: 'slow', window_seconds: 3_600, min_unknown_users: 150, severity: 'critical' }] },
     });
     const records = [
       ...generate({ ...demoScenario(t0, 120) }, 0, 120),

@@ -39,6 +39,8 @@ interface KeyState {
   firstSeen: number;
   lastSeen: number;
   suppressedUntil: number;
+  /** severity of the key's last finding in this lane (while suppressed) */
+  severity?: CommonSettings['severity'];
 }
 
 /** A detector's names of counters and sets, mapped once to ring and set columns. */
@@ -155,7 +157,8 @@ export interface EngineState {
     counters: string[];
     sets: string[];
     gate?: ReturnType<HeavyHitterGate['toJSON']>;
-    keys: Array<[string, number, number, number, string[], RingState, Array<[number, DistinctState]>]>;
+    /** key, first seen, last seen, suppressed until, evidence, ring, sets, severity of its last finding (or null) */
+    keys: Array<[string, number, number, number, string[], RingState, Array<[number, DistinctState]>, (CommonSettings['severity'] | null)?]>;
   }>;
 }
 
@@ -280,6 +283,7 @@ export class DetectorEngine {
             s.evidence,
             s.ring.toJSON(),
             (s.sets ?? []).flatMap((set, i): Array<[number, DistinctState]> => (set ? [[i, set.toJSON()]] : [])),
+            s.severity ?? null,
           ]),
         })),
       ),
@@ -312,7 +316,7 @@ export class DetectorEngine {
         // a detector's vocabulary is shared by its lanes: take it from the first one
         if (lane === slot.lanes[0] && !slot.vocabulary.restore(s.counters, s.sets)) throw new Error(`state of ${slot.detector.id} repeats a counter or set name`);
         if (s.gate) lane.gate = HeavyHitterGate.from(this.limits.sketch, s.gate);
-        for (const [key, firstSeen, lastSeen, suppressedUntil, evidence, ring, sets] of s.keys) {
+        for (const [key, firstSeen, lastSeen, suppressedUntil, evidence, ring, sets, severity] of s.keys) {
           const ks: KeyState = {
             ring: CounterRing.from(lane.bucketMs, BUCKETS, ring),
             sets: undefined,
@@ -320,6 +324,7 @@ export class DetectorEngine {
             firstSeen: Number(firstSeen),
             lastSeen: Number(lastSeen),
             suppressedUntil: Number(suppressedUntil),
+            ...(typeof severity === 'string' && severity in SEVERITY_RANK ? { severity: severity as CommonSettings['severity'] } : {}),
           };
           for (const [i, set] of sets) {
             if (!Number.isInteger(i) || i < 0 || i >= slot.vocabulary.sets.size) throw new Error(`set column ${i} out of range`);
@@ -417,9 +422,12 @@ export class DetectorEngine {
     view.fill(key, t, state, vocabulary, o.sample ?? NO_SAMPLE);
     const verdict = slot.detector.evaluate(view, lane.settings);
     if (!verdict) return undefined;
+    const severity = verdict.severity ?? lane.settings.severity;
+    if (saidByAnotherHorizon(slot, lane, key, t, severity)) return undefined;
     state.suppressedUntil = t + lane.suppressMs;
+    state.severity = severity;
     this.stats.findings++;
-    return this.finding(slot, lane, key, t, record, state, verdict.counts, verdict.reason, verdict.severity ?? lane.settings.severity);
+    return this.finding(slot, lane, key, t, record, state, verdict.counts, verdict.reason, severity);
   }
 
   private finding(slot: Slot, lane: Lane, key: string, t: number, record: FlowRecord, state: KeyState, counts: Record<string, number>, reason: string, severity: CommonSettings['severity']): Finding {
@@ -489,6 +497,24 @@ export class DetectorEngine {
       return;
     }
   }
+}
+
+const SEVERITY_RANK = { low: 0, medium: 1, high: 2, critical: 3 } as const;
+
+/**
+ * Whether another horizon of the detector has just said as much about this key: it found it, at
+ * this severity or above, and is still suppressing it. A fast attack crosses the slow horizons'
+ * thresholds too, seconds later; one finding says it. A slow horizon still speaks when the attack
+ * stays under the fast one's thresholds, or when it is more severe (a persistent scanner).
+ */
+function saidByAnotherHorizon(slot: Slot, lane: Lane, key: string, t: number, severity: CommonSettings['severity']): boolean {
+  if (slot.lanes.length === 1) return false;
+  for (const other of slot.lanes) {
+    if (other === lane) continue;
+    const s = other.keys.get(key);
+    if (s?.severity !== undefined && t < s.suppressedUntil && SEVERITY_RANK[s.severity] >= SEVERITY_RANK[severity]) return true;
+  }
+  return false;
 }
 
 /** What a finding quotes: a sample of each set the detector names, clipped to the schema's bounds. */

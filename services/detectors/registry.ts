@@ -31,6 +31,7 @@ import sipOptionsSweep from './sip-options-sweep';
 import sipRegistrationHijack from './sip-registration-hijack';
 import sipRequestFlood from './sip-request-flood';
 import sipScannerUa from './sip-scanner-ua';
+import sipInviteScan from './sip-invite-scan';
 
 /** The registry holds every detector under the common settings type; each file keeps its own. */
 function entry<S extends CommonSettings, R extends FlowRecord>(d: DetectorDefinition<S, R>): AnyDetector {
@@ -46,6 +47,7 @@ export const DETECTORS: readonly AnyDetector[] = [
   entry(sipScannerUa),
   entry(sipOptionsSweep),
   entry(sipExtensionEnumeration),
+  entry(sipInviteScan),
   // credential attacks
   entry(sipDigestBruteforce),
   entry(sipDigestBruteforceAccount),
