@@ -32,6 +32,7 @@ import sipRegistrationHijack from './sip-registration-hijack';
 import sipRequestFlood from './sip-request-flood';
 import sipScannerUa from './sip-scanner-ua';
 import sipInviteScan from './sip-invite-scan';
+import sipCampaign from './sip-campaign';
 
 /** The registry holds every detector under the common settings type; each file keeps its own. */
 function entry<S extends CommonSettings, R extends FlowRecord>(d: DetectorDefinition<S, R>): AnyDetector {
@@ -48,6 +49,7 @@ export const DETECTORS: readonly AnyDetector[] = [
   entry(sipOptionsSweep),
   entry(sipExtensionEnumeration),
   entry(sipInviteScan),
+  entry(sipCampaign),
   // credential attacks
   entry(sipDigestBruteforce),
   entry(sipDigestBruteforceAccount),
