@@ -64,6 +64,12 @@ export interface DetectorDefinition<S extends CommonSettings = CommonSettings, R
   description: string;
   category: Category;
   keyType: KeyType;
+  /**
+   * 'destination': its key is the address a request was sent to, and it counts only unproven
+   * requests; it runs on flows.sip.by-destination.v1 (keyed by destination), so all of a
+   * destination's requests meet on one partition whatever their sources.
+   */
+  partitionBy?: 'destination';
   labels: Finding['labels'];
   remediation: Remediation;
   defaults: S;
