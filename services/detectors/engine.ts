@@ -423,7 +423,12 @@ export class DetectorEngine {
     const verdict = slot.detector.evaluate(view, lane.settings);
     if (!verdict) return undefined;
     const severity = verdict.severity ?? lane.settings.severity;
-    if (saidByAnotherHorizon(slot, lane, key, t, severity)) return undefined;
+    const quietUntil = saidByAnotherHorizon(slot, lane, key, t, severity);
+    if (quietUntil !== undefined) {
+      // quiet while the other horizon is: no evaluation per record meanwhile (as when suppressed)
+      state.suppressedUntil = quietUntil;
+      return undefined;
+    }
     state.suppressedUntil = t + lane.suppressMs;
     state.severity = severity;
     this.stats.findings++;
@@ -506,15 +511,16 @@ const SEVERITY_RANK = { low: 0, medium: 1, high: 2, critical: 3 } as const;
  * this severity or above, and is still suppressing it. A fast attack crosses the slow horizons'
  * thresholds too, seconds later; one finding says it. A slow horizon still speaks when the attack
  * stays under the fast one's thresholds, or when it is more severe (a persistent scanner).
+ * Returns until when the other horizon suppresses the key, or undefined when none has spoken.
  */
-function saidByAnotherHorizon(slot: Slot, lane: Lane, key: string, t: number, severity: CommonSettings['severity']): boolean {
-  if (slot.lanes.length === 1) return false;
+function saidByAnotherHorizon(slot: Slot, lane: Lane, key: string, t: number, severity: CommonSettings['severity']): number | undefined {
+  if (slot.lanes.length === 1) return undefined;
   for (const other of slot.lanes) {
     if (other === lane) continue;
     const s = other.keys.get(key);
-    if (s?.severity !== undefined && t < s.suppressedUntil && SEVERITY_RANK[s.severity] >= SEVERITY_RANK[severity]) return true;
+    if (s?.severity !== undefined && t < s.suppressedUntil && SEVERITY_RANK[s.severity] >= SEVERITY_RANK[severity]) return s.suppressedUntil;
   }
-  return false;
+  return undefined;
 }
 
 /** What a finding quotes: a sample of each set the detector names, clipped to the schema's bounds. */

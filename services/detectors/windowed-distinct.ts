@@ -36,7 +36,11 @@ export class WindowedDistinct {
   /** sketch mode only: up to SAMPLE_SIZE values seen within the window -> last seen */
   private kept: Map<string, number> | undefined;
 
-  constructor(private readonly o: DistinctOptions) {}
+  private readonly bucketMs: number;
+
+  constructor(private readonly o: DistinctOptions) {
+    this.bucketMs = Math.max(1, Math.ceil(o.windowMs / o.buckets));
+  }
 
   get sketched(): boolean {
     return this.sketch !== undefined;
@@ -52,8 +56,10 @@ export class WindowedDistinct {
     }
     const seen = this.seen!;
     const prev = seen.get(v);
-    if (prev === undefined || t > prev) {
-      // re-insert so the order stays by last sight; a late record leaves a newer sighting in place
+    // re-insert so the order stays by last sight; a late record leaves a newer sighting in place.
+    // A value seen again within one bucket (a tenth of the window, the counters' granularity too)
+    // keeps its place: a phone that re-registers every minute costs no Map churn in a day's window
+    if (prev === undefined || t - prev >= this.bucketMs) {
       seen.delete(v);
       seen.set(v, t);
     }
