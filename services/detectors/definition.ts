@@ -27,6 +27,11 @@ export interface Observation {
   distinct?: Record<string, string>;
   /** per set name, a value to take out of the set before the window would (a call that hung up) */
   forget?: Record<string, string>;
+  /**
+   * only for a key that already has state: evidence that offsets suspicion (an account that got
+   * in, a number dialled with credentials) costs nothing for the many keys with nothing to offset
+   */
+  ifKeyed?: boolean;
   /** fields of this record the evaluate step may quote (a dialed number); not kept after it */
   sample?: Record<string, string>;
 }

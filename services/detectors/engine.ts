@@ -381,6 +381,7 @@ export class DetectorEngine {
   private observe(slot: Slot, lane: Lane, key: string, t: number, record: FlowRecord, o: Observation, isProven: boolean): Finding | undefined {
     let state = lane.keys.get(key);
     if (!state) {
+      if (o.ifKeyed) return undefined;
       if (lane.keys.size >= this.limits.admissionSoftLimit) {
         lane.gate ??= new HeavyHitterGate(this.limits.sketch);
         if (!lane.gate.admit(key, t)) {

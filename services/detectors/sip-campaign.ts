@@ -56,7 +56,7 @@ export default defineDetector<CampaignSettings>({
     if (status === undefined || r.sip.method.toUpperCase() === 'ACK') return undefined;
     const proven = r.sip.source_proven === true;
     const account = accountOf(r);
-    if (status >= 200 && status < 300 && proven) return account === undefined ? undefined : { distinct: { accepted: account } };
+    if (status >= 200 && status < 300 && proven) return account === undefined ? undefined : { distinct: { accepted: account }, ifKeyed: true };
     const refused = status >= 300 && account !== undefined;
     if (proven && !refused) return undefined;
     // the minute of the record, as its timestamp writes it (YYYY-MM-DDTHH:MM)

@@ -43,7 +43,7 @@ export default defineDetector<CredentialStuffingSettings>({
     if (isCredentialFailure(r)) return { count: { failures: 1 }, distinct: { accounts: account } };
     const status = r.sip.status;
     // accepted credentials: the account is this source's own
-    if (status !== undefined && status >= 200 && status < 300 && !AUTH_REFUSED.has(status)) return { distinct: { succeeded: account } };
+    if (status !== undefined && status >= 200 && status < 300 && !AUTH_REFUSED.has(status)) return { distinct: { succeeded: account }, ifKeyed: true };
     return undefined;
   },
   evaluate(w, s) {

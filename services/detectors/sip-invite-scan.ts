@@ -52,8 +52,7 @@ export default defineDetector<InviteScanSettings>({
     const status = r.sip.status;
     const number = dialedOf(r);
     if (status === undefined || number === undefined) return undefined;
-    if (r.sip.auth_user !== undefined) return { distinct: { dialled: number } };
-    if (status >= 180 && status < 300) return { distinct: { dialled: number } };
+    if (r.sip.auth_user !== undefined || (status >= 180 && status < 300)) return { distinct: { dialled: number }, ifKeyed: true };
     if (s.probe_statuses.includes(status)) return { distinct: { probed: number } };
     return undefined;
   },
