@@ -105,6 +105,11 @@ export class Ingest {
     const account = chargedAccount(value);
     const json = (canonical(value) && !renumbered ? raw : undefined) ?? JSON.stringify(value);
     if (account !== undefined) this.queue(this.opts.topics.name('flows.sip.by-account.v1'), this.message(account, value, json));
+    // destination-keyed aggregates (a flood spread over many sources) count what no sender proved
+    // it sent: only those requests are copied, keyed by the address they were sent to
+    if (value.sip.source_proven !== true && value.sip.method.toUpperCase() !== 'ACK') {
+      this.queue(this.opts.topics.name('flows.sip.by-destination.v1'), this.message(value.destination.ip, value, json));
+    }
     return this.accept(this.opts.topics.name('flows.sip.v1'), value.source.ip, value, 'sip', json);
   }
 

@@ -23,7 +23,7 @@ interface StageCommand {
 
 const STAGES: Record<'detect' | 'enforce' | 'correlate' | 'alert' | 'print', StageCommand> = {
   detect: {
-    summary: 'Run the detectors: flows.sip.v1 (by source), flows.sip.by-account.v1 and flows.media.v1 in, findings.v1 out. Start several to scale.',
+    summary: 'Run the detectors: flows.sip.v1 (by source), flows.sip.by-account.v1, flows.media.v1 and flows.sip.by-destination.v1 in, findings.v1 out. Start several to scale.',
     start: (rt) => startDetect(rt),
   },
   enforce: {

@@ -71,6 +71,14 @@ export function cidrContains(c: Cidr, ip: string): boolean {
   return (p.value >> hostBits) << hostBits === c.network;
 }
 
+/** Two ranges overlap when they agree on the bits of the shorter prefix (one holds the other). */
+export function cidrOverlaps(a: Cidr, b: Cidr): boolean {
+  if (a.version !== b.version) return false;
+  const max = BigInt(a.version === 4 ? 32 : 128);
+  const shift = max - BigInt(Math.min(a.bits, b.bits));
+  return a.network >> shift === b.network >> shift;
+}
+
 export class CidrSet {
   private readonly ranges: Cidr[];
   constructor(texts: string[]) {
@@ -79,5 +87,9 @@ export class CidrSet {
   /** The first range holding the address, or undefined. */
   match(ip: string): Cidr | undefined {
     return this.ranges.find((c) => cidrContains(c, ip));
+  }
+  /** The first range that holds, or lies inside, the given one (a /24 holding an allowlisted host). */
+  overlapping(range: Cidr): Cidr | undefined {
+    return this.ranges.find((c) => cidrOverlaps(c, range));
   }
 }

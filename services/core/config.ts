@@ -207,7 +207,7 @@ export const DEFAULT_CONFIG: CallsentryConfig = {
   log: { level: 'info' },
   dial_plans: DEFAULT_DIAL_PLANS,
   verdicts: DEFAULT_VERDICTS,
-  incidents: { gap_seconds: 1800, max_open: 10_000, max_keys: 200, max_timeline: 200, link_sets: { ip: ['sources'], account: ['accounts'], number: ['numbers'] }, max_links_per_set: 5 },
+  incidents: { gap_seconds: 1800, max_open: 10_000, max_keys: 200, max_timeline: 200, link_sets: { ip: ['sources', 'failed_sources'], account: ['accounts'], number: ['numbers'] }, max_links_per_set: 5 },
 };
 
 /** The longest block, ban, rate limit or memory of an offence: one year (every expiry stays a valid date). */

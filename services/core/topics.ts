@@ -3,6 +3,8 @@
 export const TOPIC = {
   sipFlows: 'flows.sip.v1',
   sipFlowsByAccount: 'flows.sip.by-account.v1',
+  /** unproven SIP requests keyed by destination address: destination-keyed aggregates (docs/state.md) */
+  sipFlowsByDestination: 'flows.sip.by-destination.v1',
   mediaFlows: 'flows.media.v1',
   findings: 'findings.v1',
   decisions: 'decisions.v1',
@@ -23,10 +25,11 @@ export const TOPIC = {
   incidents: 'incidents.v1',
   /** operator changes to incidents (ack, resolve, assign, note), keyed by incident id */
   incidentActions: 'incidents.actions.v1',
+  stateDetectDestination: 'state.detect-destination.v1',
 } as const;
 
 /** Topics that hold state, not records: compacted, and without a dead-letter topic. */
-export const STATE_TOPICS: readonly TopicName[] = [TOPIC.stateDetectSource, TOPIC.stateDetectAccount, TOPIC.stateDetectMedia];
+export const STATE_TOPICS: readonly TopicName[] = [TOPIC.stateDetectSource, TOPIC.stateDetectAccount, TOPIC.stateDetectMedia, TOPIC.stateDetectDestination];
 
 export type TopicName = (typeof TOPIC)[keyof typeof TOPIC];
 

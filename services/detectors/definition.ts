@@ -1,6 +1,7 @@
 // What a detector is: data (id, labels, key, window, thresholds, remediation) plus a small pure
 // evaluate step. The engine owns keys, windows, event time, suppression and metrics.
 import type { Finding, KeyType, MalformedSip, MediaFlow, Remediation, Severity, SipFlow } from '../core/records';
+import type { HorizonOverride } from './horizons';
 
 /** What detectors read: SIP flows, media flows, and malformed-SIP events (on the SIP topic). */
 export type FlowRecord = SipFlow | MediaFlow | MalformedSip;
@@ -14,6 +15,8 @@ export interface CommonSettings {
   /** no second finding for the same key until this long after the last one */
   suppress_seconds: number;
   severity: Severity;
+  /** more time scales (docs/configuration.md, "Horizons"); a configured list replaces the defaults */
+  horizons?: HorizonOverride[];
 }
 
 /** What one record adds to its key's window. */
@@ -24,6 +27,11 @@ export interface Observation {
   distinct?: Record<string, string>;
   /** per set name, a value to take out of the set before the window would (a call that hung up) */
   forget?: Record<string, string>;
+  /**
+   * only for a key that already has state: evidence that offsets suspicion (an account that got
+   * in, a number dialled with credentials) costs nothing for the many keys with nothing to offset
+   */
+  ifKeyed?: boolean;
   /** fields of this record the evaluate step may quote (a dialed number); not kept after it */
   sample?: Record<string, string>;
 }
@@ -69,6 +77,12 @@ export interface DetectorDefinition<S extends CommonSettings = CommonSettings, R
   description: string;
   category: Category;
   keyType: KeyType;
+  /**
+   * 'destination': its key is the address a request was sent to, and it counts only unproven
+   * requests; it runs on flows.sip.by-destination.v1 (keyed by destination), so all of a
+   * destination's requests meet on one partition whatever their sources.
+   */
+  partitionBy?: 'destination';
   labels: Finding['labels'];
   remediation: Remediation;
   defaults: S;
@@ -79,6 +93,11 @@ export interface DetectorDefinition<S extends CommonSettings = CommonSettings, R
    * record under suppression, so only such detectors say so.
    */
   escalates?: boolean;
+  /**
+   * Distinct sets whose values its findings quote in `evidence.observed` (the users probed, the
+   * numbers dialled): a bounded sample of each, so a finding names what it saw, not only counts.
+   */
+  observed?: readonly string[];
   /** JSON Schema of the detector-specific settings (merged with the common ones for validation) */
   settingsSchema: Record<string, unknown>;
   /**

@@ -56,7 +56,13 @@ const distinct = (fs: Finding[]) => [...new Map(fs.map((f) => [f.event.id, `${f.
 describe('detect stage in a consumer group', () => {
   it('finds each flood once, keyed by its source, and nothing for the phones', async () => {
     const findings = await run();
-    expect(findings.map((f) => f.key.value).sort()).toEqual(['203.0.113.10', '203.0.113.11', '203.0.113.12']);
+    // the INVITE flooder also dials hundreds of distinct numbers without ever answering a challenge
+    expect(findings.map((f) => `${f.rule.id} ${f.key.value}`).sort()).toEqual([
+      'sip/invite-scan 203.0.113.10',
+      'sip/request-flood 203.0.113.10',
+      'sip/request-flood 203.0.113.11',
+      'sip/request-flood 203.0.113.12',
+    ]);
   });
 
   it('loses nothing when a member stops mid-stream: the new owner rebuilds the windows', async () => {
@@ -122,5 +128,40 @@ describe('relay detectors', () => {
     for (const s of subs) await s.stop();
     await bus.close();
     expect(findings.map((f) => [f.rule.id, f.key, f.remediation])).toEqual([['relay/denied-peer', { type: 'ip', value: '169.254.169.254' }, 'deny-peer']]);
+  });
+});
+
+describe('destination-keyed detectors', () => {
+  it('count a flood spread over many sources once per destination, whatever the partitions of its sources', async () => {
+    const bus = new MemoryBus({ defaultPartitions: 4 });
+    const rt = createRuntime(structuredClone(DEFAULT_CONFIG), { bus, log: silentLogger });
+    const findings: Finding[] = [];
+    const subs = await startDetect(rt, { onFinding: (f) => findings.push(f) });
+    const ingest = new Ingest({ producer: await bus.producer(), topics: rt.topics, metrics: rt.metrics, sensor: 't' });
+    const t0 = Date.parse('2026-04-01T10:00:00Z');
+    // 250 forged sources, 24 unproven INVITEs each within 6 s: 6,000 requests, each source far
+    // under the per-source threshold, and spread over every partition of flows.sip.v1
+    const sources = Array.from({ length: 250 }, (_, i) => `198.18.${i >> 8}.${i & 255}`);
+    expect(new Set(sources.map((s) => partitionFor(s, 4))).size).toBe(4);
+    for (let n = 0; n < 24; n++) {
+      for (const [i, ip] of sources.entries()) {
+        await ingest.record({
+          '@timestamp': new Date(t0 + n * 250 + i).toISOString(),
+          event: { id: `f-${n}-${i}`, kind: 'event', dataset: 'sip.flow' },
+          source: { ip, port: 5060 },
+          destination: { ip: '192.0.2.10', port: 5060 },
+          network: { transport: 'udp' },
+          sip: { call_id: `f-${n}-${i}`, method: 'INVITE', status: 407, to: { user: '100' } },
+        });
+      }
+    }
+    await ingest.flush();
+    await bus.drained();
+    for (const s of subs) await s.stop();
+    await bus.close();
+    // one finding for the destination (the default thresholds are global: 5,000 requests from 100 sources)
+    const flood = findings.filter((f) => f.rule.id === 'sip/distributed-flood');
+    expect(flood.map((f) => [f.key.value, f.counts.requests, f.remediation])).toEqual([['192.0.2.10', 5000, 'aggregate-limit']]);
+    expect(flood[0].counts.sources).toBe(250);
   });
 });

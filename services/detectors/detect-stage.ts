@@ -1,8 +1,9 @@
 // The detectors as a stage: SIP flows in, findings out (keyed by the finding's key). Source-keyed
 // detectors read flows.sip.v1 (keyed by source address), account-keyed ones flows.sip.by-account.v1
 // (keyed by the charged account), so every key's records meet on one partition; relay detectors
-// read flows.media.v1 (keyed by source address). One engine per partition, so state follows
-// partition ownership.
+// read flows.media.v1 (keyed by source address); destination-keyed aggregates read
+// flows.sip.by-destination.v1 (unproven requests keyed by destination address). One engine per
+// partition, so state follows partition ownership.
 //
 // State is checkpointed as Kafka Streams does with changelogs: every few seconds or N records the
 // stage writes a snapshot of a partition's engine to a compacted state topic, keyed by partition,
@@ -21,15 +22,18 @@ import { SourceStanding } from './source-standing';
 import { isSipFlow, type AnyDetector, type CommonSettings, type FlowRecord } from './definition';
 import { decodeSnapshot, encodeSnapshot, SnapshotRefused, type RefusalReason } from './state-snapshot';
 
-export type DetectInput = 'source' | 'account' | 'media';
+export type DetectInput = 'source' | 'account' | 'media' | 'destination';
 
-const INPUT_TOPIC = { source: 'flows.sip.v1', account: 'flows.sip.by-account.v1', media: 'flows.media.v1' } as const;
-const STATE_TOPIC = { source: 'state.detect-source.v1', account: 'state.detect-account.v1', media: 'state.detect-media.v1' } as const;
+export const DETECT_INPUTS: readonly DetectInput[] = ['source', 'account', 'media', 'destination'];
+
+const INPUT_TOPIC = { source: 'flows.sip.v1', account: 'flows.sip.by-account.v1', media: 'flows.media.v1', destination: 'flows.sip.by-destination.v1' } as const;
+const STATE_TOPIC = { source: 'state.detect-source.v1', account: 'state.detect-account.v1', media: 'state.detect-media.v1', destination: 'state.detect-destination.v1' } as const;
 
 /** Which detectors an input runs: media ones on media flows; SIP ones by the key they partition on. */
 export function runsOn(by: DetectInput, d: AnyDetector): boolean {
   if ((d.dataset ?? 'sip.flow') === 'media.flow') return by === 'media';
-  return by !== 'media' && (d.keyType === 'account') === (by === 'account');
+  if (d.partitionBy === 'destination') return by === 'destination';
+  return by !== 'media' && by !== 'destination' && (d.keyType === 'account') === (by === 'account');
 }
 
 export interface SnapshotPolicy {

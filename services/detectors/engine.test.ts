@@ -2,6 +2,7 @@ import { demoScenario, generate } from '../collector/synthetic';
 import type { SipFlow } from '../core/records';
 import { defineDetector, type CommonSettings, type DetectorDefinition, type WindowView } from './definition';
 import { DetectorEngine } from './engine';
+import { validateFinding } from '../core/validate';
 import { activeDetectors } from './registry';
 
 // one source-keyed detector, so that live keys are the sources
@@ -28,8 +29,10 @@ describe('DetectorEngine', () => {
     };
     const a = run();
     const b = run();
-    // each of the demo's two flooders: its tool's User-Agent, then its rate
+    // each of the demo's two flooders: its tool's User-Agent, then its rate; the INVITE flooder
+    // also dials hundreds of distinct numbers without ever answering a challenge
     expect(a.map((f) => `${f.rule.id} ${f.key.value}`).sort()).toEqual([
+      'sip/invite-scan 203.0.113.50',
       'sip/request-flood 203.0.113.50',
       'sip/request-flood 203.0.113.51',
       'sip/scanner-ua 203.0.113.50',
@@ -126,6 +129,36 @@ describe('DetectorEngine', () => {
     expect(views[views.length - 1].distinct.users).toBe(1);
   });
 
+  it('quotes a bounded sample of the sets a detector names, within the finding schema, whatever the values', () => {
+    const quoting = defineDetector<CommonSettings>({
+      id: 'test/quoting',
+      name: 'quoting',
+      description: 'quotes users',
+      category: 'recon',
+      keyType: 'ip',
+      labels: { behavior: 'test' },
+      remediation: 'alert-only',
+      observed: ['users', 'absent'],
+      defaults: { enabled: true, window_seconds: 60, suppress_seconds: 0, severity: 'low' },
+      settingsSchema: {},
+      keyOf: (r) => r.source.ip,
+      observe: (r) => ({ distinct: { users: r.sip.to?.user ?? '', hidden: 'x' } }),
+      evaluate: (w) => (w.distinct.users >= 30 ? { counts: { users: w.distinct.users }, reason: 'many' } : undefined),
+    }) as unknown as DetectorDefinition<CommonSettings>;
+    const e = new DetectorEngine([{ detector: quoting, settings: quoting.defaults }]);
+    const hostile = (i: number) => (i === 0 ? `\u001b[31m${'x'.repeat(300)}` : `${i}`);
+    const findings = Array.from({ length: 30 }, (_, i) => ({ ...flood('203.0.113.9', 1, t0 + i)[0], sip: { call_id: `c${i}`, method: 'REGISTER', status: 404, to: { user: hostile(i) } } })).flatMap((r) => e.process(r));
+    expect(findings).toHaveLength(1);
+    const observed = findings[0].evidence.observed!;
+    // only the sets the detector names, and only those it holds
+    expect(Object.keys(observed)).toEqual(['users']);
+    expect(observed.users).toHaveLength(20);
+    expect(observed.users[0]).toHaveLength(128);
+    expect(observed.users[0].endsWith('…')).toBe(true);
+    expect(observed.users.slice(1)).toEqual(Array.from({ length: 19 }, (_, i) => `${i + 1}`));
+    expect(validateFinding(findings[0]) || validateFinding.lastError()).toBe(true);
+  });
+
   it('catches a slow brute force on a long horizon that its own window misses, as a finding of its own', () => {
     const slow = activeDetectors({ 'sip/digest-bruteforce': { horizons: [{ name: 'slow', window_seconds: 21_600, suppress_seconds: 21_600, min_failures: 60, severity: 'critical' }] } });
     const e = new DetectorEngine(slow);
@@ -144,7 +177,8 @@ describe('DetectorEngine', () => {
   it('exports its state and an engine that imports it goes on exactly as the first would have', () => {
     const withHorizons = activeDetectors({
       'sip/request-flood': { horizons: [{ name: 'day', window_seconds: 86_400, suppress_seconds: 86_400, thresholds: { INVITE: 400 } }] },
-      'sip/extension-enumeration': { horizons: [{ name: 'slow', window_seconds: 3_600, min_unknown_users: 150 }] },
+      // more severe than the detector's own window, so it speaks although that window has just found the source
+      'sip/extension-enumeration': { horizons: [{ name: 'slow', window_seconds: 3_600, min_unknown_users: 150, severity: 'critical' }] },
     });
     const records = [
       ...generate({ ...demoScenario(t0, 120) }, 0, 120),

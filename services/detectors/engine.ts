@@ -17,9 +17,10 @@ import { horizonsOf } from './horizons';
 
 const SEVERITY_SCORE = { low: 21, medium: 47, high: 73, critical: 99 } as const;
 const EVIDENCE_SAMPLES = 10;
-/** evidence.observed bounds (finding.v1.json): sets, and values per set */
+/** evidence.observed bounds (the finding schema's): sets per finding, values per set, characters per value */
 const OBSERVED_SETS = 8;
 const OBSERVED_VALUES = 20;
+const OBSERVED_LENGTH = 128;
 const BUCKETS = 10;
 /** columns 0 and 1 of every ring: all records of the key, and those from a proven sender */
 const TOTAL = 0;
@@ -156,7 +157,7 @@ export interface EngineState {
     counters: string[];
     sets: string[];
     gate?: ReturnType<HeavyHitterGate['toJSON']>;
-    /** the last element (suppressed severity score) is absent in snapshots of older versions */
+    /** key, first seen, last seen, suppressed until, evidence, ring, sets, and the suppressed finding's severity score (absent in older snapshots) */
     keys: Array<[string, number, number, number, string[], RingState, Array<[number, DistinctState]>, number?]>;
   }>;
 }
@@ -381,6 +382,7 @@ export class DetectorEngine {
   private observe(slot: Slot, lane: Lane, key: string, t: number, record: FlowRecord, o: Observation, isProven: boolean): Finding | undefined {
     let state = lane.keys.get(key);
     if (!state) {
+      if (o.ifKeyed) return undefined;
       if (lane.keys.size >= this.limits.admissionSoftLimit) {
         lane.gate ??= new HeavyHitterGate(this.limits.sketch);
         if (!lane.gate.admit(key, t)) {
@@ -427,17 +429,24 @@ export class DetectorEngine {
     // graver is a higher severity, or the same one now proven (a proven breach after a forged one)
     const score = SEVERITY_SCORE[severity] + (verdict.proven === true || state.ring.sum(PROVEN) >= state.ring.sum(TOTAL) ? 0.5 : 0);
     if (suppressed && score <= state.suppressedScore) return undefined;
+    const quietUntil = saidByAnotherHorizon(slot, lane, key, t, score);
+    if (quietUntil !== undefined) {
+      // quiet while the other horizon is: no evaluation per record meanwhile (as when suppressed)
+      state.suppressedUntil = quietUntil;
+      state.suppressedScore = 0;
+      return undefined;
+    }
     state.suppressedUntil = t + lane.suppressMs;
     state.suppressedScore = score;
     this.stats.findings++;
-    const finding = this.finding(slot.detector, lane, key, t, record, state, verdict.counts, verdict.reason, severity, vocabulary.setNames);
+    const finding = this.finding(slot, lane, key, t, record, state, verdict.counts, verdict.reason, severity);
     if (verdict.proven === true) finding.source_proven = true;
     if (verdict.remediation !== undefined) finding.remediation = verdict.remediation;
     return finding;
   }
 
-  private finding(d: AnyDetector, lane: Lane, key: string, t: number, record: FlowRecord, state: KeyState, counts: Record<string, number>, reason: string, severity: CommonSettings['severity'], setNames: readonly string[]): Finding {
-    const observed = observedSample(state, setNames, t);
+  private finding(slot: Slot, lane: Lane, key: string, t: number, record: FlowRecord, state: KeyState, counts: Record<string, number>, reason: string, severity: CommonSettings['severity']): Finding {
+    const d = slot.detector;
     const windowStart = Math.max(state.firstSeen, t - lane.windowMs);
     const total = state.ring.sum(TOTAL);
     return {
@@ -448,7 +457,7 @@ export class DetectorEngine {
       key: { type: d.keyType, value: key },
       window: { start: toIso(windowStart), end: toIso(t), seconds: lane.settings.window_seconds, ...(lane.horizon ? { horizon: lane.horizon } : {}) },
       counts: { ...counts, records: total },
-      evidence: { record_ids: [...state.evidence], ...(observed ? { observed } : {}) },
+      evidence: { record_ids: [...state.evidence], ...observedOf(slot, state, t) },
       labels: { ...d.labels },
       remediation: lane.remediation,
       first_seen: toIso(state.firstSeen),
@@ -505,6 +514,37 @@ export class DetectorEngine {
   }
 }
 
+/**
+ * Whether another horizon of the detector has just said as much about this key: it found it, at
+ * this severity score or above (SEVERITY_SCORE, +0.5 when proven), and is still suppressing it. A fast attack crosses the slow horizons'
+ * thresholds too, seconds later; one finding says it. A slow horizon still speaks when the attack
+ * stays under the fast one's thresholds, or when it is more severe (a persistent scanner).
+ * Returns until when the other horizon suppresses the key, or undefined when none has spoken.
+ */
+function saidByAnotherHorizon(slot: Slot, lane: Lane, key: string, t: number, score: number): number | undefined {
+  if (slot.lanes.length === 1) return undefined;
+  for (const other of slot.lanes) {
+    if (other === lane) continue;
+    const s = other.keys.get(key);
+    if (s !== undefined && t < s.suppressedUntil && s.suppressedScore >= score) return s.suppressedUntil;
+  }
+  return undefined;
+}
+
+/** What a finding quotes: a sample of each set the detector names, clipped to the schema's bounds. */
+function observedOf(slot: Slot, state: KeyState, t: number): { observed?: Record<string, string[]> } {
+  const names = slot.detector.observed;
+  if (!names || !state.sets) return {};
+  let observed: Record<string, string[]> | undefined;
+  for (const name of names.slice(0, OBSERVED_SETS)) {
+    const c = slot.vocabulary.sets.get(name);
+    const set = c === undefined ? undefined : state.sets[c];
+    const values = set?.sample(t, OBSERVED_VALUES);
+    if (values?.length) (observed ??= {})[name] = values.map((v) => (v.length > OBSERVED_LENGTH ? `${v.slice(0, OBSERVED_LENGTH - 1)}…` : v));
+  }
+  return observed ? { observed } : {};
+}
+
 const NO_FINDINGS: Finding[] = [];
 Object.freeze(NO_FINDINGS);
 const NO_SLOTS: Slot[] = [];
@@ -553,22 +593,4 @@ function proven(r: FlowRecord): boolean {
   // garbage over a connection-oriented transport came from its address; over UDP it may be forged
   if (r.event.dataset === 'sip.malformed') return r.network.transport !== 'udp';
   return 'media' in r && r.media.relay?.user !== undefined;
-}
-
-/**
- * What the detector saw, by set name: the values of its distinct sets still in the window (the
- * accounts tried, the sources, the numbers dialled), at most OBSERVED_SETS sets of OBSERVED_VALUES
- * values, the most recent kept. A set that turned into a sketch holds no values and is left out.
- */
-function observedSample(state: KeyState, setNames: readonly string[], t: number): Record<string, string[]> | undefined {
-  if (!state.sets) return undefined;
-  const out: Record<string, string[]> = {};
-  let n = 0;
-  for (let i = 0; i < state.sets.length && n < OBSERVED_SETS; i++) {
-    const values = state.sets[i]?.sample(t, OBSERVED_VALUES);
-    if (!values || values.length === 0 || setNames[i] === undefined) continue;
-    out[setNames[i]] = values.map((v) => v.slice(0, 128));
-    n++;
-  }
-  return n > 0 ? out : undefined;
 }

@@ -24,7 +24,11 @@ export interface Fixture {
   settings?: Record<string, unknown>;
   start: string;
   records: FixtureGroup[];
-  expected: Array<{ key: string; at: string; counts?: Record<string, number> }>;
+  /**
+   * horizon: the horizon that fires (absent: the detector's own window). counts: the counts the finding must carry (others may be there too). observed: the sets it
+   * must quote in evidence.observed, each with exactly these values in this order.
+   */
+  expected: Array<{ key: string; at: string; horizon?: string; counts?: Record<string, number>; observed?: Record<string, string[]> }>;
 }
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };

@@ -24,8 +24,8 @@ describe.each(DETECTORS.map((d) => [d.id]))('detector %s', (id) => {
     const findings = records.flatMap((r) => engine.process(r));
 
     for (const f of findings) expect(validateFinding(f) || validateFinding.lastError()).toBe(true);
-    const got = findings.map((f) => ({ key: f.key.value, at: f['@timestamp'], counts: f.counts }));
-    const want = fixture.expected.map((e) => ({ key: e.key, at: e.at, counts: expect.objectContaining(e.counts ?? {}) }));
+    const got = findings.map((f) => ({ key: f.key.value, at: f['@timestamp'], horizon: f.window.horizon, counts: f.counts, observed: f.evidence.observed ?? {} }));
+    const want = fixture.expected.map((e) => ({ key: e.key, at: e.at, horizon: e.horizon, counts: expect.objectContaining(e.counts ?? {}), observed: expect.objectContaining(e.observed ?? {}) }));
     expect(got).toEqual(want);
   });
 });

@@ -102,6 +102,7 @@ export default defineDetector<DestinationRiskSettings>({
   methods: ['INVITE'],
   labels: { behavior: 'fraud:irsf', mitre_technique: 'T1496' },
   remediation: 'alert-only',
+  observed: ['numbers', 'countries'],
   defaults: {
     enabled: true,
     window_seconds: 86_400,

@@ -16,6 +16,7 @@ export default defineDetector<PrefixProbingSettings>({
   methods: ['INVITE'],
   labels: { behavior: 'fraud:dialplan-probing', mitre_technique: 'T1595' },
   remediation: 'suspend-account',
+  observed: ['numbers', 'prefixes'],
   defaults: { ...PREFIX_PROBING_DEFAULTS, severity: 'high' },
   settingsSchema: PREFIX_PROBING_SCHEMA,
   // a name in credentials nobody checked is a forger's claim: it must not get an account suspended

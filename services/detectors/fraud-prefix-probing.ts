@@ -13,6 +13,7 @@ export default defineDetector<PrefixProbingSettings>({
   methods: ['INVITE'],
   labels: { behavior: 'fraud:dialplan-probing', mitre_technique: 'T1595' },
   remediation: 'block-source',
+  observed: ['numbers', 'prefixes'],
   defaults: { ...PREFIX_PROBING_DEFAULTS, severity: 'high' },
   settingsSchema: PREFIX_PROBING_SCHEMA,
   keyOf: (r) => r.source.ip,

@@ -21,6 +21,7 @@ export default defineDetector<SequentialDialingSettings>({
   methods: ['INVITE'],
   labels: { behavior: 'fraud:sequential-dialing', mitre_technique: 'T1496' },
   remediation: 'suspend-account',
+  observed: ['numbers'],
   defaults: {
     enabled: true,
     window_seconds: 3600,

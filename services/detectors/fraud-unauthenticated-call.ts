@@ -71,6 +71,7 @@ export default defineDetector<UnauthenticatedCallSettings>({
   methods: ['INVITE'],
   labels: { behavior: 'fraud:open-gateway', mitre_technique: 'T1496' },
   remediation: 'block-source',
+  observed: ['numbers'],
   escalates: true,
   defaults: {
     enabled: true,

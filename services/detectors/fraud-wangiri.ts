@@ -26,6 +26,7 @@ export default defineDetector<WangiriSettings>({
   methods: ['INVITE'],
   labels: { behavior: 'fraud:wangiri', mitre_technique: 'T1566' },
   remediation: 'alert-only',
+  observed: ['users'],
   defaults: {
     enabled: true,
     window_seconds: 60,

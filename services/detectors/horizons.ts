@@ -23,7 +23,7 @@ export interface Horizon {
 export const HORIZON_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
 
 /** The horizons a detector's settings declare, its own window first. */
-export function horizonsOf(settings: CommonSettings & { horizons?: HorizonOverride[] }): Horizon[] {
+export function horizonsOf(settings: CommonSettings): Horizon[] {
   const { horizons, ...own } = settings;
   const out: Horizon[] = [{ name: undefined, settings: own as CommonSettings }];
   for (const h of horizons ?? []) {

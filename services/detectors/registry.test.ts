@@ -37,7 +37,7 @@ describe('detector registry', () => {
     const bad: Array<[unknown, RegExp]> = [
       [[{ name: 'slow' }], /horizons\[0\]\.window_seconds: missing; it is required here/],
       [[{ name: 'Slow Horizon', window_seconds: 60 }], /horizons\[0\]\.name: "Slow Horizon" is not allowed; expected text matching/],
-      [[{ name: 'slow', window_seconds: 60, min_fails: 3 }], /horizons\[0\]\.min_fails: unknown key \(allowed here: .*min_failures\)/],
+      [[{ name: 'slow', window_seconds: 60, min_fails: 3 }], /horizons\[0\]\.min_fails: unknown key \(allowed here: .*min_failures[,)]/],
       [[{ name: 'slow', window_seconds: 200_000 }], /horizons\[0\]\.window_seconds: 200000 is not allowed; expected a number greater than 0 and at most 86400/],
       [[{ name: 'slow', window_seconds: 60, remediation: 'nuke' }], /horizons\[0\]\.remediation: "nuke" is not allowed; expected one of "block-source"/],
       [[{ name: 'a', window_seconds: 60 }, { name: 'a', window_seconds: 600 }], /horizons: the name 'a' is given twice/],

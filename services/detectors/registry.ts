@@ -36,6 +36,8 @@ import sipOptionsSweep from './sip-options-sweep';
 import sipRegistrationHijack from './sip-registration-hijack';
 import sipRequestFlood from './sip-request-flood';
 import sipScannerUa from './sip-scanner-ua';
+import sipInviteScan from './sip-invite-scan';
+import sipCampaign from './sip-campaign';
 
 /** The registry holds every detector under the common settings type; each file keeps its own. */
 function entry<S extends CommonSettings, R extends FlowRecord>(d: DetectorDefinition<S, R>): AnyDetector {
@@ -52,6 +54,8 @@ export const DETECTORS: readonly AnyDetector[] = [
   entry(sipScannerUa),
   entry(sipOptionsSweep),
   entry(sipExtensionEnumeration),
+  entry(sipInviteScan),
+  entry(sipCampaign),
   // credential attacks
   entry(sipDigestBruteforce),
   entry(sipDigestBruteforceAccount),

@@ -28,6 +28,7 @@ export default defineDetector<DeniedPeerSettings, MediaFlow>({
   keyType: 'ip',
   labels: { behavior: 'relay:internal-peer', mitre_technique: 'T1090' },
   remediation: 'deny-peer',
+  observed: ['users'],
   defaults: {
     enabled: true,
     window_seconds: 60,

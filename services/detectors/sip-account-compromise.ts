@@ -83,6 +83,7 @@ export default defineDetector<AccountCompromiseSettings>({
   methods: ['REGISTER', 'INVITE'],
   labels: { behavior: 'sip:account-takeover', mitre_technique: 'T1078' },
   remediation: 'suspend-account',
+  observed: ['failed_sources', 'failed_nets'],
   escalates: true,
   defaults: {
     enabled: true,

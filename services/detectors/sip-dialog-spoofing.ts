@@ -35,6 +35,7 @@ export default defineDetector<DialogSpoofingSettings>({
   methods: [...ACTS_ON_CALLS],
   labels: { behavior: 'sip:dialog-spoofing', mitre_technique: 'T1499' },
   remediation: 'rate-limit',
+  observed: ['calls'],
   escalates: true,
   defaults: {
     enabled: true,

@@ -1,7 +1,8 @@
 // Password guessing against one account, whatever the sources: a botnet spreads its guesses so
 // that no address crosses the per-source threshold. Keyed by the digest user name, which the
 // attacker chooses, so it only alerts: the account's owner should change the password, and no
-// address is blocked on this evidence.
+// address is blocked on this evidence. Its 1 h and 24 h horizons stay above what a phone with a
+// stale password sends (one failure a minute, 1,440 a day).
 import { isCredentialFailure } from './authorised-call';
 import { chargedAccount } from '../core/accounts';
 import { defineDetector, type CommonSettings } from './definition';
@@ -21,6 +22,7 @@ export default defineDetector<AccountBruteforceSettings>({
   keyType: 'account',
   labels: { behavior: 'sip:bruteforce', mitre_technique: 'T1110.001' },
   remediation: 'alert-only',
+  observed: ['sources'],
   defaults: {
     enabled: true,
     window_seconds: 600,
@@ -28,6 +30,10 @@ export default defineDetector<AccountBruteforceSettings>({
     severity: 'high',
     min_failures: 50,
     min_sources: 1,
+    horizons: [
+      { name: '1h', window_seconds: 3600, suppress_seconds: 3600, min_failures: 150 },
+      { name: '24h', window_seconds: 86400, suppress_seconds: 86400, min_failures: 2400 },
+    ],
   },
   settingsSchema: {
     min_failures: { type: 'integer', minimum: 2 },

@@ -2,17 +2,16 @@
 // a distributed or forged-source flood, where each source alone stays under the per-source
 // threshold. Only unproven requests count: proven traffic (answered challenges, TCP/TLS) is real
 // load from real clients, and a single flooder is the per-source detector's business.
-// The source stage is partitioned by source address, so each partition sees only its share of the
-// sources; thresholds are per partition (global rate / partitions, see docs/state.md). Sources
-// hash evenly over partitions, so a flood from many sources crosses them on every partition at
-// about the same time. The sources are unproven by nature, so the remedy is an aggregate rate
-// limit, never one block per (possibly forged) address.
+// It runs on flows.sip.by-destination.v1, which the collector keys by destination address, so all
+// requests toward one destination meet in one window whatever their sources and however many
+// partitions there are (docs/state.md). The sources are unproven by nature, so the remedy is an
+// aggregate rate limit, never one block per (possibly forged) address.
 import { defineDetector, type CommonSettings } from './definition';
 
 export interface DistributedFloodSettings extends CommonSettings {
-  /** requests toward one destination per window, on one partition, before a finding */
+  /** requests toward one destination per window before a finding */
   min_requests: number;
-  /** distinct sources of those requests on one partition: fewer is a single flooder's business */
+  /** distinct sources of those requests: fewer is a single flooder's business */
   min_sources: number;
 }
 
@@ -22,15 +21,17 @@ export default defineDetector<DistributedFloodSettings>({
   description: 'Many sources together send one destination more requests within the window than the threshold, each possibly under the per-source one.',
   category: 'dos',
   keyType: 'ip',
+  partitionBy: 'destination',
   labels: { behavior: 'sip:flood', mitre_technique: 'T1498' },
   remediation: 'aggregate-limit',
+  observed: ['sources'],
   defaults: {
     enabled: true,
     window_seconds: 10,
     suppress_seconds: 60,
     severity: 'high',
-    min_requests: 1250,
-    min_sources: 25,
+    min_requests: 5000,
+    min_sources: 100,
   },
   settingsSchema: {
     min_requests: { type: 'integer', minimum: 1 },
@@ -45,7 +46,7 @@ export default defineDetector<DistributedFloodSettings>({
     if (requests < s.min_requests || sources < s.min_sources) return undefined;
     return {
       counts: { requests, sources, threshold: s.min_requests },
-      reason: `${requests} unproven requests from ${sources} sources toward ${w.key} in ${w.windowSeconds}s on this partition (threshold ${s.min_requests} from ${s.min_sources} sources)`,
+      reason: `${requests} unproven requests from ${sources} sources toward ${w.key} in ${w.windowSeconds}s (threshold ${s.min_requests} from ${s.min_sources} sources)`,
     };
   },
 });

@@ -2,7 +2,9 @@
 // answer, 404 for no such user against 401/407 for a real one. A phone asks for its own user; a
 // caller who misdials gets a few 404s. Many distinct unknown users from one source is a wordlist.
 // A PBX that answers unknown users with a challenge too (Asterisk alwaysauthreject) gives nothing
-// away, and nothing shows here either.
+// away, and nothing shows here either. Over hours (the 1 h and 24 h horizons) a call centre's
+// misdialled outside numbers add up, so those horizons count only requests without credentials:
+// a scanner guesses before it has any; a customer's phone or PBX presents its own.
 import { dialedOf } from './dialed-number';
 import { defineDetector, type CommonSettings, type Observation } from './definition';
 
@@ -11,6 +13,8 @@ export interface EnumerationSettings extends CommonSettings {
   unknown_statuses: number[];
   /** distinct users answered "no such user" per window before a finding */
   min_unknown_users: number;
+  /** whether requests that carried credentials (an authenticated caller's misdials) count */
+  include_authenticated: boolean;
 }
 
 /** Statuses that say a user exists: challenged, or served. */
@@ -24,6 +28,7 @@ export default defineDetector<EnumerationSettings>({
   keyType: 'ip',
   labels: { behavior: 'sip:enumeration', mitre_technique: 'T1595.003' },
   remediation: 'block-source',
+  observed: ['unknown_users', 'existing_users'],
   defaults: {
     enabled: true,
     window_seconds: 60,
@@ -31,17 +36,26 @@ export default defineDetector<EnumerationSettings>({
     severity: 'high',
     unknown_statuses: [404, 604],
     min_unknown_users: 20,
+    include_authenticated: true,
+    horizons: [
+      { name: '1h', window_seconds: 3600, suppress_seconds: 3600, min_unknown_users: 30, include_authenticated: false },
+      { name: '24h', window_seconds: 86400, suppress_seconds: 86400, min_unknown_users: 60, include_authenticated: false },
+    ],
   },
   settingsSchema: {
     unknown_statuses: { type: 'array', items: { type: 'integer', minimum: 400, maximum: 699 }, minItems: 1 },
     min_unknown_users: { type: 'integer', minimum: 2 },
+    include_authenticated: { type: 'boolean' },
   },
   keyOf: (r) => r.source.ip,
   observe(r, s): Observation | undefined {
     const status = r.sip.status;
     const user = dialedOf(r);
     if (status === undefined || user === undefined) return undefined;
-    if (s.unknown_statuses.includes(status)) return { distinct: { unknown_users: user } };
+    if (s.unknown_statuses.includes(status)) {
+      if (!s.include_authenticated && r.sip.auth_user !== undefined) return undefined;
+      return { distinct: { unknown_users: user } };
+    }
     // users that answered as existing: evidence of what the enumeration found
     if (EXISTS.has(status) && r.sip.auth_user === undefined) return { distinct: { existing_users: user } };
     return undefined;

@@ -18,6 +18,7 @@ export default defineDetector<MalformedFloodSettings, MalformedSip>({
   keyType: 'ip',
   labels: { behavior: 'sip:malformed', mitre_technique: 'T1499.004' },
   remediation: 'block-source',
+  observed: ['reason'],
   defaults: { enabled: true, window_seconds: 10, suppress_seconds: 300, severity: 'high', threshold: 20 },
   settingsSchema: { threshold: { type: 'integer', minimum: 1 } },
   keyOf: (r) => r.source.ip,

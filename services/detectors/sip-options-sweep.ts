@@ -20,6 +20,7 @@ export default defineDetector<OptionsSweepSettings>({
   keyType: 'ip',
   labels: { behavior: 'sip:scan', mitre_technique: 'T1595.001' },
   remediation: 'block-source',
+  observed: ['destinations', 'uri_hosts'],
   defaults: {
     enabled: true,
     window_seconds: 60,
@@ -27,6 +28,11 @@ export default defineDetector<OptionsSweepSettings>({
     severity: 'medium',
     methods: ['OPTIONS'],
     min_targets: 20,
+    horizons: [
+      // trunks and SBCs keep a handful of peers alive; a slow sweep adds a new target every minute or two
+      { name: '1h', window_seconds: 3600, suppress_seconds: 3600, min_targets: 30 },
+      { name: '24h', window_seconds: 86400, suppress_seconds: 86400, min_targets: 60 },
+    ],
   },
   settingsSchema: {
     methods: { type: 'array', items: { type: 'string', pattern: '^[A-Z]+$' }, minItems: 1 },

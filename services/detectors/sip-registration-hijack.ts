@@ -32,6 +32,7 @@ export default defineDetector<RegistrationHijackSettings>({
   methods: ['REGISTER'],
   labels: { behavior: 'sip:account-takeover', mitre_technique: 'T1078' },
   remediation: 'alert-only',
+  observed: ['sources'],
   defaults: {
     enabled: true,
     // a little more than the usual registration interval, so the first binding is still fresh

@@ -1,7 +1,9 @@
 // Attack tools announce themselves: sipvicious sends `friendly-scanner`, sipcli, VaxSIP and kin
 // keep their default User-Agent. One such request is enough to know the source is scanning.
 // Names match as whole words, case-insensitively: `smap` matches `smap/0.6` but not `Asmapp`,
-// and a configured name is plain text, never a pattern.
+// and a configured name is plain text, never a pattern. One request is enough in its own window,
+// so its 1 h and 24 h horizons stay silent while that window speaks (a horizon does not repeat
+// another); they catch a tool that stays under `min_requests` when an operator raises it.
 import { defineDetector, type CommonSettings } from './definition';
 
 export interface ScannerUaSettings extends CommonSettings {
@@ -49,6 +51,7 @@ export default defineDetector<ScannerUaSettings>({
   keyType: 'ip',
   labels: { behavior: 'sip:scan', mitre_technique: 'T1595' },
   remediation: 'block-source',
+  observed: ['user_agents'],
   defaults: {
     enabled: true,
     window_seconds: 60,
@@ -56,6 +59,10 @@ export default defineDetector<ScannerUaSettings>({
     severity: 'high',
     user_agents: DEFAULT_SCANNER_AGENTS,
     min_requests: 1,
+    horizons: [
+      { name: '1h', window_seconds: 3600, suppress_seconds: 3600, min_requests: 10 },
+      { name: '24h', window_seconds: 86400, suppress_seconds: 86400, min_requests: 30 },
+    ],
   },
   settingsSchema: {
     user_agents: { type: 'array', items: { type: 'string', minLength: 3, maxLength: 128 }, maxItems: 1000 },
@@ -64,8 +71,9 @@ export default defineDetector<ScannerUaSettings>({
   keyOf: (r) => r.source.ip,
   observe(r, s) {
     const ua = r.user_agent?.original;
-    const tool = ua === undefined ? undefined : findToolName(ua, s.user_agents);
-    return tool === undefined ? undefined : { count: { scanner_requests: 1 }, sample: { tool } };
+    if (ua === undefined) return undefined;
+    const tool = findToolName(ua, s.user_agents);
+    return tool === undefined ? undefined : { count: { scanner_requests: 1 }, distinct: { user_agents: ua }, sample: { tool } };
   },
   evaluate(w, s) {
     const n = w.counts.scanner_requests ?? 0;

@@ -1,4 +1,4 @@
-import { MAX_VALUE_LENGTH, WindowedDistinct, type DistinctOptions } from './windowed-distinct';
+import { MAX_VALUE_LENGTH, SAMPLE_SIZE, WindowedDistinct, type DistinctOptions } from './windowed-distinct';
 
 const opts = (windowMs: number, exactMax: number): DistinctOptions => ({ windowMs, buckets: 10, exactMax, precision: 9 });
 
@@ -77,5 +77,31 @@ describe('WindowedDistinct', () => {
       b.add(10_001, 'new');
       expect(b.size(30_000)).toBe(a.size(30_000));
     }
+  });
+  it('quotes the values it holds, oldest sighting first, and only those still in the window', () => {
+    const w = new WindowedDistinct(opts(10_000, 100));
+    ['101', '202', '303'].forEach((v, i) => w.add(i * 1000, v));
+    w.add(3_000, '101');
+    expect(w.sample(3_000)).toEqual(['202', '303', '101']);
+    expect(w.sample(3_000, 2)).toEqual(['202', '303']);
+    expect(w.sample(11_500)).toEqual(['303', '101']);
+  });
+
+  it('once sketched keeps a bounded sample to quote, which makes room as its values leave the window', () => {
+    const w = new WindowedDistinct(opts(10_000, 128));
+    for (let i = 0; i < 100_000; i++) w.add(Math.floor(i / 100), `user${i}`);
+    expect(w.sketched).toBe(true);
+    // the first values seen stay quoted while the window holds them, whatever came after
+    expect(w.sample(999)).toEqual(Array.from({ length: SAMPLE_SIZE }, (_, i) => `user${i}`));
+    // a repeat does not take a second place
+    w.add(1_000, 'user0');
+    expect(w.sample(1_000).filter((v) => v === 'user0')).toHaveLength(1);
+    // 10 s on, those have left: new values are kept again, at most SAMPLE_SIZE
+    for (let i = 0; i < 50; i++) w.add(12_000 + i, `late${i}`);
+    expect(w.sample(12_100)).toEqual(Array.from({ length: SAMPLE_SIZE }, (_, i) => `late${i}`));
+    // and the sample goes with the state
+    const b = WindowedDistinct.from(opts(10_000, 128), JSON.parse(JSON.stringify(w.toJSON())));
+    expect(b.sample(12_100)).toEqual(w.sample(12_100));
+    expect(JSON.stringify(w.toJSON()).length).toBeLessThan(8 * 1024);
   });
 });

@@ -5,11 +5,19 @@
 // Thresholds sit far below the bound, so decisions are taken on exact counts; above it the count is
 // an estimate (standard error 1.04/sqrt(registers), 4.6 % at 512 registers).
 //
+// A finding quotes what it counted (the probed users, the numbers dialled): while exact, the set
+// is its own sample; once sketched it keeps the first SAMPLE_SIZE values seen within the window
+// beside the sketch (each leaves when its window has passed, freeing room for the next new one),
+// so memory stays constant.
+//
 // Hand-written rather than an npm package: the one HyperLogLog on npm needs a native murmurhash
 // addon, and none keeps per-bucket registers (a sliding window) or serialises into our snapshots.
 
 /** Longest value kept; longer ones are clipped (the sip-flow schema's short-string limit). */
 export const MAX_VALUE_LENGTH = 256;
+
+/** Values a sketched set keeps to quote (the finding schema's bound per set). */
+export const SAMPLE_SIZE = 20;
 
 export interface DistinctOptions {
   windowMs: number;
@@ -25,8 +33,14 @@ export class WindowedDistinct {
   /** exact mode: value -> last seen (epoch ms), least recently seen first; undefined once sketched */
   private seen: Map<string, number> | undefined = new Map();
   private sketch: BucketedSketch | undefined;
+  /** sketch mode only: up to SAMPLE_SIZE values seen within the window -> last seen */
+  private kept: Map<string, number> | undefined;
 
-  constructor(private readonly o: DistinctOptions) {}
+  private readonly bucketMs: number;
+
+  constructor(private readonly o: DistinctOptions) {
+    this.bucketMs = Math.max(1, Math.ceil(o.windowMs / o.buckets));
+  }
 
   get sketched(): boolean {
     return this.sketch !== undefined;
@@ -37,12 +51,15 @@ export class WindowedDistinct {
     const v = clip(value);
     if (this.sketch) {
       this.sketch.add(t, v);
+      this.keep(t, v);
       return false;
     }
     const seen = this.seen!;
     const prev = seen.get(v);
-    if (prev === undefined || t > prev) {
-      // re-insert so the order stays by last sight; a late record leaves a newer sighting in place
+    // re-insert so the order stays by last sight; a late record leaves a newer sighting in place.
+    // A value seen again within one bucket (a tenth of the window, the counters' granularity too)
+    // keeps its place: a phone that re-registers every minute costs no Map churn in a day's window
+    if (prev === undefined || t - prev >= this.bucketMs) {
       seen.delete(v);
       seen.set(v, t);
     }
@@ -52,13 +69,49 @@ export class WindowedDistinct {
     for (const [value, at] of seen) sketch.add(at, value);
     sketch.advance(t);
     this.sketch = sketch;
+    // the values seen first within the window stay quotable
+    this.kept = new Map();
+    for (const [value, at] of seen) {
+      if (this.kept.size >= SAMPLE_SIZE) break;
+      this.kept.set(value, at);
+    }
     this.seen = undefined;
     return true;
   }
 
-  /** Takes a value out before its time (a call that ended); a sketch cannot, and keeps it. */
+  /**
+   * Up to `max` values seen within the window ending at `t`, oldest sighting first: the set itself
+   * while exact; once sketched, the values it kept to quote.
+   */
+  sample(t: number, max = SAMPLE_SIZE): string[] {
+    const from = this.seen ?? this.kept!;
+    const out: string[] = [];
+    for (const [v, at] of from) {
+      if (out.length >= max) break;
+      if (t - at < this.o.windowMs) out.push(v);
+    }
+    return out;
+  }
+
+  /** Sketch mode: remembers a value to quote while the sample has room (or refreshes it). */
+  private keep(t: number, v: string): void {
+    const kept = this.kept!;
+    const at = kept.get(v);
+    if (at !== undefined) {
+      if (t > at) kept.set(v, t);
+      return;
+    }
+    if (kept.size >= SAMPLE_SIZE) {
+      for (const [old, oldAt] of kept) if (t - oldAt >= this.o.windowMs) kept.delete(old);
+      if (kept.size >= SAMPLE_SIZE) return;
+    }
+    kept.set(v, t);
+  }
+
+  /** Takes a value out before its time (a call that ended); a sketch cannot, and keeps counting it. */
   delete(value: string): void {
     this.seen?.delete(clip(value));
+    this.kept?.delete(clip(value));
   }
 
   /** Distinct values within the window ending at `t`. */
@@ -77,15 +130,8 @@ export class WindowedDistinct {
     return at !== undefined && t - at < this.o.windowMs;
   }
 
-  /** Up to `max` values still inside the window ending at `t`, the most recent last; a sketch holds none. */
-  sample(t: number, max: number): string[] {
-    if (!this.seen) return [];
-    this.expire(t);
-    return [...this.seen.keys()].slice(-max);
-  }
-
   toJSON(): DistinctState {
-    if (this.sketch) return { sketch: this.sketch.toJSON() };
+    if (this.sketch) return { sketch: this.sketch.toJSON(), sample: [...this.kept!] };
     return { exact: [...this.seen!] };
   }
 
@@ -94,6 +140,8 @@ export class WindowedDistinct {
     if (s.sketch) {
       set.sketch = BucketedSketch.from(o, s.sketch);
       set.seen = undefined;
+      set.kept = new Map();
+      for (const [v, at] of (Array.isArray(s.sample) ? s.sample : []).slice(0, SAMPLE_SIZE)) set.kept.set(String(v), Number(at));
     } else {
       for (const [v, at] of s.exact ?? []) set.seen!.set(String(v), Number(at));
     }
@@ -113,6 +161,8 @@ export class WindowedDistinct {
 export interface DistinctState {
   exact?: Array<[string, number]>;
   sketch?: { head: number; registers: string };
+  /** with a sketch: the values kept to quote, with their last sighting */
+  sample?: Array<[string, number]>;
 }
 
 /** HyperLogLog registers per time bucket; the window's estimate is over their union. */

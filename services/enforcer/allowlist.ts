@@ -1,6 +1,6 @@
 // Ranges never blocked: the configured ones (own data centers, carriers, SBCs, customer trunks,
 // monitoring) and those operators add at run time (allowlist.v1), which may expire.
-import { CidrSet, parseCidr } from '../core/cidr';
+import { CidrSet, parseCidr, type Cidr } from '../core/cidr';
 import type { AllowlistEntry } from '../core/records';
 
 export interface AllowlistHit {
@@ -24,12 +24,22 @@ export class Allowlist {
     else this.operator.set(range, { set: new CidrSet([range]), entry });
   }
 
-  match(ip: string, now: number): AllowlistHit | undefined {
-    const hit = this.configured.match(ip);
+  /**
+   * The allowlisted range an address lies in; for a range (a network block), one it holds or lies
+   * in: blocking 198.51.100.0/24 would shut out an allowlisted 198.51.100.7 as surely as blocking it.
+   */
+  match(target: string, now: number): AllowlistHit | undefined {
+    let wanted: Cidr;
+    try {
+      wanted = parseCidr(target);
+    } catch {
+      return undefined;
+    }
+    const hit = this.configured.overlapping(wanted);
     if (hit) return { range: hit.text, source: 'configuration' };
     for (const [range, { set, entry }] of this.operator) {
       if (entry.expires_at && Date.parse(entry.expires_at) <= now) continue;
-      if (set.match(ip)) return { range, source: 'operator', entry };
+      if (set.overlapping(wanted)) return { range, source: 'operator', entry };
     }
     return undefined;
   }

@@ -25,6 +25,14 @@ describe('decision policy', () => {
     expect(d.reason).toMatch(/established address.*rate-limited, not blocked/);
   });
 
+  it('blocks a network only on proven evidence, else rate-limits it', () => {
+    const net = { type: 'cidr' as const, value: '203.0.113.0/24' };
+    expect(decide(finding({ key: net, source_proven: true }), policy)).toMatchObject({ action: 'block', ttl_seconds: 600 });
+    const d = decide(finding({ key: net, source_proven: false }), policy);
+    expect(d).toMatchObject({ action: 'rate-limit', target: net });
+    expect(d.reason).toMatch(/spread over a network.*rate-limited, not blocked/);
+  });
+
   it('gives an unknown address a short first ban on the strength of its own traffic', () => {
     expect(decide(finding({ source_proven: false, source_established: false }), policy)).toMatchObject({ action: 'block', ttl_seconds: 300 });
   });

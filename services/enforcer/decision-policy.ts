@@ -58,6 +58,11 @@ function choose(f: Finding, policy: CallsentryConfig['decisions']): { action: Ac
   if (action === 'suspend-account' && !f.source_proven) {
     return { action: 'alert-only', scope, ttl: 0, why: 'evidence from unproven senders, who can write any account name: alerted, not suspended' };
   }
+  // a network holds addresses that took no part, and forged sources in one /24 cost nothing to pick:
+  // a network is blocked only on proven evidence
+  if (action === 'block' && f.key.type === 'cidr' && !f.source_proven) {
+    return { action: 'rate-limit', scope, ttl: policy.rate_limit_ttl_seconds, why: 'unproven traffic spread over a network, whose other addresses forgers can borrow: rate-limited, not blocked' };
+  }
   if (action !== 'block' || f.key.type !== 'ip' || f.source_proven) return { action, scope, ttl: policy.block_ttl_seconds };
   if (f.source_established) {
     return { action: 'rate-limit', scope, ttl: policy.rate_limit_ttl_seconds, why: 'unproven traffic from an established address, which forgers borrow: rate-limited, not blocked' };

@@ -148,7 +148,7 @@ export class Enforcer {
     const now = this.clock.now();
     this.guardrails.allowlist.put(entry);
     if (entry.removed) return [];
-    const inside = this.live.all(now).filter((b) => (b.decision.target.type === 'ip' || b.decision.target.type === 'cidr') && b.decision.action !== 'aggregate-limit' && this.guardrails.allowlist.match(b.decision.target.value.split('/')[0], now));
+    const inside = this.live.all(now).filter((b) => (b.decision.target.type === 'ip' || b.decision.target.type === 'cidr') && b.decision.action !== 'aggregate-limit' && this.guardrails.allowlist.match(b.decision.target.value, now));
     const unblocks: Decision[] = inside.map((b) => ({
       ...b.decision,
       id: unblockId(b.decision.target, b.decision.scope),

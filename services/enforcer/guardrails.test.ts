@@ -30,6 +30,16 @@ describe('guardrails', () => {
     expect(pass(decision('out', 'block', 'firewall', '198.51.100.16'))).toMatchObject({ outcome: 'apply' });
   });
 
+  it('refuses to block a network that holds an allowlisted address or range, or lies in one', () => {
+    const { g, pass } = rails({ allowlist: ['198.18.5.7', '2001:db8::/48'] });
+    expect(pass(decision('n1', 'block', 'firewall', '198.18.5.0/24'))).toMatchObject({ outcome: 'refuse', guardrail: 'allowlist' });
+    expect(pass(decision('n2', 'block', 'firewall', '2001:db8::/32'))).toMatchObject({ outcome: 'refuse', guardrail: 'allowlist' });
+    expect(pass(decision('n3', 'block', 'firewall', '2001:db8:0:1::/64'))).toMatchObject({ outcome: 'refuse', guardrail: 'allowlist' });
+    g.allowlist.put({ '@timestamp': '2026-01-01T00:00:00Z', cidr: '198.51.100.9', operator: { who: 'ana', why: 'customer PBX', ticket: 'NOC-2' } });
+    expect(pass(decision('n4', 'block', 'firewall', '198.51.100.0/24'))).toMatchObject({ outcome: 'refuse', guardrail: 'allowlist' });
+    expect(pass(decision('n5', 'block', 'firewall', '203.0.113.0/24'))).toMatchObject({ outcome: 'apply' });
+  });
+
   it('lets an operator allowlist entry expire and be removed', () => {
     const { g } = rails();
     const operator = { who: 'ana', why: 'test', ticket: 'NOC-2' };

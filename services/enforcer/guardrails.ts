@@ -66,7 +66,7 @@ export class Guardrails {
       // that protects the platform's addresses, it does not shut them out.
       const own = d.action === 'deny-peer' ? undefined : this.platform.match(d.target);
       if (own) return { outcome: 'refuse', guardrail: 'platform-address', reason: `${d.target.value} is the platform's own address ${own.address}: ${own.why}` };
-      const hit = this.allowlist.match(d.target.value.split('/')[0], now);
+      const hit = this.allowlist.match(d.target.value, now);
       if (hit) {
         const by = hit.entry ? ` (operator ${hit.entry.operator.who}, ticket ${hit.entry.operator.ticket})` : '';
         return { outcome: 'refuse', guardrail: 'allowlist', reason: `${d.target.value} is in allowlisted range ${hit.range}${by}` };

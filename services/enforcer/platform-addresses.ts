@@ -11,7 +11,7 @@
 //     do not count: a phone may challenge the INVITE the PBX sends it, and would make itself
 //     unblockable.
 import { networkInterfaces } from 'node:os';
-import { parseCidr, parseIp, type Cidr } from '../core/cidr';
+import { cidrOverlaps as overlaps, parseCidr, parseIp, type Cidr } from '../core/cidr';
 import { canonicalIp } from '../core/ip-address';
 import type { CallsentryConfig } from '../core/config';
 import { CallsentryError } from '../core/errors';
@@ -107,13 +107,6 @@ export class PlatformAddresses {
   }
 }
 
-/** Two ranges overlap when they agree on the bits of the shorter prefix. */
-function overlaps(a: Cidr, b: Cidr): boolean {
-  if (a.version !== b.version) return false;
-  const max = BigInt(a.version === 4 ? 32 : 128);
-  const shift = max - BigInt(Math.min(a.bits, b.bits));
-  return a.network >> shift === b.network >> shift;
-}
 
 /** Every address of this host's interfaces, canonical. */
 export function hostAddresses(): string[] {

@@ -48,6 +48,17 @@ describe('human lines', () => {
     const decisions = ids.map((id) => humanLine(decision(id)));
     expect(new Set(decisions.map((l) => l.indexOf('block ip='))).size).toBe(1);
   });
+
+  it('name a few of the values a finding saw, escaped, with how many more it counted', () => {
+    const users = ['101', '202', '303', '404', '505', '606', '707'];
+    const line = humanLine({ ...finding('sip/extension-enumeration'), counts: { unknown_users: 22 }, observed: { unknown_users: users, tools: ['evil\u001b[2J\nFINDING forged'] } });
+    expect(line).toContain('  unknown_users=101,202,303,404,505 (+17)');
+    expect(line).toContain('  tools=evil\\e[2J\\nFINDING forged');
+    expect(line.split('\n')).toHaveLength(1);
+    // a set without a count of its name: what is quoted beyond those shown
+    expect(humanLine({ ...finding('sip/scanner-ua'), observed: { user_agents: users } })).toContain('user_agents=101,202,303,404,505 (+2)');
+    expect(humanLine(finding('sip/scanner-ua'))).toMatch(/a reason$/);
+  });
 });
 
 describe('decision lines say what happened, not only what was decided', () => {

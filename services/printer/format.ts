@@ -24,6 +24,8 @@ export interface FindingLine {
   labels: Finding['labels'];
   remediation: Finding['remediation'];
   first_seen: string;
+  /** what the detector saw (a bounded sample per set: users tried, numbers dialled); absent when it quotes nothing */
+  observed?: Record<string, string[]>;
 }
 
 export interface DecisionLine {
@@ -71,6 +73,7 @@ export function findingLine(f: Finding): FindingLine {
     labels: f.labels,
     remediation: f.remediation,
     first_seen: f.first_seen,
+    ...(f.evidence.observed ? { observed: f.evidence.observed } : {}),
   };
 }
 
@@ -126,11 +129,35 @@ export function statusOf(d: Decision): string {
   }
 }
 
+/** Values shown per set on a human line, and characters per value; --json carries the whole sample. */
+const SHOWN_VALUES = 5;
+const SHOWN_LENGTH = 40;
+
+/**
+ * `  users=101,202,303 (+17)`: a few values of each set the finding quotes, escaped; the number in
+ * brackets is how many more it counted (its count of the same name) or quoted.
+ */
+function observedText(line: FindingLine): string {
+  let out = '';
+  for (const [name, values] of Object.entries(line.observed ?? {})) {
+    if (!Array.isArray(values) || values.length === 0) continue;
+    const shown = values.slice(0, SHOWN_VALUES).map((v) => {
+      const s = printable(v);
+      return s.length > SHOWN_LENGTH ? `${s.slice(0, SHOWN_LENGTH - 1)}…` : s;
+    });
+    const counted = line.counts?.[name];
+    const total = typeof counted === 'number' && counted > values.length ? Math.round(counted) : values.length;
+    const more = total - shown.length;
+    out += `  ${printable(name)}=${shown.join(',')}${more > 0 ? ` (+${more})` : ''}`;
+  }
+  return out;
+}
+
 export function humanLine(line: FindingLine | DecisionLine): string {
   // every value may carry text from the network: one line of inert text each (--json is exact)
   const p = printable;
   if (line.kind === 'finding') {
-    return `${p(line['@timestamp'])}  FINDING   ${p(line.severity).padEnd(8)} ${p(line.detector).padEnd(DETECTOR_WIDTH)}  ${p(line.key.type)}=${p(line.key.value)}  ${p(line.reason)}`;
+    return `${p(line['@timestamp'])}  FINDING   ${p(line.severity).padEnd(8)} ${p(line.detector).padEnd(DETECTOR_WIDTH)}  ${p(line.key.type)}=${p(line.key.value)}  ${p(line.reason)}${observedText(line)}`;
   }
   return `${p(line['@timestamp'])}  DECISION  ${p(line.status).padEnd(8)} ${p(line.detector).padEnd(DETECTOR_WIDTH)}  ${p(line.action_applied)} ${p(line.target.type)}=${p(line.target.value)} at ${p(line.scope)}${p(decisionTail(line))}`;
 }

@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import type { Subscription } from '../core/ports';
 import type { Decision, Finding, Incident } from '../core/records';
 import { runStage } from '../core/stage';
-import { detectStage } from '../detectors/detect-stage';
+import { DETECT_INPUTS, detectStage } from '../detectors/detect-stage';
 import { activeDetectors } from '../detectors/registry';
 import { decideStage } from '../enforcer/decide-stage';
 import { allowlistStage } from '../enforcer/allowlist-stage';
@@ -32,11 +32,11 @@ export interface StageHooks {
 
 const group = (rt: Runtime, name: string, hooks: StageHooks) => rt.topics.group(name) + (hooks.groupSuffix ?? '');
 
-/** The detect stages: source-keyed detectors on flows.sip.v1, account-keyed on the by-account topic, relay detectors on flows.media.v1. */
+/** The detect stages: source-keyed detectors on flows.sip.v1, account-keyed on the by-account topic, relay detectors on flows.media.v1, destination-keyed on the by-destination topic. */
 export async function startDetect(rt: Runtime, hooks: StageHooks = {}): Promise<Subscription[]> {
   const detectors = activeDetectors(rt.cfg.detectors);
   const subs: Subscription[] = [];
-  for (const input of ['source', 'account', 'media'] as const) {
+  for (const input of DETECT_INPUTS) {
     const stage = detectStage({
       topics: rt.topics,
       input,
