@@ -109,6 +109,7 @@ describe('detector state snapshots', () => {
 
   it('finds each flood, on its own window and on the slow horizon', () => {
     expect(baseline.map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual([
+      'sip/campaign 203.0.113.11',
       'sip/invite-scan 203.0.113.10',
       'sip/request-flood 203.0.113.10',
       'sip/request-flood 203.0.113.11',

@@ -58,6 +58,7 @@ describe('detect stage in a consumer group', () => {
     const findings = await run();
     // the INVITE flooder also dials hundreds of distinct numbers without ever answering a challenge
     expect(findings.map((f) => `${f.rule.id} ${f.key.value}`).sort()).toEqual([
+      'sip/campaign 203.0.113.11',
       'sip/invite-scan 203.0.113.10',
       'sip/request-flood 203.0.113.10',
       'sip/request-flood 203.0.113.11',

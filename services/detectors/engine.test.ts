@@ -32,6 +32,7 @@ describe('DetectorEngine', () => {
     // each of the demo's two flooders: its tool's User-Agent, then its rate; the INVITE flooder
     // also dials hundreds of distinct numbers without ever answering a challenge
     expect(a.map((f) => `${f.rule.id} ${f.key.value}`).sort()).toEqual([
+      'sip/campaign 203.0.113.51',
       'sip/invite-scan 203.0.113.50',
       'sip/request-flood 203.0.113.50',
       'sip/request-flood 203.0.113.51',

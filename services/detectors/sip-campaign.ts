@@ -42,7 +42,7 @@ export default defineDetector<CampaignSettings>({
     severity: 'high',
     min_destinations: 10,
     min_accounts: 30,
-    min_active_minutes: 3,
+    min_active_minutes: 1,
     horizons: [{ name: '24h', window_seconds: 86400, suppress_seconds: 86400, min_destinations: 20, min_accounts: 60 }],
   },
   settingsSchema: {

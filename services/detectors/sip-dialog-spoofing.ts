@@ -43,7 +43,7 @@ export default defineDetector<DialogSpoofingSettings>({
     suppress_seconds: 1800,
     severity: 'high',
     min_foreign: 1,
-    min_unknown: 20,
+    min_unknown: 10,
     unknown_severity: 'medium',
   },
   settingsSchema: {
@@ -57,6 +57,9 @@ export default defineDetector<DialogSpoofingSettings>({
     // a party of the call; a party naming a tag of a fork the sensor missed is no attack either
     const method = r.sip.method.toUpperCase();
     if (d === undefined || d.from_party || !ACTS_ON_CALLS.has(method)) return undefined;
+    // a dialog the sensor never saw counts only when the proxy said it has none either (481): one it
+    // answered was set up before the sensor watched (a restart), and is no forgery
+    if (!d.known && r.sip.status !== 481) return undefined;
     const sample = { call_id: r.sip.call_id.slice(0, 128), method };
     return d.known ? { count: { foreign: 1 }, distinct: { calls: r.sip.call_id }, sample } : { count: { unknown: 1 }, distinct: { calls: r.sip.call_id }, sample };
   },

@@ -34,6 +34,10 @@ export default defineDetector<DigestBruteforceSettings>({
     min_failures_per_account: 0,
     horizons: [
       // 2.5 guesses a minute for one account: a stale phone retries once a minute
+      // 8 refused guesses per account in 2 minutes: a campaign at 10 guesses a minute is seen within
+      // the minute; a stale phone retrying every 30-60 s makes 2-4, and a NAT'd office of such phones
+      // as many per account
+      { name: '2m', window_seconds: 120, suppress_seconds: 600, severity: 'medium', remediation: 'alert-only', min_failures: 8, min_failures_per_account: 8 },
       { name: '1h', window_seconds: 3600, suppress_seconds: 3600, min_failures: 150, min_failures_per_account: 150 },
       { name: '24h', window_seconds: 86400, suppress_seconds: 86400, min_failures: 2400, min_failures_per_account: 2400 },
     ],

@@ -38,6 +38,9 @@ export default defineDetector<EnumerationSettings>({
     min_unknown_users: 20,
     include_authenticated: true,
     horizons: [
+      // 10 unknown users in 2 minutes, unauthenticated: a wordlist at 10 a minute is seen within the
+      // minute; phones ask for their own users, and a misdial now and then is one or two
+      { name: '2m', window_seconds: 120, suppress_seconds: 600, severity: 'medium', remediation: 'alert-only', min_unknown_users: 10, include_authenticated: false },
       { name: '1h', window_seconds: 3600, suppress_seconds: 3600, min_unknown_users: 30, include_authenticated: false },
       { name: '24h', window_seconds: 86400, suppress_seconds: 86400, min_unknown_users: 60, include_authenticated: false },
     ],
@@ -53,15 +56,16 @@ export default defineDetector<EnumerationSettings>({
     const user = dialedOf(r);
     if (status === undefined || user === undefined) return undefined;
     if (s.unknown_statuses.includes(status)) {
-      if (!s.include_authenticated && r.sip.auth_user !== undefined) return undefined;
-      return { distinct: { unknown_users: user } };
+      // observe serves every horizon (settings of the detector's own window): the horizons that
+      // leave authenticated requests out read the second set
+      return r.sip.auth_user !== undefined ? { distinct: { unknown_users: user } } : { distinct: { unknown_users: user, unknown_unauthenticated: user } };
     }
     // users that answered as existing: evidence of what the enumeration found
     if (EXISTS.has(status) && r.sip.auth_user === undefined) return { distinct: { existing_users: user } };
     return undefined;
   },
   evaluate(w, s) {
-    const unknown = w.distinct.unknown_users ?? 0;
+    const unknown = (s.include_authenticated ? w.distinct.unknown_users : w.distinct.unknown_unauthenticated) ?? 0;
     if (unknown < s.min_unknown_users) return undefined;
     const existing = w.distinct.existing_users ?? 0;
     return {

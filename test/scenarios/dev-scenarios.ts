@@ -257,6 +257,8 @@ function flow(s: DevScenario, q: Request, atMs: number, i: number): SipFlow {
       ...(q.status !== undefined ? { status: q.status } : {}),
       ...(q.authUser ? { auth_user: q.authUser } : {}),
       source_proven: q.proven ?? false,
+      // what the sensor's dialog tracking says of an in-dialog request whose tags match no dialog
+      ...(q.toTag ? { dialog: { known: false, from_party: false } } : {}),
     },
     ...(q.ua ? { user_agent: { original: q.ua } } : {}),
   };
