@@ -6,7 +6,10 @@
 // was not refused takes one off, so phones challenged and then registered count nothing).
 // A NAT'd office is one address, however many phones: `min_sources` addresses of the network must
 // take part. The remedy is a rate limit: the addresses are unproven and a /24 holds bystanders.
+// The collector keys SIP flows by the source's /24 or /48 (core/source-network), so a network's
+// records meet on one partition; a prefix shorter than those would split over partitions.
 import { parseCidr } from '../core/cidr';
+import { PARTITION_PREFIX } from '../core/source-network';
 import { isCredentialFailure } from './authorised-call';
 import { dialedOf } from './dialed-number';
 import { defineDetector, type CommonSettings, type Observation } from './definition';
@@ -74,8 +77,8 @@ export default defineDetector<NetworkAttackSettings>({
     horizons: [{ name: '24h', window_seconds: 86400, suppress_seconds: 86400, min_unknown_users: 150, min_failures: 20000, min_requests: 5000 }],
   },
   settingsSchema: {
-    ipv4_prefix: { type: 'integer', minimum: 8, maximum: 32 },
-    ipv6_prefix: { type: 'integer', minimum: 16, maximum: 128 },
+    ipv4_prefix: { type: 'integer', minimum: PARTITION_PREFIX[4], maximum: 32 },
+    ipv6_prefix: { type: 'integer', minimum: PARTITION_PREFIX[6], maximum: 128 },
     min_sources: { type: 'integer', minimum: 2, maximum: 65536 },
     unknown_statuses: { type: 'array', items: { type: 'integer', minimum: 400, maximum: 699 }, minItems: 1 },
     min_unknown_users: { type: 'integer', minimum: 2 },
