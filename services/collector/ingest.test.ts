@@ -29,9 +29,9 @@ describe('Ingest (the collector edge)', () => {
     expect(dlq[1].headers[HEADER.dlqDetail]).toMatch(/port must be integer/);
     expect(ingest.stats).toMatchObject({ accepted: 20, sip: 20, rejected: { BAD_JSON: 1, BAD_RECORD: 1, OVERSIZED: 1 } });
     expect(await metrics.render()).toMatch(/callsentry_collector_rejected_total\{reason="BAD_JSON"\} 1/);
-    // records are keyed by source address and carry the sensor header
+    // records are keyed by the source's /24 (an address's records and its network's stay together) and carry the sensor header
     const first = bus.read('t.flows.sip.v1')[0];
-    expect(first.key).toBe(JSON.parse(first.value.toString()).source.ip);
+    expect(first.key).toBe(JSON.parse(first.value.toString()).source.ip.replace(/\.\d+$/, '.0/24'));
     expect(first.headers[HEADER.sensor]).toBe('sensor-1');
     await bus.close();
   });
@@ -79,8 +79,8 @@ describe('Ingest canonicalises addresses once, at the edge', () => {
     await ingest.flush();
     const sip = bus.read('flows.sip.v1').map((m) => ({ key: m.key, ...JSON.parse(m.value.toString()) }));
     expect(sip.map((r) => [r.event.id, r.key, r.source.ip, r.destination.ip]).sort()).toEqual([
-      ['a', '2001:db8::101', '2001:db8::101', '2001:db8::10'],
-      ['b', '198.18.0.101', '198.18.0.101', '198.18.0.10'],
+      ['a', '2001:db8::/48', '2001:db8::101', '2001:db8::10'],
+      ['b', '198.18.0.0/24', '198.18.0.101', '198.18.0.10'],
     ]);
     await bus.close();
   });

@@ -12,6 +12,7 @@ import type { MalformedSip, MediaFlow, SipEvidence, SipFlow } from '../core/reco
 import { HEADER, type Topics } from '../core/topics';
 import { validateMalformedSip, validateMediaFlow, validateSipEvidence, validateSipFlow } from '../core/validate';
 import { NumberNormaliser } from './numbers/normalise';
+import { partitionNetwork } from '../core/source-network';
 
 /**
  * Rewrites the record's addresses to their canonical text (they passed validation, so they are
@@ -110,7 +111,9 @@ export class Ingest {
     if (value.sip.source_proven !== true && value.sip.method.toUpperCase() !== 'ACK') {
       this.queue(this.opts.topics.name('flows.sip.by-destination.v1'), this.message(value.destination.ip, value, json));
     }
-    return this.accept(this.opts.topics.name('flows.sip.v1'), value.source.ip, value, 'sip', json);
+    // keyed by the source's /24 or /48: an address's records stay together, and so do a network's
+    // (rotating sources, sip/network-attack), whatever the number of partitions
+    return this.accept(this.opts.topics.name('flows.sip.v1'), partitionNetwork(value.source.ip), value, 'sip', json);
   }
 
   /** A line the reader refused for its size: counted and dead-lettered with its first bytes. */

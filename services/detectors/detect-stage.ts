@@ -1,5 +1,5 @@
 // The detectors as a stage: SIP flows in, findings out (keyed by the finding's key). Source-keyed
-// detectors read flows.sip.v1 (keyed by source address), account-keyed ones flows.sip.by-account.v1
+// detectors read flows.sip.v1 (keyed by the source address's /24 or /48, so a network's records meet too), account-keyed ones flows.sip.by-account.v1
 // (keyed by the charged account), so every key's records meet on one partition; relay detectors
 // read flows.media.v1 (keyed by source address); destination-keyed aggregates read
 // flows.sip.by-destination.v1 (unproven requests keyed by destination address). One engine per

@@ -38,6 +38,7 @@ import sipRequestFlood from './sip-request-flood';
 import sipScannerUa from './sip-scanner-ua';
 import sipInviteScan from './sip-invite-scan';
 import sipCampaign from './sip-campaign';
+import sipNetworkAttack from './sip-network-attack';
 
 /** The registry holds every detector under the common settings type; each file keeps its own. */
 function entry<S extends CommonSettings, R extends FlowRecord>(d: DetectorDefinition<S, R>): AnyDetector {
@@ -50,6 +51,7 @@ export const DETECTORS: readonly AnyDetector[] = [
   entry(sipDistributedFlood),
   entry(sipMalformedFlood),
   entry(sipDialogSpoofing),
+  entry(sipNetworkAttack),
   // reconnaissance
   entry(sipScannerUa),
   entry(sipOptionsSweep),

@@ -154,7 +154,7 @@ export const DEV_SCENARIOS: DevScenario[] = [
     name: 'rotating-flood',
     kind: 'rotating_flood',
     family: 'dos',
-    detectors: ['sip/distributed-flood', 'sip/request-flood'],
+    detectors: ['sip/distributed-flood', 'sip/request-flood', 'sip/network-attack'],
     key: { type: 'cidr', value: '203.0.113.0/24' },
     sources: ['203.0.113.0/24'],
     minutes: 30,

@@ -1,0 +1,121 @@
+// Rotating sources: a flood, an enumeration or a brute force spread over many addresses of one
+// network (a /24, a /48), each address under every per-source threshold. Keyed by the network, the
+// spread attack is one key again. What counts is what a customer's site does not leave behind:
+// users answered "no such user" to requests without credentials, refused credentials, and
+// unproven requests nobody answered a challenge for (each request that carried credentials and
+// was not refused takes one off, so phones challenged and then registered count nothing).
+// A NAT'd office is one address, however many phones: `min_sources` addresses of the network must
+// take part. The remedy is a rate limit: the addresses are unproven and a /24 holds bystanders.
+// The collector keys SIP flows by the source's /24 or /48 (core/source-network), so a network's
+// records meet on one partition; a prefix shorter than those would split over partitions.
+import { parseCidr } from '../core/cidr';
+import { PARTITION_PREFIX } from '../core/source-network';
+import { isCredentialFailure } from './authorised-call';
+import { dialedOf } from './dialed-number';
+import { defineDetector, type CommonSettings, type Observation } from './definition';
+import type { SipFlow } from '../core/records';
+
+export interface NetworkAttackSettings extends CommonSettings {
+  /** prefix length of an IPv4 source's network */
+  ipv4_prefix: number;
+  /** prefix length of an IPv6 source's network */
+  ipv6_prefix: number;
+  /** distinct addresses of the network that took part, per window, before a finding */
+  min_sources: number;
+  /** final statuses that mean "no such user" */
+  unknown_statuses: number[];
+  /** distinct users answered "no such user" (requests without credentials), per window */
+  min_unknown_users: number;
+  /** refused requests that carried credentials, per window */
+  min_failures: number;
+  /** unproven requests not offset by answered challenges, per window */
+  min_requests: number;
+}
+
+/** The network of an address at the configured prefix length, canonical (a.b.c.0/24, 2001:db8:1::/48). */
+export function networkOf(ip: string, s: Pick<NetworkAttackSettings, 'ipv4_prefix' | 'ipv6_prefix'>): string | undefined {
+  try {
+    return parseCidr(`${ip}/${ip.includes(':') ? s.ipv6_prefix : s.ipv4_prefix}`).text;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Networks by address: the same few addresses come back request after request. Bounded. */
+const NETWORKS = new Map<string, string | undefined>();
+
+function cachedNetworkOf(ip: string, s: NetworkAttackSettings): string | undefined {
+  const k = `${s.ipv4_prefix}/${s.ipv6_prefix}/${ip}`;
+  if (NETWORKS.has(k)) return NETWORKS.get(k);
+  const n = networkOf(ip, s);
+  if (NETWORKS.size >= 65536) NETWORKS.clear();
+  NETWORKS.set(k, n);
+  return n;
+}
+
+export default defineDetector<NetworkAttackSettings>({
+  id: 'sip/network-attack',
+  name: 'SIP attack from rotating addresses of one network',
+  description: 'Many addresses of one network (a /24, a /48) together probe users, guess passwords or send unproven requests past the thresholds, each address possibly under the per-source ones.',
+  category: 'dos',
+  keyType: 'cidr',
+  labels: { behavior: 'sip:flood', mitre_technique: 'T1498' },
+  remediation: 'rate-limit',
+  observed: ['sources', 'unknown_users'],
+  defaults: {
+    enabled: true,
+    window_seconds: 3600,
+    suppress_seconds: 3600,
+    severity: 'high',
+    ipv4_prefix: 24,
+    ipv6_prefix: 48,
+    min_sources: 5,
+    unknown_statuses: [404, 604],
+    min_unknown_users: 50,
+    min_failures: 1000,
+    min_requests: 500,
+    horizons: [{ name: '24h', window_seconds: 86400, suppress_seconds: 86400, min_unknown_users: 150, min_failures: 20000, min_requests: 5000 }],
+  },
+  settingsSchema: {
+    ipv4_prefix: { type: 'integer', minimum: PARTITION_PREFIX[4], maximum: 32 },
+    ipv6_prefix: { type: 'integer', minimum: PARTITION_PREFIX[6], maximum: 128 },
+    min_sources: { type: 'integer', minimum: 2, maximum: 65536 },
+    unknown_statuses: { type: 'array', items: { type: 'integer', minimum: 400, maximum: 699 }, minItems: 1 },
+    min_unknown_users: { type: 'integer', minimum: 2 },
+    min_failures: { type: 'integer', minimum: 2 },
+    min_requests: { type: 'integer', minimum: 2 },
+  },
+  keyOf: (r, s) => cachedNetworkOf(r.source.ip, s),
+  observe(r: SipFlow, s): Observation | undefined {
+    const status = r.sip.status;
+    if (r.sip.method.toUpperCase() === 'ACK') return undefined;
+    const credentials = r.sip.auth_user !== undefined;
+    if (isCredentialFailure(r)) return { count: { failures: 1 }, distinct: { sources: r.source.ip } };
+    // an answered challenge: the sender received our nonce and answered it
+    if (credentials && r.sip.source_proven === true) return { count: { answered: 1 }, ifKeyed: true };
+    if (credentials || r.sip.source_proven === true) return undefined;
+    const user = status !== undefined && s.unknown_statuses.includes(status) ? dialedOf(r) : undefined;
+    const distinct: Record<string, string> = { sources: r.source.ip };
+    if (user !== undefined) distinct.unknown_users = user;
+    // an unproven request served outright (a keep-alive answered 200) is not refused traffic
+    if (status !== undefined && status >= 200 && status < 300) return user === undefined ? undefined : { distinct };
+    return { count: { requests: 1 }, distinct };
+  },
+  evaluate(w, s) {
+    const sources = w.distinct.sources ?? 0;
+    if (sources < s.min_sources) return undefined;
+    const unknown = w.distinct.unknown_users ?? 0;
+    const failures = w.counts.failures ?? 0;
+    const requests = Math.max(0, (w.counts.requests ?? 0) - (w.counts.answered ?? 0));
+    const over = [
+      unknown >= s.min_unknown_users ? `${unknown} distinct unknown users (threshold ${s.min_unknown_users})` : undefined,
+      failures >= s.min_failures ? `${failures} refused credentials (threshold ${s.min_failures})` : undefined,
+      requests >= s.min_requests ? `${requests} unproven requests with no answered challenge (threshold ${s.min_requests})` : undefined,
+    ].filter((x): x is string => x !== undefined);
+    if (!over.length) return undefined;
+    return {
+      counts: { sources, unknown_users: unknown, failures, requests, min_sources: s.min_sources },
+      reason: `${sources} addresses of ${w.key} together: ${over.join(', ')} in ${w.windowSeconds}s`,
+    };
+  },
+});
