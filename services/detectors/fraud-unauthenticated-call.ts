@@ -122,9 +122,13 @@ export default defineDetector<UnauthenticatedCallSettings>({
         reason:
           `${w.key} had ${answered} call(s) to outside numbers answered without authentication in ${w.windowSeconds}s` +
           (w.sample.status ? ` (last: ${w.sample.number}, ${w.sample.status})` : '') +
-          `: an open gateway; ${proven} of them acknowledged from that address`,
+          `: an open gateway; ${proven} of them acknowledged from that address` +
+          (s.own_numbers.length === 0 ? '; alert only: own_numbers is not configured, so a carrier delivering calls to our numbers looks the same' : ''),
         // the block rests on the answered calls alone: proven when enough of them were acknowledged
         proven: proven >= s.min_answered,
+        // without the operator's number ranges an unconfigured carrier's inbound calls look like an
+        // open gateway's: page, never block an innocent carrier
+        ...(s.own_numbers.length === 0 ? { remediation: 'alert-only' as const } : {}),
       };
     }
     const attempts = w.counts.attempts ?? 0;

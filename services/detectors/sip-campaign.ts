@@ -53,14 +53,17 @@ export default defineDetector<CampaignSettings>({
   keyOf: (r) => r.source.ip,
   observe(r): Observation | undefined {
     const status = r.sip.status;
-    if (status === undefined || r.sip.method.toUpperCase() === 'ACK') return undefined;
+    if (r.sip.method.toUpperCase() === 'ACK') return undefined;
+    // the minute of the record, as its timestamp writes it (YYYY-MM-DDTHH:MM)
+    const minute = r['@timestamp'].slice(0, 16);
+    // unanswered: most of a provider's addresses answer nothing, and a sweep touches them all
+    if (status === undefined) return { distinct: { minutes: minute, destinations: r.destination.ip } };
     const proven = r.sip.source_proven === true;
     const account = accountOf(r);
     if (status >= 200 && status < 300 && proven) return account === undefined ? undefined : { distinct: { accepted: account }, ifKeyed: true };
     const refused = status >= 300 && account !== undefined;
     if (proven && !refused) return undefined;
-    // the minute of the record, as its timestamp writes it (YYYY-MM-DDTHH:MM)
-    const distinct: Record<string, string> = { minutes: r['@timestamp'].slice(0, 16) };
+    const distinct: Record<string, string> = { minutes: minute };
     if (!proven) distinct.destinations = r.destination.ip;
     if (refused) distinct.accounts = account;
     return { distinct };
