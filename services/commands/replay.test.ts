@@ -22,15 +22,16 @@ describe('callsentry replay', () => {
     const { code, out, err } = await runCli(['replay', '--json', file]);
     expect(code).toBe(0);
     const lines = out.filter(Boolean).map((l) => JSON.parse(l));
-    expect(lines).toHaveLength(2);
-    const finding = lines.find((l) => l.kind === 'finding');
-    const decision = lines.find((l) => l.kind === 'decision');
+    // the flood, and the distinct numbers it dials without credentials (sip/invite-scan)
+    expect(lines.map((l) => `${l.kind} ${l.detector}`).sort()).toEqual(['decision sip/invite-scan', 'decision sip/request-flood', 'finding sip/invite-scan', 'finding sip/request-flood']);
+    const finding = lines.find((l) => l.kind === 'finding' && l.detector === 'sip/request-flood');
+    const decision = lines.find((l) => l.kind === 'decision' && l.detector === 'sip/request-flood');
     expect(finding).toMatchObject({ detector: 'sip/request-flood', key: { type: 'ip', value: '203.0.113.99' } });
     expect(decision).toMatchObject({ detector: 'sip/request-flood', target: { type: 'ip', value: '203.0.113.99' }, action: 'block', mode: 'dry-run' });
     // event time: the 100th INVITE of a 60/s flood that starts at 08:00:12
     expect(finding['@timestamp']).toBe('2026-05-01T08:00:13.650Z');
     expect(decision.finding_ids).toEqual([finding.id]);
-    expect(err.join('\n')).toMatch(new RegExp(`replay: ${records.length} lines, 0 captures, ${records.length} records accepted .* 1 findings, 1 decisions \\(dry-run\\)`));
+    expect(err.join('\n')).toMatch(new RegExp(`replay: ${records.length} lines, 0 captures, ${records.length} records accepted .* 2 findings, 2 decisions \\(dry-run\\)`));
   });
 
   it('counts and dead-letters bad lines, keeps running and loses no good record', async () => {
@@ -39,7 +40,7 @@ describe('callsentry replay', () => {
     const mixed = [...good.slice(0, 500), ...bad, ...good.slice(500)].join('\n');
     const { code, out, err } = await runCli(['replay', '--json', '-'], { stdin: mixed });
     expect(code).toBe(0);
-    expect(out.filter(Boolean).map((l) => JSON.parse(l).kind).sort()).toEqual(['decision', 'finding']);
+    expect(out.filter(Boolean).map((l) => JSON.parse(l).kind).sort()).toEqual(['decision', 'decision', 'finding', 'finding']);
     const summary = err.join('\n');
     expect(summary).toContain(`${records.length} records accepted`);
     expect(summary).toMatch(/rejected: BAD_JSON=1 BAD_RECORD=2 OVERSIZED=1, dead letters: 4/);
@@ -54,15 +55,16 @@ describe('callsentry replay', () => {
 
   it('prints people-readable lines without --json', async () => {
     const { out } = await runCli(['replay', '--quiet', file]);
-    expect(out.filter(Boolean)).toEqual([
+    expect(out.filter(Boolean)).toHaveLength(4);
+    expect(out.filter(Boolean)).toEqual(expect.arrayContaining([
       expect.stringMatching(/FINDING +high +sip\/request-flood +ip=203\.0\.113\.99 +100 INVITE requests in 10s/),
       expect.stringMatching(/DECISION +dry-run +sip\/request-flood +block ip=203\.0\.113\.99 at firewall for 300s/),
-    ]);
+    ]));
   });
 
   it('applies thresholds from a configuration file and refuses a bad one with a clear error', async () => {
     const cfg = path.join(dir, 'strict.yaml');
-    writeFileSync(cfg, 'detectors:\n  sip/request-flood:\n    thresholds: { INVITE: 1000 }\n');
+    writeFileSync(cfg, 'detectors:\n  sip/request-flood:\n    thresholds: { INVITE: 1000 }\n  sip/invite-scan:\n    enabled: false\n');
     const quiet = await runCli(['replay', '--json', '--config', cfg, file]);
     expect(quiet.out.filter(Boolean)).toEqual([]);
     const broken = path.join(dir, 'broken.yaml');

@@ -17,7 +17,7 @@ it('start --input - detects a flood from a pipe that is still open (fewer record
   const io: CommandIo = {
     out: (l) => {
       out.push(l);
-      if (l.includes('"kind":"finding"')) sawFinding();
+      if (l.includes('"kind":"finding"') && l.includes('"detector":"sip/request-flood"')) sawFinding();
     },
     err: () => undefined,
     stdin,
@@ -32,5 +32,5 @@ it('start --input - detects a flood from a pipe that is still open (fewer record
   stop();
   stdin.end();
   expect(await running).toBe(0);
-  expect(out.map((l) => JSON.parse(l)).find((l) => l.kind === 'finding')).toMatchObject({ detector: 'sip/request-flood', key: { value: '203.0.113.77' } });
+  expect(out.map((l) => JSON.parse(l)).find((l) => l.kind === 'finding' && l.detector === 'sip/request-flood')).toMatchObject({ detector: 'sip/request-flood', key: { value: '203.0.113.77' } });
 }, 15_000);

@@ -10,7 +10,7 @@ describe('callsentry start --demo', () => {
     // the flooder announces itself as sipcli: the scanner detector sees the tool, the flood detector
     // the rate, and the INVITE probing detector the hundreds of numbers it dials without credentials
     expect(lines.filter((l) => l.kind === 'finding').map((l) => `${l.detector} ${l.key.value}`).sort()).toEqual(['sip/invite-scan 203.0.113.50', 'sip/request-flood 203.0.113.50', 'sip/scanner-ua 203.0.113.50']);
-    expect(new Set(lines.filter((l) => l.kind === 'decision').map((l) => `${l.action} ${l.target.value} ${l.mode}`))).toEqual(new Set(['block 203.0.113.50 dry-run']));
+    expect(new Set(lines.filter((l) => l.kind === 'decision').map((l) => `${l.action} ${l.target.value} ${l.mode}`))).toEqual(new Set(['block 203.0.113.50 dry-run', 'rate-limit 203.0.113.50 dry-run']));
   });
 
   it('needs an input and says which', async () => {

@@ -30,6 +30,23 @@ function finding(o: { s: number; key: string; behavior: string; severity?: Sever
 const settings = (over: Partial<typeof DEFAULT_CONFIG.incidents> = {}) => ({ ...DEFAULT_CONFIG.incidents, ...over });
 
 describe('correlator', () => {
+  it('gathers a spray of unproven findings of one detector over one network into one incident, not below five', () => {
+    const c = new Correlator(settings());
+    const ids = (from: number, count: number, net: string) =>
+      [...Array(count).keys()].map((i) => c.finding(finding({ s: from + i, key: `ip:${net}.${10 + i}`, behavior: 'sip:scan' })).at(-1)!.id);
+    // four lone findings in 198.51.100.0/24: four incidents
+    expect(new Set(ids(0, 4, '198.51.100')).size).toBe(4);
+    // the fifth gathers them; the ones after it join
+    const fifth = c.finding(finding({ s: 10, key: 'ip:198.51.100.99', behavior: 'sip:scan' }));
+    const spray = fifth.find((i) => !i.closed)!;
+    expect(spray.keys.filter((k) => k.type === 'ip')).toHaveLength(5);
+    const later = c.finding(finding({ s: 11, key: 'ip:198.51.100.200', behavior: 'sip:scan' }));
+    expect(later.at(-1)!.id).toBe(spray.id);
+    // proven findings never join a spray: an attacker in the same network keeps its own incident
+    const proven = c.finding({ ...finding({ s: 12, key: 'ip:198.51.100.250', behavior: 'sip:scan' }), source_proven: true });
+    expect(proven.at(-1)!.id).not.toBe(spray.id);
+  });
+
   it('joins a source, the account it attacked, the numbers dialled from it: one incident', () => {
     const c = new Correlator(settings());
     const a = c.finding(finding({ s: 0, key: 'ip:203.0.113.7', behavior: 'sip:bruteforce', observed: { accounts: ['105'] } }));

@@ -9,6 +9,7 @@
 import { stableId } from '../core/ids';
 import type { IncidentSettings } from '../core/config';
 import type { AuditEvent, Decision, Finding, Incident, IncidentAction, IncidentChange, IncidentKey, IncidentNote } from '../core/records';
+import { partitionNetwork } from '../core/source-network';
 import { maxSeverity, phaseOf, phaseRank, PHASES } from './phases';
 
 const MAX_NOTES = 100;
@@ -17,6 +18,12 @@ const MAX_DECISIONS = 200;
 const MAX_FINDING_IDS = 10_000;
 /** outcomes that arrived before their decision, kept until it comes */
 const MAX_PENDING_OUTCOMES = 10_000;
+/**
+ * A spray: this many incidents, each of one unproven finding of one detector on an address of one
+ * network (/24, /48) and linked to nothing, become one incident, and later such findings join it. A
+ * flood with forged sources otherwise opens an incident per forged address.
+ */
+const SPRAY_MIN = 5;
 
 interface State {
   incident: Incident;
@@ -44,6 +51,9 @@ export class Correlator {
   /** ids of the closed incidents held, in the order they closed */
   private readonly closedOrder = new Set<string>();
   private watermark = -Infinity;
+  /** detector and network -> lone incidents that may become a spray, and the spray's incident */
+  private readonly lone = new Map<string, string[]>();
+  private readonly sprays = new Map<string, string>();
 
   constructor(private readonly s: CorrelatorSettings) {}
 
@@ -76,12 +86,18 @@ export class Correlator {
     const changed = new Map<string, State>();
     this.advance(t, changed);
     const keys = this.linkedKeys(f);
+    let spray: string | undefined;
     const owners = [...new Set(keys.map((k) => this.byKey.get(keyText(k))).filter((id): id is string => id !== undefined))].map((id) => this.held.get(id)!);
     let st: State;
     if (owners.length === 0) {
       const known = this.byFinding.get(f.event.id);
       if (known && this.held.has(known)) return []; // a re-delivered finding of a closed incident
-      st = this.open(f);
+      spray = sprayOf(f);
+      const joined = spray === undefined ? undefined : this.held.get(this.sprays.get(spray) ?? '');
+      if (joined && !joined.incident.closed) {
+        st = joined;
+        spray = undefined;
+      } else st = this.open(f);
     } else {
       owners.sort((a, b) => b.keys.size - a.keys.size || Date.parse(a.incident.first_seen) - Date.parse(b.incident.first_seen));
       st = owners[0];
@@ -90,6 +106,7 @@ export class Correlator {
     if (st.findingIds.has(f.event.id)) return [...changed.values()].map((c) => this.version(c, t));
     for (const k of keys) this.addKey(st, k);
     this.addFinding(st, f, t);
+    if (spray !== undefined) this.noteLone(spray, st, t, changed);
     if (st.incident.status === 'resolved') {
       st.incident.status = 'open';
       st.changes.add('status');
@@ -168,6 +185,27 @@ export class Correlator {
     this.watermark = t;
     const gapMs = this.s.gap_seconds * 1000;
     for (const st of this.held.values()) if (!st.incident.closed && t - st.lastSeenMs > gapMs) this.close(st, changed);
+  }
+
+  /** A lone incident of a possible spray; at SPRAY_MIN of them they merge into the newest. */
+  private noteLone(spray: string, st: State, t: number, changed: Map<string, State>): void {
+    const lone = (this.lone.get(spray) ?? []).filter((id) => {
+      const o = this.held.get(id);
+      return o !== undefined && o !== st && !o.incident.closed && o.findingIds.size === 1;
+    });
+    lone.push(st.incident.id);
+    this.lone.delete(spray);
+    if (lone.length < SPRAY_MIN) {
+      this.lone.set(spray, lone);
+      if (this.lone.size > this.s.max_open) this.lone.delete(this.lone.keys().next().value!);
+      return;
+    }
+    for (const id of lone) if (id !== st.incident.id) this.merge(st, this.held.get(id)!, t, changed);
+    // the same network's own finding (sip/network-attack, keyed by the range) is the same attack
+    const network = this.held.get(this.byKey.get(`cidr:${spray.slice(spray.indexOf(' ') + 1)}`) ?? '');
+    if (network && network !== st && !network.incident.closed) this.merge(st, network, t, changed);
+    this.sprays.set(spray, st.incident.id);
+    if (this.sprays.size > this.s.max_open) this.sprays.delete(this.sprays.keys().next().value!);
   }
 
   private open(f: Finding): State {
@@ -329,4 +367,14 @@ export function titleOf(inc: Pick<Incident, 'keys' | 'phases'>): string {
   const who = ips.length ? list(ips) : accounts.length ? `account ${list(accounts)}` : (inc.keys[0]?.value ?? 'unknown');
   const also = ips.length && accounts.length ? ` (account ${list(accounts)})` : '';
   return `${who}${also}: ${inc.phases.join(' → ')}`.slice(0, 256);
+}
+
+/** Detector and network of an unproven finding on an address nobody vouches for: a spray's members. */
+function sprayOf(f: Finding): string | undefined {
+  if (f.key.type !== 'ip' || f.source_proven === true || f.source_established === true) return undefined;
+  try {
+    return `${f.rule.id} ${partitionNetwork(f.key.value)}`;
+  } catch {
+    return undefined;
+  }
 }

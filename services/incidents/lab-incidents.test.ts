@@ -25,8 +25,13 @@ describe('incidents of the lab-dev capture', () => {
   it('gives one incident per attacker, and every finding is on exactly one open incident', () => {
     for (const ip of ['198.18.0.66', '198.18.0.67', '198.18.0.68']) expect(holding('ip', ip)).toHaveLength(1);
     expect(new Set(['198.18.0.66', '198.18.0.67', '198.18.0.68'].map((ip) => holding('ip', ip)[0].id)).size).toBe(3);
-    expect(open()).toHaveLength(4);
+    // the three attackers; the spoofed flood's claimed source (.101, a phone's address); and the
+    // flood's forged sources, one incident for the spray, with the lab network's own finding
+    expect(open()).toHaveLength(5);
     expect(holding('ip', '198.18.0.101')).toHaveLength(1);
+    const spray = holding('cidr', '198.18.0.0/24');
+    expect(spray).toHaveLength(1);
+    expect(spray[0].keys.filter((k) => k.type === 'ip').length).toBeGreaterThanOrEqual(20);
     const onTimelines = open().flatMap((i) => i.timeline.map((e) => e.id));
     expect(onTimelines.sort()).toEqual(replay.findings.map((f) => f.event.id).sort());
     for (const i of replay.incidents) expect(validateIncident(i) || validateIncident.lastError()).toBe(true);
@@ -59,9 +64,9 @@ describe('callsentry replay of the lab-dev capture', () => {
     const { runCli } = await import('../commands/test-io');
     const r = await runCli(['replay', path.join(DATA_DIR, 'lab-dev', 'pbx.pcap')]);
     expect(r.code).toBe(0);
-    expect(r.err).toContain('replay: 4 incident(s)');
+    expect(r.err).toContain('replay: 5 incident(s)');
     const lines = r.err.filter((l) => l.startsWith('  incident '));
-    expect(lines).toHaveLength(4);
+    expect(lines).toHaveLength(5);
     expect(lines.find((l) => l.includes('198.18.0.67'))).toMatch(/^ {2}incident [0-9a-f]{24} critical open: 198\.18\.0\.67.*\(account 105\): scan → brute-force → compromise → fraud → flood \(\d+ findings, \d+ decisions\)$/);
   }, 120_000);
 });
