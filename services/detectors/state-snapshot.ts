@@ -9,7 +9,8 @@ import type { EngineState } from './engine';
 import type { StandingState } from './source-standing';
 
 // 3: a sketched distinct set carries the values it keeps to quote (evidence.observed), a key the
-// severity of its last finding (so a horizon does not repeat another's)
+// severity score of the finding that suppresses it (so a graver verdict escalates past it, and a
+// horizon does not repeat another's)
 export const SNAPSHOT_FORMAT = 3;
 const MAGIC = Buffer.from('CSDS');
 const HEADER_BYTES = 4 + 2 + 4 + 32;
