@@ -60,7 +60,8 @@ export default defineDetector<NetworkAttackSettings>({
   category: 'dos',
   keyType: 'cidr',
   labels: { behavior: 'sip:flood', mitre_technique: 'T1498' },
-  remediation: 'rate-limit',
+  // a /24 holds bystanders (a carrier-grade NAT, other customers): say it, limit nothing by default
+  remediation: 'alert-only',
   observed: ['sources', 'unknown_users'],
   defaults: {
     enabled: true,
@@ -89,32 +90,37 @@ export default defineDetector<NetworkAttackSettings>({
   observe(r: SipFlow, s): Observation | undefined {
     const status = r.sip.status;
     if (r.sip.method.toUpperCase() === 'ACK') return undefined;
+    const ip = r.source.ip;
     const credentials = r.sip.auth_user !== undefined;
-    if (isCredentialFailure(r)) return { count: { failures: 1 }, distinct: { sources: r.source.ip } };
+    if (isCredentialFailure(r)) return { count: { failures: 1 }, distinct: { sources: ip, failure_sources: ip } };
     // an answered challenge: the sender received our nonce and answered it
-    if (credentials && r.sip.source_proven === true) return { count: { answered: 1 }, ifKeyed: true };
+    if (credentials && r.sip.source_proven === true) return { count: { answered: 1 }, distinct: { answering_sources: ip }, ifKeyed: true };
     if (credentials || r.sip.source_proven === true) return undefined;
     const user = status !== undefined && s.unknown_statuses.includes(status) ? dialedOf(r) : undefined;
-    const distinct: Record<string, string> = { sources: r.source.ip };
-    if (user !== undefined) distinct.unknown_users = user;
+    // each signal counts its own sources: one loud address among quiet phones is the per-source
+    // detectors' business, not a spread attack
+    const distinct: Record<string, string> = user !== undefined ? { sources: ip, unknown_users: user, unknown_sources: ip } : {};
     // an unproven request served outright (a keep-alive answered 200) is not refused traffic
     if (status !== undefined && status >= 200 && status < 300) return user === undefined ? undefined : { distinct };
-    return { count: { requests: 1 }, distinct };
+    return { count: { requests: 1 }, distinct: { ...distinct, sources: ip, request_sources: ip } };
   },
   evaluate(w, s) {
-    const sources = w.distinct.sources ?? 0;
-    if (sources < s.min_sources) return undefined;
-    const unknown = w.distinct.unknown_users ?? 0;
+    const d = w.distinct;
+    const unknown = d.unknown_users ?? 0;
     const failures = w.counts.failures ?? 0;
     const requests = Math.max(0, (w.counts.requests ?? 0) - (w.counts.answered ?? 0));
+    // addresses that sent unproven requests and never answered a challenge (phones answer theirs)
+    const silent = Math.max(0, (d.request_sources ?? 0) - (d.answering_sources ?? 0));
+    const min = s.min_sources;
     const over = [
-      unknown >= s.min_unknown_users ? `${unknown} distinct unknown users (threshold ${s.min_unknown_users})` : undefined,
-      failures >= s.min_failures ? `${failures} refused credentials (threshold ${s.min_failures})` : undefined,
-      requests >= s.min_requests ? `${requests} unproven requests with no answered challenge (threshold ${s.min_requests})` : undefined,
+      unknown >= s.min_unknown_users && (d.unknown_sources ?? 0) >= min ? `${unknown} distinct unknown users from ${d.unknown_sources} addresses (threshold ${s.min_unknown_users})` : undefined,
+      failures >= s.min_failures && (d.failure_sources ?? 0) >= min ? `${failures} refused credentials from ${d.failure_sources} addresses (threshold ${s.min_failures})` : undefined,
+      requests >= s.min_requests && silent >= min ? `${requests} unproven requests with no answered challenge from ${silent} addresses that answer none (threshold ${s.min_requests})` : undefined,
     ].filter((x): x is string => x !== undefined);
     if (!over.length) return undefined;
+    const sources = d.sources ?? 0;
     return {
-      counts: { sources, unknown_users: unknown, failures, requests, min_sources: s.min_sources },
+      counts: { sources, unknown_users: unknown, failures, requests, min_sources: min },
       reason: `${sources} addresses of ${w.key} together: ${over.join(', ')} in ${w.windowSeconds}s`,
     };
   },

@@ -32,7 +32,16 @@ export interface Score {
 
 function keyMatches(e: LabelledEvent, f: Finding, sources: CidrSet): boolean {
   if (e.keys) return e.keys.some((k) => f.key.type === k.type && f.key.value === k.value);
+  return belongs(e, f, sources);
+}
+
+function belongs(e: LabelledEvent, f: Finding, sources: CidrSet): boolean {
   if (f.key.type === 'account') return e.account !== undefined && f.key.value === e.account;
+  // a network's finding covers the attack whose sources lie in it
+  if (f.key.type === 'cidr') {
+    const network = new CidrSet([f.key.value]);
+    if (e.sources.some((ip) => network.match(ip.split('/')[0]) !== undefined)) return true;
+  }
   return sources.match(f.key.value.split('/')[0]) !== undefined;
 }
 
@@ -46,6 +55,9 @@ export function score(labels: Labels, findings: Finding[], decisions: Decision[]
   const events = labels.events.map((e): EventScore => {
     const mine = findings.filter((f) => keyMatches(e, f, sourcesOf.get(e.id)!) && inTime(e, Date.parse(f['@timestamp'])));
     for (const f of mine) matched.add(f.event.id);
+    // a finding on one of the attack's sources (or its account) belongs to it too, though it is not
+    // the key the label asks for (a rotating attack's addresses, each seen on its own)
+    if (e.keys) for (const f of findings) if (belongs(e, f, sourcesOf.get(e.id)!) && inTime(e, Date.parse(f['@timestamp']))) matched.add(f.event.id);
     const right = mine.filter((f) => e.detectors.includes(f.rule.id)).sort((a, b) => Date.parse(a['@timestamp']) - Date.parse(b['@timestamp']));
     const first = right[0];
     const blocked = decisions.filter((d) => d.action === 'block' && mine.some((f) => d.finding_ids.includes(f.event.id))).map((d) => d.target.value);
