@@ -2,8 +2,8 @@
 // (services/collector/numbers): E.164, country and number type by libphonenumber's max metadata,
 // with the outside-line digits, carrier codes and prefixes of the default dial plan, read as a
 // number of `homeCountry` unless it says otherwise.
-import { DEFAULT_DIAL_PLAN, type DialPlan } from '../core/dial-plan';
-import { normaliseDialled } from '../collector/numbers/normalise';
+import { DEFAULT_DIAL_PLAN } from '../core/dial-plan';
+import { NumberNormaliser } from '../collector/numbers/normalise';
 import { uriParts } from '../detectors/sip-uri';
 
 export interface Destination {
@@ -20,15 +20,16 @@ export interface Destination {
 }
 
 const MAX_DIALLED = 64;
-const plans = new Map<string, DialPlan>();
+/** one normaliser (with its cache of recent readings: a parse costs tens of µs) per home country */
+const normalisers = new Map<string, NumberNormaliser>();
 
 /** `to` is a SIP or tel URI, a name-addr, or a bare number. */
 export function normaliseDestination(to: string, homeCountry: string): Destination {
   const user = (to.includes(':') ? uriParts(to).user : to.trim()) ?? '';
   const dialled = user.slice(0, MAX_DIALLED);
-  let plan = plans.get(homeCountry);
-  if (!plan) plans.set(homeCountry, (plan = { ...DEFAULT_DIAL_PLAN, home_country: homeCountry }));
-  const n = normaliseDialled(dialled, plan);
+  let normaliser = normalisers.get(homeCountry);
+  if (!normaliser) normalisers.set(homeCountry, (normaliser = new NumberNormaliser({ default: { ...DEFAULT_DIAL_PLAN, home_country: homeCountry }, tenants: {} })));
+  const n = normaliser.normalise(dialled);
   if (!n) return { dialled, international: dialled.trim().startsWith('+') };
   const country = n.country ?? 'international-network';
   return { dialled, e164: n.e164, country, number_type: n.number_type.toUpperCase(), international: country !== homeCountry };
