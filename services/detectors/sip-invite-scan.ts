@@ -18,6 +18,8 @@ export interface InviteScanSettings extends CommonSettings {
   probe_statuses: number[];
   /** distinct numbers probed (less those dialled with credentials or accepted) per window before a finding */
   min_numbers: number;
+  /** no finding while the numbers dialled with credentials are more than this share of those refused (an office) */
+  max_dialled_ratio: number;
 }
 
 export default defineDetector<InviteScanSettings>({
@@ -37,6 +39,7 @@ export default defineDetector<InviteScanSettings>({
     severity: 'high',
     probe_statuses: [401, 403, 404, 407, 484, 604],
     min_numbers: 10,
+    max_dialled_ratio: 0.5,
     horizons: [
       { name: '1h', window_seconds: 3600, suppress_seconds: 3600, min_numbers: 30 },
       { name: '24h', window_seconds: 86400, suppress_seconds: 86400, min_numbers: 60 },
@@ -44,6 +47,7 @@ export default defineDetector<InviteScanSettings>({
   },
   settingsSchema: {
     probe_statuses: { type: 'array', items: { type: 'integer', minimum: 400, maximum: 699 }, minItems: 1 },
+    max_dialled_ratio: { type: 'number', minimum: 0, maximum: 1 },
     min_numbers: { type: 'integer', minimum: 2 },
   },
   keyOf: (r) => r.source.ip,
@@ -60,6 +64,9 @@ export default defineDetector<InviteScanSettings>({
     const probed = w.distinct.probed ?? 0;
     const dialled = w.distinct.dialled ?? 0;
     if (probed - dialled < s.min_numbers) return undefined;
+    // an office dials with credentials nearly every number it was first challenged for; past the
+    // exact bound both sets are sketches (a few % each), and their difference alone would alarm
+    if (dialled > probed * s.max_dialled_ratio) return undefined;
     return {
       counts: { probed_numbers: probed, dialled_numbers: dialled, threshold: s.min_numbers },
       reason: `INVITEs without credentials to ${probed} distinct numbers refused (${dialled} dialled with credentials or accepted) in ${w.windowSeconds}s (threshold ${s.min_numbers})`,
