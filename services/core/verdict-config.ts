@@ -74,7 +74,7 @@ export const DEFAULT_VERDICTS: VerdictSettings = {
     unrestricted: { international: true, premium: true },
   },
   default_class: 'standard',
-  risk: { countries: [], number_types: ['PREMIUM_RATE', 'SHARED_COST', 'UAN', 'PAGER', 'PERSONAL_NUMBER', 'SATELLITE', 'INTERNATIONAL_NETWORK'] },
+  risk: { countries: [], number_types: ['PREMIUM_RATE', 'SHARED_COST', 'UAN', 'PAGER', 'PERSONAL_NUMBER'] },
   flag: { min_severity: 'high', seconds: 3600 },
   concurrent: { account: { local: 20, international: 5 }, tenant: { local: 500, international: 50 } },
   spend: { account: { hour: 50, day: 200 }, tenant: { hour: 1000, day: 5000 }, warn_fraction: 0.8 },
