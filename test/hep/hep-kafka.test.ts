@@ -4,6 +4,7 @@
 // REGISTER exchange and an RTCP report, and the flow records are read back from the flow topics.
 // Needs the broker: `npm run kafka:start`.
 import { createSocket } from 'node:dgram';
+import { partitionNetwork } from '../../services/core/source-network';
 import { connect } from 'node:net';
 import { Kafka, logLevel } from 'kafkajs';
 import { startHepCollector, type HepCollector } from '../../services/adapters/hep/hep-listener';
@@ -102,8 +103,10 @@ describe('HEP v3 capture to Kafka', () => {
         const v = JSON.parse(message.value!.toString());
         sensors.add(String(message.headers?.[HEADER.sensor]));
         (topic.endsWith('flows.sip.v1') ? sip : media).push(v);
-        // keyed by source address, as the source-keyed detectors read it
-        if (message.key?.toString() !== v.source.ip) unkeyed.push(v.event.id);
+        // SIP flows keyed by the source's network (the source-keyed detectors and sip/network-attack
+        // read them by it), media flows by the source address
+        const key = topic.endsWith('flows.sip.v1') ? partitionNetwork(v.source.ip) : v.source.ip;
+        if (message.key?.toString() !== key) unkeyed.push(v.event.id);
       },
     });
     const complete = await waitFor(() => sip.length >= 4 && media.length >= 2, 60_000);
