@@ -17,10 +17,19 @@ const invite = (ip: string, sip: Partial<SipFlow['sip']>, at = n): SipFlow =>
     sip: { call_id: `c${n}`, method: 'INVITE', to: { user: '9011972501234567' }, ...sip },
   }) as SipFlow;
 
-const engine = () => new DetectorEngine(activeDetectors({}).filter((a) => a.detector.id === detector.id));
+// as an operator configures it: its own numbers (DIDs), so an outside number is one of nobody's
+const engine = (settings: Record<string, unknown> = { own_numbers: ['1212555'] }) =>
+  new DetectorEngine(activeDetectors({ [detector.id]: settings }).filter((a) => a.detector.id === detector.id));
 const policy = { mode: 'enforce', block_ttl_seconds: 86400, rate_limit_ttl_seconds: 600, first_ban_seconds: 300 } as Parameters<typeof decide>[1];
 
 describe('fraud/unauthenticated-call', () => {
+  it('pages but never blocks while own_numbers is empty: a carrier delivering calls to our numbers looks the same', () => {
+    const [f] = engine({}).process(invite('198.51.100.9', { status: 200, source_proven: true }));
+    expect(f).toMatchObject({ severity: 'critical', remediation: 'alert-only' });
+    expect(f.rule.description).toMatch(/own_numbers is not configured/);
+    expect(decide(f, policy).action).toBe('alert-only');
+  });
+
   it('blocks the source of an answered call it acknowledged, even among refused attempts (the proof is the answered call)', () => {
     const e = engine();
     for (let i = 0; i < 3; i++) e.process(invite('203.0.113.66', { status: 404 }));
