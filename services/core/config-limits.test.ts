@@ -2,17 +2,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DETECTORS, settingsSchema } from '../detectors/registry';
-import { CONFIG_SCHEMA, parseConfig } from './config';
+import { CONFIG_SCHEMA } from './config';
+import { refusal } from './test-support/refusal';
 import { limitText, numberLimits } from './schema-numbers';
 
-const refusal = (text: string) => {
-  try {
-    parseConfig(text, 'test.yaml');
-  } catch (err) {
-    return (err as Error).message;
-  }
-  throw new Error('accepted');
-};
 
 describe('configuration numbers', () => {
   it('every number of the schema has a minimum and a maximum', () => {

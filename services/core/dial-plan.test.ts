@@ -1,14 +1,7 @@
 import { parseConfig } from './config';
+import { refusal } from './test-support/refusal';
 import { DEFAULT_DIAL_PLAN, planOf } from './dial-plan';
 
-const refusal = (text: string) => {
-  try {
-    parseConfig(text, 'test.yaml');
-  } catch (err) {
-    return (err as Error).message;
-  }
-  throw new Error('accepted');
-};
 
 describe('dial plans in the configuration', () => {
   it('gives a tenant its own keys over the default plan, and the default to everyone else', () => {
