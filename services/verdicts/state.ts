@@ -31,12 +31,15 @@ class PartitionState {
   readonly calls = new Map<string, LedgerKey[]>();
 }
 
+const NONE: readonly CallLedger[] = [];
 const SEVERITY_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
 /** decisions that stop a source, a peer or an account; rate limits and alerts do not deny a call */
 const DENYING = new Set<Decision['action']>(['block', 'deny-peer', 'suspend-account']);
 
 export class VerdictState implements StateView {
   private readonly parts = new Map<string, PartitionState>();
+  /** every ledger of a key across the partitions held: a verdict reads a short list, not every partition */
+  private readonly ledgersOf = new Map<LedgerKey, CallLedger[]>();
 
   constructor(private readonly s: VerdictSettings, private readonly deck: RateDeck) {}
 
@@ -48,7 +51,16 @@ export class VerdictState implements StateView {
   }
 
   drop(topic: string, partitions: number[]): void {
-    for (const p of partitions) this.parts.delete(`${topic}#${p}`);
+    for (const p of partitions) {
+      const st = this.parts.get(`${topic}#${p}`);
+      if (!st) continue;
+      this.parts.delete(`${topic}#${p}`);
+      for (const [k, l] of st.ledgers) {
+        const rest = this.ledgersOf.get(k)?.filter((x) => x !== l) ?? [];
+        if (rest.length) this.ledgersOf.set(k, rest);
+        else this.ledgersOf.delete(k);
+      }
+    }
   }
 
   get partitions(): number {
@@ -128,7 +140,12 @@ export class VerdictState implements StateView {
 
   private ledger(st: PartitionState, k: LedgerKey): CallLedger {
     let l = st.ledgers.get(k);
-    if (!l) st.ledgers.set(k, (l = new CallLedger(this.s.baseline.days, this.s.max_call_seconds * 1000)));
+    if (!l) {
+      st.ledgers.set(k, (l = new CallLedger(this.s.baseline.days, this.s.max_call_seconds * 1000)));
+      const all = this.ledgersOf.get(k);
+      if (all) all.push(l);
+      else this.ledgersOf.set(k, [l]);
+    }
     return l;
   }
 
@@ -152,27 +169,27 @@ export class VerdictState implements StateView {
 
   concurrent(key: LedgerKey, international: boolean, now: number): number {
     let n = 0;
-    for (const st of this.parts.values()) n += st.ledgers.get(key)?.concurrent(international, now) ?? 0;
+    for (const l of this.ledgersOf.get(key) ?? NONE) n += l.concurrent(international, now);
     return n;
   }
 
   spend(key: LedgerKey, windowMs: number, now: number): number {
     let sum = 0;
-    for (const st of this.parts.values()) sum += st.ledgers.get(key)?.spend(windowMs, now) ?? 0;
+    for (const l of this.ledgersOf.get(key) ?? NONE) sum += l.spend(windowMs, now);
     return sum;
   }
 
   internationalInHour(account: string, now: number): number {
     let n = 0;
-    for (const st of this.parts.values()) n += st.ledgers.get(`account:${account}`)?.internationalInHour(now) ?? 0;
+    for (const l of this.ledgersOf.get(`account:${account}`) ?? NONE) n += l.internationalInHour(now);
     return n;
   }
 
   baseline(account: string, now: number): { busiestHour: number; historyHours: number } {
     let out = { busiestHour: 0, historyHours: 0 };
-    for (const st of this.parts.values()) {
-      const b = st.ledgers.get(`account:${account}`)?.baseline(now);
-      if (b) out = { busiestHour: Math.max(out.busiestHour, b.busiestHour), historyHours: Math.max(out.historyHours, b.historyHours) };
+    for (const l of this.ledgersOf.get(`account:${account}`) ?? NONE) {
+      const b = l.baseline(now);
+      out = { busiestHour: Math.max(out.busiestHour, b.busiestHour), historyHours: Math.max(out.historyHours, b.historyHours) };
     }
     return out;
   }

@@ -25,9 +25,9 @@ export const spendQuota: VerdictRule = {
         const quota = s.spend[kind][window];
         if (quota === 0) continue;
         const spent = state.spend(key, ms, call.now);
-        const what = `${kind} ${name} spent ${spent.toFixed(2)} in the last ${window}; the quota is ${quota}`;
-        if (spent >= quota) return { verdict: 'deny', reason: what };
-        if (!warn && spent >= quota * s.spend.warn_fraction) warn = { verdict: 'limit', reason: `${what} (${Math.round((spent / quota) * 100)}% used)` };
+        const what = () => `${kind} ${name} spent ${spent.toFixed(2)} in the last ${window}; the quota is ${quota}`;
+        if (spent >= quota) return { verdict: 'deny', reason: what() };
+        if (!warn && spent >= quota * s.spend.warn_fraction) warn = { verdict: 'limit', reason: `${what()} (${Math.round((spent / quota) * 100)}% used)` };
       }
     }
     return warn;
