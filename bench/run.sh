@@ -7,6 +7,10 @@ case "${1:-}" in
 esac
 cd "$(dirname "$0")/.."
 bash infra/setup.sh
+# wrk, sipp, tcpdump and tshark load and time the verdict service
+# shellcheck source=infra/lib/apt.sh
+source infra/lib/apt.sh
+install_apt_packages bench || echo "bench: benchmarks that need the missing packages say they were skipped" >&2
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(node --version), $(uname -sr)"
 node dist/bench/detector-engine.bench.js
 node dist/bench/replay-memory.bench.js

@@ -9,19 +9,9 @@ esac
 cd "$(dirname "$0")/.."
 bash infra/setup.sh
 
-mapfile -t wanted < <(grep -vE '^\s*(#|$)' infra/apt-packages.txt | tr -d ' ')
-missing=()
-for p in "${wanted[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
-if (( ${#missing[@]} )); then
-  if [[ $(id -u) -ne 0 ]]; then
-    echo "setup-test: missing Debian packages: ${missing[*]}; install them as root (apt-get install ${missing[*]})" >&2
-    exit 1
-  fi
-  echo "setup-test: installing Debian packages: ${missing[*]}" >&2
-  echo 'wireshark-common wireshark-common/install-setuid boolean false' | debconf-set-selections
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+# shellcheck source=infra/lib/apt.sh
+source infra/lib/apt.sh
+install_apt_packages setup-test
 
 bash infra/kafka/start.sh
 bash infra/elasticsearch/start.sh

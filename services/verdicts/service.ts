@@ -120,7 +120,7 @@ export async function startVerdictService(rt: Runtime, o: VerdictServiceOptions 
     throw err;
   }
   up.set({}, 1);
-  log.info({ http: http?.url ?? null, sip: sip ? `${sipAt!.host}:${sip.port} (udp, tcp)` : null, token: token ? 'required' : 'none (loopback only)', mode: s.mode, rate_deck_prefixes: deck.size }, 'verdict service listening');
+  log.info({ http: http?.url ?? null, sip: sip ? `${sipAt!.host}:${sip.port} (udp, tcp)` : null, udp_receive_buffer_bytes: sip?.receiveBufferBytes ?? null, token: token ? 'required' : 'none (loopback only)', mode: s.mode, rate_deck_prefixes: deck.size }, 'verdict service listening');
 
   return {
     state,

@@ -6,7 +6,6 @@
 // Who is calling: X-Callsentry-Source / -Account / -Tenant headers when the proxy adds them (the
 // configurations in infra/lab/verdict do), else the bottom Via (the phone) and the digest user name.
 import { isIP } from 'node:net';
-import { stableId } from '../core/ids';
 import type { SipMessage } from '../collector/sip';
 import { BadQuery, parseQuery } from './query';
 import type { CallQuery, Verdict } from './verdict';
@@ -49,9 +48,21 @@ function response(m: SipMessage, status: number, reason: string, extra: string[]
   lines.push(`From: ${header(m, 'from') ?? ''}`);
   const to = header(m, 'to') ?? '';
   // the same tag for a retransmission: derived from the transaction
-  lines.push(m.to.tag ? `To: ${to}` : `To: ${to};tag=cs${stableId('to-tag', m.callId, m.cseq.seq).slice(0, 12)}`);
+  lines.push(m.to.tag ? `To: ${to}` : `To: ${to};tag=cs${toTag(m.callId, m.cseq.seq)}`);
   lines.push(`Call-ID: ${m.callId}`, `CSeq: ${m.cseq.seq} ${m.cseq.method}`, ...extra, 'Server: callsentry-verdict', 'Content-Length: 0', '', '');
   return lines.join('\r\n');
+}
+
+/** A tag that only has to be the same for a retransmission and differ between calls: FNV-1a, not a digest (this is on every answer). */
+function toTag(callId: string, seq: number): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193 ^ seq;
+  for (let i = 0; i < callId.length; i++) {
+    const c = callId.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x01000193) ^ (h2 >>> 13);
+  }
+  return ((h1 >>> 0).toString(16).padStart(8, '0') + ((h2 ^ seq) >>> 0).toString(16).padStart(8, '0')).slice(0, 12);
 }
 
 export function answerSip(m: SipMessage, peer: string, decide: (q: CallQuery) => Verdict): SipOutcome {

@@ -27,6 +27,8 @@ export interface VerdictSipOptions {
 
 export interface SipServer {
   port: number;
+  /** the UDP receive buffer the kernel granted (bytes; it caps the request at net.core.rmem_max) */
+  receiveBufferBytes: number;
   close(): Promise<void>;
 }
 
@@ -48,8 +50,12 @@ export async function startVerdictSip(o: VerdictSipOptions): Promise<SipServer> 
   }
 
   // ---- UDP ----
-  const udp: Socket = createSocket({ type: isIPv6(o.host) ? 'udp6' : 'udp4', reuseAddr: false });
+  // a burst of INVITEs waits here while a garbage collection runs: room for a few thousand (the
+  // kernel caps it at net.core.rmem_max; docs/verdicts.md says how to raise it)
+  const udp: Socket = createSocket({ type: isIPv6(o.host) ? 'udp6' : 'udp4', reuseAddr: false, recvBufferSize: UDP_RECEIVE_BUFFER });
   udp.on('message', (buf, rinfo) => {
+    // an ACK of our own final answer needs nothing: half the datagrams of a call, so not parsed
+    if (isAck(buf)) return;
     try {
       const r = parseSipMessage(buf, { limits });
       if (!r.ok) {
@@ -123,6 +129,7 @@ export async function startVerdictSip(o: VerdictSipOptions): Promise<SipServer> 
   }
   return {
     port,
+    receiveBufferBytes: udp.getRecvBufferSize(),
     close: async () => {
       await new Promise<void>((resolve) => udp.close(() => resolve()));
       const closed = new Promise<void>((resolve) => tcp.close(() => resolve()));
@@ -130,6 +137,12 @@ export async function startVerdictSip(o: VerdictSipOptions): Promise<SipServer> 
       await closed;
     },
   };
+}
+
+const UDP_RECEIVE_BUFFER = 4 * 1024 * 1024;
+
+function isAck(buf: Buffer): boolean {
+  return buf.length > 4 && buf[0] === 0x41 && buf[1] === 0x43 && buf[2] === 0x4b && buf[3] === 0x20;
 }
 
 function forbidden(m: SipMessage): string {
