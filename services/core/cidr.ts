@@ -66,9 +66,12 @@ export function canonicalCidr(text: string): string {
 
 export function cidrContains(c: Cidr, ip: string): boolean {
   const p = parseIp(ip);
-  if (!p || p.version !== c.version) return false;
+  return p !== undefined && p.version === c.version && containsValue(c, p.value);
+}
+
+function containsValue(c: Cidr, value: bigint): boolean {
   const hostBits = BigInt((c.version === 4 ? 32 : 128) - c.bits);
-  return (p.value >> hostBits) << hostBits === c.network;
+  return (value >> hostBits) << hostBits === c.network;
 }
 
 /** Two ranges overlap when they agree on the bits of the shorter prefix (one holds the other). */
@@ -79,14 +82,60 @@ export function cidrOverlaps(a: Cidr, b: Cidr): boolean {
   return a.network >> shift === b.network >> shift;
 }
 
+/**
+ * A dotted-quad IPv4 address as a number, read as node:net's isIP reads it (no leading zeros, no
+ * short forms), or undefined. Detectors test every record's source: this spares ipaddr.js and BigInt.
+ */
+export function ipv4Number(ip: string): number | undefined {
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < ip.length; i++) {
+    const c = ip.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || dots === 3) return undefined;
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+      continue;
+    }
+    if (c < 48 || c > 57 || (digits > 0 && octet === 0)) return undefined;
+    octet = octet * 10 + (c - 48);
+    if (++digits > 3 || octet > 255) return undefined;
+  }
+  return dots === 3 && digits > 0 ? value * 256 + octet : undefined;
+}
+
+/** The 32-bit mask of an IPv4 prefix length. */
+export function ipv4Mask(bits: number): number {
+  return bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+}
+
+export function ipv4Text(n: number): string {
+  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+}
+
 export class CidrSet {
   private readonly ranges: Cidr[];
+  /** the IPv4 ranges as numbers, for the dotted-quad fast path */
+  private readonly v4: Array<{ cidr: Cidr; network: number; mask: number }>;
   constructor(texts: string[]) {
     this.ranges = texts.map(parseCidr);
+    this.v4 = this.ranges.filter((c) => c.version === 4).map((cidr) => ({ cidr, network: Number(cidr.network), mask: ipv4Mask(cidr.bits) }));
   }
-  /** The first range holding the address, or undefined. */
+  /** The first range holding the address, or undefined. The address is read once, whatever the number of ranges. */
   match(ip: string): Cidr | undefined {
-    return this.ranges.find((c) => cidrContains(c, ip));
+    if (this.ranges.length === 0) return undefined;
+    const n = ipv4Number(ip);
+    if (n !== undefined) {
+      for (const r of this.v4) if ((n & r.mask) >>> 0 === r.network) return r.cidr;
+      return undefined;
+    }
+    const p = parseIp(ip);
+    if (!p) return undefined;
+    return this.ranges.find((c) => c.version === p.version && containsValue(c, p.value));
   }
   /** The first range that holds, or lies inside, the given one (a /24 holding an allowlisted host). */
   overlapping(range: Cidr): Cidr | undefined {

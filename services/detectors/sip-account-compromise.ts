@@ -28,7 +28,7 @@
 // first try (credential stuffing that hit); the account's window holds no refusal. The source-keyed
 // sip/credential-stuffing flags that source.
 import { chargedAccount } from '../core/accounts';
-import { parseCidr } from '../core/cidr';
+import { networkAt } from '../core/source-network';
 import type { SipFlow } from '../core/records';
 import { isCredentialFailure } from './authorised-call';
 import { defineDetector, type CommonSettings, type Observation, type Verdict } from './definition';
@@ -53,11 +53,7 @@ export interface AccountCompromiseSettings extends CommonSettings {
 
 /** The source's network (/24, /48 by default), canonical; the address itself when it is no address. */
 export function networkOf(ip: string, v4: number, v6: number): string {
-  try {
-    return parseCidr(`${ip}/${ip.includes(':') ? v6 : v4}`).text;
-  } catch {
-    return ip;
-  }
+  return networkAt(ip, v4, v6) ?? ip;
 }
 
 /** First word of a User-Agent, lower case: `Yealink SIP-T54W 96.86` and `Linphone/5.2` give `yealink`, `linphone`. */

@@ -8,8 +8,7 @@
 // take part. The remedy is a rate limit: the addresses are unproven and a /24 holds bystanders.
 // The collector keys SIP flows by the source's /24 or /48 (core/source-network), so a network's
 // records meet on one partition; a prefix shorter than those would split over partitions.
-import { parseCidr } from '../core/cidr';
-import { PARTITION_PREFIX } from '../core/source-network';
+import { networkAt, PARTITION_PREFIX } from '../core/source-network';
 import { isCredentialFailure } from './authorised-call';
 import { dialedOf } from './dialed-number';
 import { defineDetector, type CommonSettings, type Observation } from './definition';
@@ -34,23 +33,7 @@ export interface NetworkAttackSettings extends CommonSettings {
 
 /** The network of an address at the configured prefix length, canonical (a.b.c.0/24, 2001:db8:1::/48). */
 export function networkOf(ip: string, s: Pick<NetworkAttackSettings, 'ipv4_prefix' | 'ipv6_prefix'>): string | undefined {
-  try {
-    return parseCidr(`${ip}/${ip.includes(':') ? s.ipv6_prefix : s.ipv4_prefix}`).text;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Networks by address: the same few addresses come back request after request. Bounded. */
-const NETWORKS = new Map<string, string | undefined>();
-
-function cachedNetworkOf(ip: string, s: NetworkAttackSettings): string | undefined {
-  const k = `${s.ipv4_prefix}/${s.ipv6_prefix}/${ip}`;
-  if (NETWORKS.has(k)) return NETWORKS.get(k);
-  const n = networkOf(ip, s);
-  if (NETWORKS.size >= 65536) NETWORKS.clear();
-  NETWORKS.set(k, n);
-  return n;
+  return networkAt(ip, s.ipv4_prefix, s.ipv6_prefix);
 }
 
 export default defineDetector<NetworkAttackSettings>({
@@ -86,7 +69,7 @@ export default defineDetector<NetworkAttackSettings>({
     min_failures: { type: 'integer', minimum: 2 },
     min_requests: { type: 'integer', minimum: 2 },
   },
-  keyOf: (r, s) => cachedNetworkOf(r.source.ip, s),
+  keyOf: (r, s) => networkOf(r.source.ip, s),
   observe(r: SipFlow, s): Observation | undefined {
     const status = r.sip.status;
     if (r.sip.method.toUpperCase() === 'ACK') return undefined;
