@@ -55,6 +55,8 @@ export interface VerdictSettings {
   max_call_seconds: number;
   /** one deny-call decision per target per window; the others are counted on it */
   decision_window_seconds: number;
+  /** call ledgers (accounts and tenants) one input partition holds; past it, the least recently seen without an answered call goes */
+  max_ledgers_per_partition: number;
 }
 
 export const DEFAULT_VERDICTS: VerdictSettings = {
@@ -81,6 +83,7 @@ export const DEFAULT_VERDICTS: VerdictSettings = {
   baseline: { days: 7, multiple: 3, hard_cap: 10, min_history_hours: 24 },
   max_call_seconds: 14_400,
   decision_window_seconds: 300,
+  max_ledgers_per_partition: 50_000,
 };
 
 const listen = { anyOf: [{ type: 'null' }, { type: 'string', pattern: '^[^\\s]+:\\d+$' }] };
@@ -147,6 +150,7 @@ export const VERDICTS_SCHEMA = {
     },
     max_call_seconds: { type: 'integer', minimum: 60, maximum: 604_800 },
     decision_window_seconds: { type: 'integer', minimum: 1, maximum: 86_400 },
+    max_ledgers_per_partition: { type: 'integer', minimum: 100, maximum: 10_000_000 },
   },
 } as const;
 

@@ -8,6 +8,7 @@ import { silentLogger } from '../core/ports';
 import type { Decision, Finding } from '../core/records';
 import { MemoryBus } from '../adapters/memory-bus/memory-bus';
 import { createRuntime, type Runtime } from '../runtime/runtime';
+import { flowOf } from './fixture';
 import { startVerdictService, type VerdictService } from './service';
 
 const TOKEN = 'a-verdict-token-of-32-characters';
@@ -179,6 +180,24 @@ describe('HTTP POST /v1/verdict', () => {
     const cfg = config();
     cfg.verdicts.http_listen = '0.0.0.0:0';
     await expect(startVerdictService(createRuntime(cfg, { bus, log: silentLogger }), { env: {}, consume: false })).rejects.toThrow(/not a loopback address: set a bearer token in the variable CALLSENTRY_VERDICT_TOKEN/);
+  });
+});
+
+describe('call ledgers', () => {
+  it('are swept on a timer: an account silent for longer than the baseline days is forgotten, and the ledger gauge says so', async () => {
+    const p = await bus.producer();
+    const day = 86_400_000;
+    const flows = [
+      flowOf({ at: new Date(Date.now() - 9 * day).toISOString(), account: 'silent', method: 'INVITE', status: 486, to: '+12125550100', call_id: 's1' }, 1),
+      flowOf({ at: new Date().toISOString(), account: 'busy', method: 'INVITE', status: 486, to: '+12125550100', call_id: 'b1' }, 2),
+    ];
+    // one partition key, so the busy account's record moves the silent one's partition on
+    await p.send(rt.topics.name('flows.sip.by-account.v1'), flows.map((f) => encode('same-key', f)));
+    await bus.drained();
+    expect(svc.state.ledgerCount).toBe(2);
+    await new Promise((r) => setTimeout(r, 1300));
+    expect(svc.state.ledgerCount).toBe(1);
+    expect(await rt.metrics.gauge('callsentry_verdict_ledgers', '').get()).toBe(1);
   });
 });
 

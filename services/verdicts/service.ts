@@ -19,6 +19,11 @@ import type { CallQuery, Verdict } from './verdict';
 
 /** Sub-millisecond buckets: the targets are 1 ms (SIP) and 2 ms (HTTP) at p99. */
 export const VERDICT_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05];
+/** The ledger sweep: a slice every second, small enough not to hold up a verdict (100,000 accounts take under a minute a round). */
+const LEDGER_SWEEP_MS = 1000;
+const LEDGER_SWEEP_BUDGET = 2000;
+/** at most one warning a minute while ledgers are displaced at their bound */
+const BOUND_WARN_MS = 60_000;
 
 export interface VerdictService {
   state: VerdictState;
@@ -61,6 +66,8 @@ export async function startVerdictService(rt: Runtime, o: VerdictServiceOptions 
   const up = m.gauge('callsentry_verdict_up', 'The verdict service is answering (1); absent or 0: proxies fall back to their fail-open or fail-closed path');
   const fed = m.counter('callsentry_verdict_state_records_total', 'Records the verdict state has applied, by topic');
   const denyDecisions = m.counter('callsentry_verdict_deny_decisions_total', 'deny-call decisions published (one per target per window)');
+  const ledgers = m.gauge('callsentry_verdict_ledgers', 'Call ledgers (accounts and tenants) the verdict state holds');
+  const displaced = m.counter('callsentry_verdict_ledgers_displaced_total', 'Call ledgers dropped at verdicts.max_ledgers_per_partition (outcome=displaced), or admitted over it because every ledger looked at held an open call (outcome=over)');
 
   const producer = await rt.bus.producer();
   const publish = (topic: 'decisions.v1' | 'audit.v1', key: string, record: Decision | AuditEvent) =>
@@ -76,6 +83,23 @@ export async function startVerdictService(rt: Runtime, o: VerdictServiceOptions 
   });
   const sweep = setInterval(() => deny.sweep(rt.clock.now()), Math.max(1000, (s.decision_window_seconds * 1000) / 4));
   sweep.unref();
+  // ledgers whose history has aged out are dropped a slice at a time; the bound's work is counted here
+  const counted = { displaced: 0, over: 0 };
+  const warned = { at: Number.NEGATIVE_INFINITY, displaced: 0, over: 0 };
+  const ledgerSweep = setInterval(() => {
+    const now = rt.clock.now();
+    state.sweep(now, LEDGER_SWEEP_BUDGET);
+    ledgers.set({}, state.ledgerCount);
+    const { displaced: d, over } = state.bound;
+    if (d > counted.displaced) displaced.inc({ outcome: 'displaced' }, d - counted.displaced);
+    if (over > counted.over) displaced.inc({ outcome: 'over' }, over - counted.over);
+    Object.assign(counted, { displaced: d, over });
+    if ((d > warned.displaced || over > warned.over) && now - warned.at >= BOUND_WARN_MS) {
+      log.warn({ displaced: d - warned.displaced, over: over - warned.over, bound: s.max_ledgers_per_partition }, 'call ledgers at verdicts.max_ledgers_per_partition: accounts displaced (a flood of account names, or a bound below the accounts held)');
+      Object.assign(warned, { at: now, displaced: d, over });
+    }
+  }, LEDGER_SWEEP_MS);
+  ledgerSweep.unref();
 
   function decide(q: CallQuery, iface: 'http' | 'sip'): Verdict {
     const started = performance.now();
@@ -132,6 +156,7 @@ export async function startVerdictService(rt: Runtime, o: VerdictServiceOptions 
     stop: async () => {
       up.set({}, 0);
       clearInterval(sweep);
+      clearInterval(ledgerSweep);
       deny.sweep(Number.POSITIVE_INFINITY);
       await http?.close();
       await sip?.close();

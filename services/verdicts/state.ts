@@ -3,6 +3,14 @@
 // batch), so it is rebuilt exactly when the records are read again. A query looks across the
 // partitions this member holds: blocks and flags from decisions.v1 and findings.v1, calls from the
 // by-account flows (an account's calls all arrive on one partition; a tenant's spread, and are summed).
+//
+// Ledgers are bounded two ways. sweep() walks them a slice at a time and drops those with nothing
+// left (CallLedger.prune): an account whose history has aged out reads as a new one either way.
+// And a partition holds at most verdicts.max_ledgers_per_partition: at the bound, a new account name
+// displaces the least recently seen one that never had a call answered (a flood of invented names
+// displaces its own), else an old one holding no open call (one that spent nothing today first); a
+// ledger with a call open is never dropped (if every one looked at holds one, the new ledger is
+// admitted over the bound, and counted).
 import type { Decision, Finding, Severity, SipFlow } from '../core/records';
 import { chargedAccount } from '../core/accounts';
 import type { VerdictSettings } from '../core/verdict-config';
@@ -27,11 +35,38 @@ class PartitionState {
   readonly addresses = new RestrictionTable();
   readonly accounts = new RestrictionTable();
   readonly ledgers = new Map<LedgerKey, CallLedger>();
+  /** keys of the ledgers no call was answered on, least recently seen first: the first displaced at the bound */
+  readonly unanswered = new Set<LedgerKey>();
+  /** where displacement resumes in `unanswered` (a live iterator: a fresh one would step over every deleted entry) */
+  displaceAt: Iterator<LedgerKey> | undefined;
   /** answered calls by Call-ID: where a BYE without an account (flows.sip.v1) finds its call */
   readonly calls = new Map<string, LedgerKey[]>();
+  /** the latest flow event time applied: the sweep ages this partition's ledgers against it, never past the clock */
+  latest = Number.NEGATIVE_INFINITY;
+}
+
+/** Where the sweep stands: one partition's ledgers, then its calls, through live iterators. */
+interface SweepCursor {
+  part: string;
+  st: PartitionState;
+  ledgers: Iterator<[LedgerKey, CallLedger]> | undefined;
+  calls: Iterator<[string, LedgerKey[]]> | undefined;
+  /** entries this pass still looks at: ends a pass while new entries keep arriving */
+  left: number;
+}
+
+export interface SweepResult {
+  /** ledgers and calls looked at (at most the budget) */
+  looked: number;
+  /** empty ledgers dropped */
+  dropped: number;
+  /** calls no ledger holds any more, forgotten */
+  forgotten: number;
 }
 
 const NONE: readonly CallLedger[] = [];
+/** at the bound, ledgers that had an answered call looked at for one without an open call */
+const DISPLACE_SCAN = 64;
 const SEVERITY_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
 /** decisions that stop a source, a peer or an account; rate limits and alerts do not deny a call */
 const DENYING = new Set<Decision['action']>(['block', 'deny-peer', 'suspend-account']);
@@ -40,6 +75,11 @@ export class VerdictState implements StateView {
   private readonly parts = new Map<string, PartitionState>();
   /** every ledger of a key across the partitions held: a verdict reads a short list, not every partition */
   private readonly ledgersOf = new Map<LedgerKey, CallLedger[]>();
+  /** partitions the sweep has yet to visit this round, and where it stands in the current one */
+  private sweepQueue: string[] = [];
+  private cursor: SweepCursor | undefined;
+  /** ledgers dropped to stay within the bound, and ledgers admitted over it (every one looked at held an open call) */
+  readonly bound = { displaced: 0, over: 0 };
 
   constructor(private readonly s: VerdictSettings, private readonly deck: RateDeck) {}
 
@@ -55,16 +95,141 @@ export class VerdictState implements StateView {
       const st = this.parts.get(`${topic}#${p}`);
       if (!st) continue;
       this.parts.delete(`${topic}#${p}`);
-      for (const [k, l] of st.ledgers) {
-        const rest = this.ledgersOf.get(k)?.filter((x) => x !== l) ?? [];
-        if (rest.length) this.ledgersOf.set(k, rest);
-        else this.ledgersOf.delete(k);
-      }
+      for (const [k, l] of st.ledgers) this.unindex(k, l);
     }
   }
 
   get partitions(): number {
     return this.parts.size;
+  }
+
+  /** Ledgers held, over the partitions (cheap: a gauge reads it every second). */
+  get ledgerCount(): number {
+    let n = 0;
+    for (const st of this.parts.values()) n += st.ledgers.size;
+    return n;
+  }
+
+  /** Ledgers held in the partitions, ledgers in the index (the same when consistent), calls held by Call-ID; walks the index (tests). */
+  sizes(): { ledgers: number; indexed: number; calls: number } {
+    let ledgers = 0;
+    let calls = 0;
+    for (const st of this.parts.values()) {
+      ledgers += st.ledgers.size;
+      calls += st.calls.size;
+    }
+    let indexed = 0;
+    for (const all of this.ledgersOf.values()) indexed += all.length;
+    return { ledgers, indexed, calls };
+  }
+
+  // ---- forgetting ----
+
+  /**
+   * Looks at up to `budget` ledgers and calls, from where the last call stopped: drops ledgers with
+   * nothing left (CallLedger.prune, at the partition's latest event time, never past `now`) and
+   * forgets calls no ledger holds open any more. A round visits every partition, ledgers then
+   * calls; a call starts at most one new round, so it stops early when there is little to look at.
+   */
+  sweep(now: number, budget: number): SweepResult {
+    const out: SweepResult = { looked: 0, dropped: 0, forgotten: 0 };
+    let rounds = 0;
+    while (out.looked < budget) {
+      const c = this.cursor;
+      if (!c) {
+        if (this.sweepQueue.length === 0) {
+          if (rounds++ > 0) break;
+          this.sweepQueue = [...this.parts.keys()];
+          if (this.sweepQueue.length === 0) break;
+        }
+        const part = this.sweepQueue.shift()!;
+        const st = this.parts.get(part);
+        if (st) this.cursor = { part, st, ledgers: st.ledgers.entries(), calls: undefined, left: st.ledgers.size };
+        continue;
+      }
+      if (this.parts.get(c.part) !== c.st) {
+        this.cursor = undefined; // dropped meanwhile (a revocation)
+        continue;
+      }
+      if (c.ledgers) {
+        const next = c.left-- > 0 ? c.ledgers.next() : undefined;
+        if (!next || next.done) {
+          c.ledgers = undefined;
+          c.calls = c.st.calls.entries();
+          c.left = c.st.calls.size;
+          continue;
+        }
+        out.looked++;
+        const [k, l] = next.value;
+        if (l.prune(Math.min(now, c.st.latest))) {
+          this.forget(c.st, k, l);
+          out.dropped++;
+        }
+      } else {
+        const next = c.left-- > 0 ? c.calls!.next() : undefined;
+        if (!next || next.done) {
+          this.cursor = undefined;
+          continue;
+        }
+        out.looked++;
+        const [id, keys] = next.value;
+        if (!keys.some((k) => c.st.ledgers.get(k)?.open.has(id))) {
+          c.st.calls.delete(id);
+          out.forgotten++;
+        }
+      }
+    }
+    return out;
+  }
+
+  private forget(st: PartitionState, k: LedgerKey, l: CallLedger): void {
+    st.ledgers.delete(k);
+    st.unanswered.delete(k);
+    this.unindex(k, l);
+  }
+
+  private unindex(k: LedgerKey, l: CallLedger): void {
+    const rest = this.ledgersOf.get(k)?.filter((x) => x !== l) ?? [];
+    if (rest.length) this.ledgersOf.set(k, rest);
+    else this.ledgersOf.delete(k);
+  }
+
+  /**
+   * At the bound: the least recently seen ledger without an answered call goes; else, of the oldest
+   * DISPLACE_SCAN, one holding no open call (one that spent nothing in the last day first); never
+   * one of `keep` (the flow's own keys). If each of those holds an open call, nothing goes.
+   */
+  private makeRoom(st: PartitionState, keep: readonly LedgerKey[]): void {
+    for (let pass = 0; pass < 2 && st.unanswered.size > 0; pass++) {
+      st.displaceAt ??= st.unanswered.values();
+      for (let next = st.displaceAt.next(); !next.done; next = st.displaceAt.next()) {
+        if (keep.includes(next.value)) continue;
+        this.forget(st, next.value, st.ledgers.get(next.value)!);
+        this.bound.displaced++;
+        return;
+      }
+      st.displaceAt = undefined; // at the end: again from the least recently seen
+    }
+    // every account here had a call answered: one with nothing open and nothing spent today, else nothing open
+    let spender: [LedgerKey, CallLedger] | undefined;
+    let looked = 0;
+    for (const [k, l] of st.ledgers) {
+      if (looked++ >= DISPLACE_SCAN) break;
+      if (keep.includes(k)) continue;
+      if (l.open.size === 0 && !l.hasSpend()) {
+        this.forget(st, k, l);
+        this.bound.displaced++;
+        return;
+      }
+      if (l.open.size === 0) spender ??= [k, l];
+      // to the back, so the next look starts with others
+      st.ledgers.delete(k);
+      st.ledgers.set(k, l);
+    }
+    if (spender) {
+      this.forget(st, ...spender);
+      this.bound.displaced++;
+    } else this.bound.over++;
   }
 
   // ---- input ----
@@ -93,6 +258,7 @@ export class VerdictState implements StateView {
     if (!account || !r.sip?.call_id) return;
     const at = Date.parse(r['@timestamp']);
     if (!Number.isFinite(at)) return;
+    if (at > st.latest) st.latest = at;
     const tenant = this.s.accounts[account]?.tenant ?? r.organization?.id;
     const keys: LedgerKey[] = tenant ? [`account:${account}`, `tenant:${tenant}`] : [`account:${account}`];
     const method = r.sip.method;
@@ -107,13 +273,14 @@ export class VerdictState implements StateView {
     const dest = this.destinationOf(r);
     const rate = this.deck.price(dest.e164);
     for (const k of keys) {
-      const l = this.ledger(st, k);
+      const l = this.ledger(st, k, keys);
       if (l.open.has(r.sip.call_id)) continue; // a re-INVITE
       l.attempted(at, dest.international);
       if (r.sip.status !== undefined && r.sip.status >= 200 && r.sip.status < 300) {
         l.answered(r.sip.call_id, at + (r.event?.duration ?? 0) / 1e6, rate, dest.international);
+        st.unanswered.delete(k);
         st.calls.set(r.sip.call_id, keys);
-      }
+      } else if (st.unanswered.delete(k)) st.unanswered.add(k); // now the most recently seen
     }
   }
 
@@ -138,10 +305,12 @@ export class VerdictState implements StateView {
     return normaliseDestination(r.sip.to?.user ?? r.sip.request_uri ?? '', this.s.home_country);
   }
 
-  private ledger(st: PartitionState, k: LedgerKey): CallLedger {
+  private ledger(st: PartitionState, k: LedgerKey, keep: readonly LedgerKey[]): CallLedger {
     let l = st.ledgers.get(k);
     if (!l) {
+      if (st.ledgers.size >= this.s.max_ledgers_per_partition) this.makeRoom(st, keep);
       st.ledgers.set(k, (l = new CallLedger(this.s.baseline.days, this.s.max_call_seconds * 1000)));
+      st.unanswered.add(k);
       const all = this.ledgersOf.get(k);
       if (all) all.push(l);
       else this.ledgersOf.set(k, [l]);

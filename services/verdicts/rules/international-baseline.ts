@@ -1,6 +1,8 @@
 // International calls this hour against the account's own history: the busiest hour of the last
 // verdicts.baseline.days, times verdicts.baseline.multiple. Until the account has
-// verdicts.baseline.min_history_hours of history, verdicts.baseline.hard_cap applies instead.
+// verdicts.baseline.min_history_hours of history, verdicts.baseline.hard_cap applies instead. History
+// runs from the first call after a silence of more than verdicts.baseline.days: an account back
+// after longer is a new one (its ledger may have been swept meanwhile; the answer is the same).
 import type { VerdictRule } from './rule';
 
 export const internationalBaseline: VerdictRule = {
