@@ -8,6 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { constants as gcKind, PerformanceObserver } from 'node:perf_hooks';
 import { DEFAULT_CONFIG } from '../services/core/config';
 import { silentLogger } from '../services/core/ports';
 import type { Decision, SipFlow } from '../services/core/records';
@@ -166,6 +167,29 @@ function summary(runs: Array<{ rate: number; gen_p50_ms: number; gen_p99_ms: num
   return out;
 }
 
+/** The service's garbage-collection pauses while the rounds ran: a full collection of a heap this size stops every answer for its length. */
+function gcPauses(): { take(): Record<string, number> } {
+  let major = { n: 0, max: 0 };
+  let minor = { n: 0, max: 0 };
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind;
+      const m = kind === gcKind.NODE_PERFORMANCE_GC_MAJOR ? major : minor;
+      m.n++;
+      m.max = Math.max(m.max, e.duration);
+    }
+  });
+  obs.observe({ entryTypes: ['gc'] });
+  return {
+    take() {
+      const out = { full_gcs: major.n, full_gc_max_ms: Math.round(major.max * 10) / 10, young_gcs: minor.n, young_gc_max_ms: Math.round(minor.max * 10) / 10 };
+      major = { n: 0, max: 0 };
+      minor = { n: 0, max: 0 };
+      return out;
+    },
+  };
+}
+
 /** The floor (bench/verdict-floor.ts) in a process of its own. */
 async function startFloor(): Promise<{ http: number; sip: number; stop(): void }> {
   const child = spawn(process.execPath, [path.join(__dirname, 'verdict-floor.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -231,30 +255,37 @@ async function main(): Promise<void> {
     const p99 = buckets.find((b) => b.n >= total * 0.99)?.le;
     return { own_verdicts: total, own_p99_ms_at_most: p99 === undefined ? 'n/a' : p99 * 1000 };
   };
+  const gc = gcPauses();
   const targets = { service: { http: svc.http!.url, sip: svc.sip!.port }, floor: { http: `http://127.0.0.1:${floor.http}`, sip: floor.sip } };
   type Who = keyof typeof targets;
 
-  /** One measured run: the load, and the wire's view of it when a capture is possible. */
-  async function measure<T extends object>(name: string, filter: string, kind: 'http' | 'sip', load: () => Promise<T>): Promise<T & { wire?: Latencies }> {
+  /** One measured run: the load, and the wire's view of it (read once every round has run) when a capture is possible. */
+  async function measure<T extends object>(name: string, filter: string, load: () => Promise<T>): Promise<T & { wire?: Latencies; capture?: WireCapture }> {
     const cap = capture ? new WireCapture(dir, name, filter) : undefined;
     await cap?.ready();
     const figures = await load();
-    const wire = await cap?.stop(kind);
-    return { ...figures, ...(wire ? { wire } : {}) };
+    await cap?.stop();
+    return { ...figures, ...(cap ? { capture: cap } : {}) };
   }
+  const readCaptures = (runs: Array<{ wire?: Latencies; capture?: WireCapture }>, kind: 'http' | 'sip') => {
+    for (const r of runs) r.wire = r.capture?.read(kind);
+  };
 
   if (has('wrk')) {
     const lua = writeWrkScript(dir);
     for (const who of ['service', 'floor'] as Who[]) await wrk(lua, targets[who].http, 5, dir); // warm-up: JIT, caches, connections
-    const runs: Record<Who, Array<WrkFigures & { wire?: Latencies }>> = { service: [], floor: [] };
+    const runs: Record<Who, Array<WrkFigures & { wire?: Latencies; capture?: WireCapture }>> = { service: [], floor: [] };
+    gc.take();
     for (let round = 1; round <= ROUNDS; round++) {
       for (const who of ['service', 'floor'] as Who[]) {
         const port = new URL(targets[who].http).port;
-        runs[who].push(await measure(`http-${who}-${round}`, `tcp port ${port}`, 'http', () => wrk(lua, targets[who].http, SECONDS, dir)));
+        runs[who].push(await measure(`http-${who}-${round}`, `tcp port ${port}`, () => wrk(lua, targets[who].http, SECONDS, dir)));
       }
     }
+    const pauses = gc.take();
+    for (const who of ['service', 'floor'] as Who[]) readCaptures(runs[who], 'http');
     for (const who of ['service', 'floor'] as Who[]) {
-      report(`verdict HTTP ${who}`, { target_rate: RATE, ...summary(runs[who]), ...(who === 'service' ? await own('http') : {}) });
+      report(`verdict HTTP ${who}`, { target_rate: RATE, ...summary(runs[who]), ...(who === 'service' ? { ...(await own('http')), ...pauses } : {}) });
     }
   } else report('verdict HTTP (wrk)', { skipped: 'wrk not installed (apt-get install wrk)' });
 
@@ -264,14 +295,17 @@ async function main(): Promise<void> {
     for (let i = 0; i < 10_000; i++) rows.push(`a${(i * 7919) % ACCOUNTS};${String(i % 10000).padStart(4, '0')};${(i >> 8) & 255}.${i & 255}.${i % 20 === 0 ? 7 : 9}`);
     writeFileSync(inf, rows.join('\n') + '\n');
     for (const who of ['service', 'floor'] as Who[]) await sipp(targets[who].sip, inf, 5, dir);
-    const runs: Record<Who, Array<SippFigures & { wire?: Latencies }>> = { service: [], floor: [] };
+    const runs: Record<Who, Array<SippFigures & { wire?: Latencies; capture?: WireCapture }>> = { service: [], floor: [] };
+    gc.take();
     for (let round = 1; round <= ROUNDS; round++) {
       for (const who of ['service', 'floor'] as Who[]) {
-        runs[who].push(await measure(`sip-${who}-${round}`, `udp port ${targets[who].sip}`, 'sip', () => sipp(targets[who].sip, inf, SECONDS, dir)));
+        runs[who].push(await measure(`sip-${who}-${round}`, `udp port ${targets[who].sip}`, () => sipp(targets[who].sip, inf, SECONDS, dir)));
       }
     }
+    const pauses = gc.take();
+    for (const who of ['service', 'floor'] as Who[]) readCaptures(runs[who], 'sip');
     for (const who of ['service', 'floor'] as Who[]) {
-      report(`verdict SIP ${who}`, { target_rate: RATE, ...summary(runs[who]), ...(who === 'service' ? await own('sip') : {}) });
+      report(`verdict SIP ${who}`, { target_rate: RATE, ...summary(runs[who]), ...(who === 'service' ? { ...(await own('sip')), ...pauses } : {}) });
     }
   } else report('verdict SIP redirect (sipp)', { skipped: 'sipp not installed (apt-get install sip-tester)' });
 

@@ -43,12 +43,19 @@ export class WireCapture {
     return this.started;
   }
 
-  /** Stops the capture and reads the request-to-answer times out of it. */
-  async stop(kind: 'http' | 'sip'): Promise<Latencies | undefined> {
+  /** Stops the capture; its file is read later (`read`), once nothing is being timed. */
+  async stop(): Promise<void> {
     await new Promise((r) => setTimeout(r, 300));
     const exited = new Promise((resolve) => this.child.once('exit', resolve));
     this.child.kill('SIGINT');
     await exited;
+  }
+
+  /**
+   * The request-to-answer times in the capture. Blocking, and it fills the heap with tshark's output:
+   * call it after every round, or the service under test pays for it in the next one.
+   */
+  read(kind: 'http' | 'sip'): Latencies | undefined {
     const times = kind === 'http' ? httpTimes(this.file) : sipTimes(this.file);
     rmSync(this.file, { force: true });
     return summarise(times);
