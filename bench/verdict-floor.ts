@@ -7,6 +7,7 @@ import { createSocket } from 'node:dgram';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+const INVITE = Buffer.from('INVITE ');
 const ALLOW = JSON.stringify({ verdict: 'allow', reason: 'no rule objected', rule: 'allow', finding_ids: [], ttl_seconds: 60 });
 
 const http = createServer((req, res) => {
@@ -21,7 +22,7 @@ const http = createServer((req, res) => {
 
 const udp = createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024 });
 udp.on('message', (buf, peer) => {
-  if (!buf.subarray(0, 7).equals(Buffer.from('INVITE '))) return;
+  if (!buf.subarray(0, 7).equals(INVITE)) return;
   const text = buf.toString('latin1');
   const line = (name: string) => {
     const at = text.indexOf(`\n${name}:`);

@@ -49,6 +49,8 @@ EOF
 
 die() { echo "edge-lab: $*" >&2; exit 1; }
 log() { echo "edge-lab: $*" >&2; }
+# shellcheck source=infra/lab/lib.sh
+source "$HERE/lib.sh"
 
 require_root() { [ "$(id -u)" = 0 ] || die "needs root for network namespaces and nftables (run with sudo)"; }
 
@@ -58,19 +60,6 @@ require_tools() {
   ((${#missing[@]} == 0)) || die "missing: ${missing[*]}; install the packages in infra/apt-packages.txt (apt-get install kamailio sip-tester nftables jq)"
 }
 
-has_ns() { ip netns list | awk '{print $1}' | grep -qx "$1"; }
-in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
-is_int() { [[ $1 =~ ^[0-9]+$ ]] && (($1 > 0)); }
-
-# veth NAME_IN_BRIDGE NS IF IP: one lab host on the bridge
-attach() {
-  local port=$1 ns=$2 ifname=$3 addr=$4
-  ip link add "$port" netns "$NS_BR" type veth peer name "$ifname" netns "$ns"
-  in_ns "$NS_BR" ip link set "$port" master br0 up
-  in_ns "$ns" ip addr add "$addr/24" dev "$ifname"
-  in_ns "$ns" ip link set "$ifname" up
-  in_ns "$ns" ip link set lo up
-}
 
 up() {
   require_root
@@ -80,10 +69,10 @@ up() {
   for ns in "$NS_BR" "$NS_EDGE" "$NS_LEGIT" "$NS_CALLEE" "$NS_ATK"; do ip netns add "$ns"; done
   in_ns "$NS_BR" ip link add br0 type bridge
   in_ns "$NS_BR" ip link set br0 up
-  attach "cs-e-edge" "$NS_EDGE" eth0 "$EDGE_IP"
-  attach "cs-e-legit" "$NS_LEGIT" eth0 "$LEGIT_IP"
-  attach "cs-e-callee" "$NS_CALLEE" eth0 "$CALLEE_IP"
-  attach "cs-e-atk" "$NS_ATK" eth0 "$ATK_IP"
+  attach "cs-e-edge" "$NS_EDGE" "$EDGE_IP"
+  attach "cs-e-legit" "$NS_LEGIT" "$LEGIT_IP"
+  attach "cs-e-callee" "$NS_CALLEE" "$CALLEE_IP"
+  attach "cs-e-atk" "$NS_ATK" "$ATK_IP"
   # the edge's own link to the host, for HEP only
   ip link add "$HOST_IF" type veth peer name "$EDGE_HOST_IF" netns "$NS_EDGE"
   ip addr add "$HOST_IP/30" dev "$HOST_IF"
@@ -129,14 +118,6 @@ counters() {
     | reduce .[] as $r ({}; .[$r.k[0]][$r.k[1]] = $r.v)'
 }
 
-module_dir() {
-  local d
-  for d in /usr/lib/x86_64-linux-gnu/kamailio/modules /usr/lib/aarch64-linux-gnu/kamailio/modules /usr/lib/kamailio/modules /usr/local/lib64/kamailio/modules; do
-    [ -f "$d/siptrace.so" ] && { echo "$d"; return; }
-  done
-  die "Kamailio modules not found: apt-get install kamailio"
-}
-
 # the defines of edge/kamailio.cfg, written into the generated file so the key is not on a command line
 kamailio_config() {
   local port=$1
@@ -149,40 +130,6 @@ kamailio_config() {
   tail -n +2 "$HERE/edge/kamailio.cfg"
 }
 
-# start_bg NAME NS CMD...: a background process in a namespace, pid in RUN_DIR/NAME.pid
-start_bg() {
-  local name=$1 ns=$2
-  shift 2
-  stop_bg "$name"
-  ip netns exec "$ns" "$@" >"$RUN_DIR/$name.log" 2>&1 </dev/null &
-  echo $! >"$RUN_DIR/$name.pid"
-}
-
-stop_bg() {
-  local pid_file=$RUN_DIR/$1.pid pid
-  [ -f "$pid_file" ] || return 0
-  pid=$(cat "$pid_file")
-  if kill -0 "$pid" 2>/dev/null; then
-    kill "$pid"
-    for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
-  fi
-  rm -f "$pid_file"
-}
-
-running() { [ -f "$RUN_DIR/$1.pid" ] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null; }
-
-# wait_listen NAME NS ADDR PROTO: bounded wait until a socket listens, or the process died
-wait_listen() {
-  local name=$1 ns=$2 addr=$3 proto=$4
-  for _ in $(seq 1 50); do
-    in_ns "$ns" ss -ln"${proto}" | grep -q "$addr:5060" && return 0
-    running "$name" || { cat "$RUN_DIR/$name.log" >&2; die "$name exited"; }
-    sleep 0.1
-  done
-  cat "$RUN_DIR/$name.log" >&2
-  die "$name did not start listening on $addr:5060"
-}
 
 start_kamailio() {
   require_root

@@ -44,23 +44,13 @@ USAGE
 
 die() { echo "verdict-lab: $*" >&2; exit 1; }
 log() { echo "verdict-lab: $*" >&2; }
+# shellcheck source=infra/lab/lib.sh
+source "$HERE/lib.sh"
 require_root() { [ "$(id -u)" = 0 ] || die "needs root for network namespaces (run with sudo)"; }
 require_tools() {
   local missing=() t
   for t in ip kamailio sipp ss; do command -v "$t" >/dev/null || missing+=("$t"); done
   ((${#missing[@]} == 0)) || die "missing: ${missing[*]}; apt-get install kamailio sip-tester iproute2"
-}
-has_ns() { ip netns list | awk '{print $1}' | grep -qx "$1"; }
-in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
-is_int() { [[ $1 =~ ^[0-9]+$ ]] && (($1 > 0)); }
-
-attach() {
-  local port=$1 ns=$2 addr=$3
-  ip link add "$port" netns "$NS_BR" type veth peer name eth0 netns "$ns"
-  in_ns "$NS_BR" ip link set "$port" master br0 up
-  in_ns "$ns" ip addr add "$addr/24" dev eth0
-  in_ns "$ns" ip link set eth0 up
-  in_ns "$ns" ip link set lo up
 }
 
 up() {
@@ -93,14 +83,6 @@ up() {
   log "up: proxy $PROXY_IP, legit $LEGIT_IP, carrier $CARRIER_IP, attacker $ATK_IP; host $HOST_IP"
 }
 
-module_dir() {
-  local d
-  for d in /usr/lib/x86_64-linux-gnu/kamailio/modules /usr/lib/aarch64-linux-gnu/kamailio/modules /usr/lib/kamailio/modules; do
-    [ -f "$d/siptrace.so" ] && { echo "$d"; return; }
-  done
-  die "Kamailio modules not found: apt-get install kamailio"
-}
-
 kamailio_config() {
   local hep=$1 verdict=$2 mode=$3 timeout=$4
   printf '#!KAMAILIO\n'
@@ -115,38 +97,6 @@ kamailio_config() {
   tail -n +2 "$HERE/verdict/kamailio.cfg"
 }
 
-start_bg() {
-  local name=$1 ns=$2
-  shift 2
-  stop_bg "$name"
-  ip netns exec "$ns" "$@" >"$RUN_DIR/$name.log" 2>&1 </dev/null &
-  echo $! >"$RUN_DIR/$name.pid"
-}
-
-stop_bg() {
-  local pid_file=$RUN_DIR/$1.pid pid
-  [ -f "$pid_file" ] || return 0
-  pid=$(cat "$pid_file")
-  if kill -0 "$pid" 2>/dev/null; then
-    kill "$pid"
-    for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
-  fi
-  rm -f "$pid_file"
-}
-
-running() { [ -f "$RUN_DIR/$1.pid" ] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null; }
-
-wait_listen() {
-  local name=$1 ns=$2 addr=$3
-  for _ in $(seq 1 50); do
-    in_ns "$ns" ss -lnu | grep -q "$addr:5060" && return 0
-    running "$name" || { cat "$RUN_DIR/$name.log" >&2; die "$name exited"; }
-    sleep 0.1
-  done
-  cat "$RUN_DIR/$name.log" >&2
-  die "$name did not start listening on $addr:5060"
-}
 
 start_kamailio() {
   require_root
@@ -160,7 +110,7 @@ start_kamailio() {
   (umask 077 && kamailio_config "$hep" "$verdict" "$mode" "$timeout" >"$RUN_DIR/kamailio.cfg")
   kamailio -c -L "$(module_dir)" -f "$RUN_DIR/kamailio.cfg" >"$RUN_DIR/check.log" 2>&1 || { cat "$RUN_DIR/check.log" >&2; die "config check failed"; }
   start_bg kamailio "$NS_PROXY" kamailio -DD -E -m 64 -M 8 -L "$(module_dir)" -f "$RUN_DIR/kamailio.cfg" -Y "$RUN_DIR"
-  wait_listen kamailio "$NS_PROXY" "$PROXY_IP"
+  wait_listen kamailio "$NS_PROXY" "$PROXY_IP" u
   log "kamailio on $PROXY_IP:5060 asking sip:$HOST_IP:$verdict (fail-$mode after ${timeout} ms), HEP to $HOST_IP:$hep"
 }
 
@@ -170,7 +120,7 @@ start_carrier() {
   mkdir -p "$RUN_DIR"
   rm -f "$RUN_DIR/carrier-messages.log"
   start_bg carrier "$NS_CARRIER" sipp -sn uas -i "$CARRIER_IP" -p 5060 -nostdin -trace_msg -message_file "$RUN_DIR/carrier-messages.log" -trace_err -error_file "$RUN_DIR/carrier-errors.log"
-  wait_listen carrier "$NS_CARRIER" "$CARRIER_IP"
+  wait_listen carrier "$NS_CARRIER" "$CARRIER_IP" u
   log "carrier (sipp uas) on $CARRIER_IP:5060"
 }
 
