@@ -1,42 +1,35 @@
 // Pre-call verdicts under load, with the load from other processes: HTTP with wrk (paced to about
-// 5,000 verdicts/s by its delay hook), SIP redirect with sipp at 5,000 INVITEs/s. Realistic state:
-// 100,000 accounts with a class of service and a few calls each, 10,000 blocked addresses, a rate
-// deck of 10,000 prefixes. Figures are the load generators' own latencies (p50, p99), plus the
-// service's own time per verdict (callsentry_verdict_seconds). Targets (issue 17): p99 <= 2 ms
-// HTTP, <= 1 ms SIP. Needs wrk and sipp (infra/apt-packages.txt).
-import { spawn, spawnSync } from 'node:child_process';
+// 5,000 verdicts/s by its delay hook), SIP redirect with five sipp at 5,000 INVITEs/s. The service
+// (bench/verdict-service.ts: 100,000 accounts, 10,000 blocked addresses, a rate deck of 10,000
+// prefixes) and a floor that does no work (bench/verdict-floor.ts) each run in a process of their
+// own, measured in alternating rounds. Figures: latency on the wire (bench/wire-latency.ts), the
+// generators' own where there is no capture, and from inside the service its own time per verdict,
+// busy loop and collections. Targets (issue 17): p99 <= 2 ms HTTP, <= 1 ms SIP. Needs wrk and sipp
+// (infra/apt-packages.txt); the wire figures need root, tcpdump and tshark.
+import { fork, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { constants as gcKind, PerformanceObserver } from 'node:perf_hooks';
-import { DEFAULT_CONFIG } from '../services/core/config';
-import { silentLogger } from '../services/core/ports';
-import type { Decision, SipFlow } from '../services/core/records';
-import { MemoryBus } from '../services/adapters/memory-bus/memory-bus';
-import { createRuntime } from '../services/runtime/runtime';
-import { RateDeck } from '../services/verdicts/rate-deck';
-import { startVerdictService } from '../services/verdicts/service';
-import { VerdictState } from '../services/verdicts/state';
+import { VERDICT_NODE_FLAGS } from '../services/verdicts/node-flags';
 import { report } from './report';
-import { canCapture, WireCapture, type Latencies } from './wire-latency';
+import { ACCOUNTS, BLOCKS, type Inside, type ServiceAsk, type ServiceReady } from './verdict-service';
+import { canCapture, summarise, WireCapture, type Latencies } from './wire-latency';
 
-const ACCOUNTS = 100_000;
-const BLOCKS = 10_000;
-const PREFIXES = 10_000;
 const RATE = 5_000;
 const SECONDS = Number(process.env.CALLSENTRY_BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.CALLSENTRY_BENCH_ROUNDS ?? 3);
 const SIPP_INSTANCES = 5;
 const ROOT = path.resolve(__dirname, '../..');
 
-/** A load generator in a process of its own; the service answers in this one, so never spawnSync. */
-function run(cmd: string, args: string[], cwd: string, timeoutMs: number): Promise<{ status: number | null; stdout: string; stderr: string }> {
+/** A load generator in a process of its own; asynchronous, so that several run at once. */
+function run(cmd: string, args: string[], cwd: string, timeoutMs: number, keepStdout = true): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    // sipp draws its screen on stdout every second: not read, not kept
+    const child = spawn(cmd, args, { cwd, stdio: ['ignore', keepStdout ? 'pipe' : 'ignore', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d.toString()));
-    child.stderr.on('data', (d) => (stderr = (stderr + d.toString()).slice(-4000)));
+    child.stdout?.on('data', (d) => (stdout += d.toString()));
+    child.stderr!.on('data', (d) => (stderr = (stderr + d.toString()).slice(-4000)));
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('exit', (status) => {
       clearTimeout(timer);
@@ -47,14 +40,6 @@ function run(cmd: string, args: string[], cwd: string, timeoutMs: number): Promi
 
 function has(bin: string): boolean {
   return spawnSync('sh', ['-c', 'command -v "$1"', 'sh', bin]).status === 0;
-}
-
-function deck(): RateDeck {
-  const d = RateDeck.empty();
-  // country codes and longer prefixes down to 6 digits, as carriers' decks are
-  for (let i = 0; d.size < PREFIXES; i++) d.set(String(1 + ((i * 7919) % 999_999)).slice(0, 2 + (i % 5)), 0.005 + (i % 300) / 100);
-  d.set('44', 0.02);
-  return d;
 }
 
 interface WrkFigures {
@@ -104,8 +89,9 @@ interface SippFigures {
   rate: number;
   answered: number;
   failed: number;
-  gen_p50_ms: number;
-  gen_p99_ms: number;
+  /** sipp's own times (whole ms off its loop clock): only without a capture, as writing them costs the CPUs the service needs */
+  gen_p50_ms?: number;
+  gen_p99_ms?: number;
 }
 
 /**
@@ -113,14 +99,14 @@ interface SippFigures {
  * of about 30 every 6 ms (its scheduler loop), and the queue behind such a burst is sipp's, not the
  * service's. Several proxies asking at once is also what a verdict service sees.
  */
-async function sipp(port: number, inf: string, seconds: number, dir: string): Promise<SippFigures> {
+async function sipp(port: number, inf: string, seconds: number, dir: string, timed: boolean): Promise<SippFigures> {
   const each = RATE / SIPP_INSTANCES;
   const started = Date.now();
   const runs = await Promise.all(
     Array.from({ length: SIPP_INSTANCES }, (_, i) => {
       const stats = path.join(dir, `sipp-${port}-${i}.csv`);
-      const args = [`127.0.0.1:${port}`, '-sf', path.join(ROOT, 'bench/verdict-invite.xml'), '-inf', inf, '-i', '127.0.0.1', '-p', '0', '-r', String(each), '-m', String(each * seconds), '-l', '20000', '-nostdin', '-trace_rtt', '-rtt_freq', '1', '-timeout', `${seconds + 10}s`, '-trace_stat', '-fd', '1', '-stf', stats];
-      return run('sipp', args, dir, (seconds + 40) * 1000).then((r) => ({ r, stats }));
+      const args = [`127.0.0.1:${port}`, '-sf', path.join(ROOT, 'bench/verdict-invite.xml'), '-inf', inf, '-i', '127.0.0.1', '-p', '0', '-r', String(each), '-m', String(each * seconds), '-l', '20000', '-nostdin', ...(timed ? ['-trace_rtt', '-rtt_freq', '1'] : []), '-timeout', `${seconds + 10}s`, '-trace_stat', '-fd', '1', '-stf', stats];
+      return run('sipp', args, dir, (seconds + 40) * 1000, false).then((r) => ({ r, stats }));
     }),
   );
   const elapsed = (Date.now() - started) / 1000;
@@ -135,6 +121,8 @@ async function sipp(port: number, inf: string, seconds: number, dir: string): Pr
     failed += Number(last[head.indexOf('FailedCall(C)')]);
     rmSync(stats, { force: true });
   }
+  const figures = { rate: Math.round(answered / Math.max(elapsed, seconds)), answered, failed };
+  if (!timed) return figures;
   // sipp's own response times (whole ms, read off its loop clock)
   const samples: number[] = [];
   for (const f of readdirSync(dir).filter((n) => n.endsWith('_rtt.csv'))) {
@@ -146,47 +134,40 @@ async function sipp(port: number, inf: string, seconds: number, dir: string): Pr
   }
   samples.sort((a, b) => a - b);
   const q = (p: number) => samples[Math.min(samples.length - 1, Math.floor(samples.length * p))] ?? NaN;
-  return { rate: Math.round(answered / Math.max(elapsed, seconds)), answered, failed, gen_p50_ms: q(0.5), gen_p99_ms: q(0.99) };
+  return { ...figures, gen_p50_ms: q(0.5), gen_p99_ms: q(0.99) };
 }
 
-/** Rounds in one line: the median round's figures, and each round's p99. */
-function summary(runs: Array<{ rate: number; gen_p50_ms: number; gen_p99_ms: number; wire?: Latencies; errors?: string; failed?: number }>): Record<string, number | string> {
+/** Rounds in one line: the median round's figures, each round's p99, and the p99 of all their answers together. */
+function summary(runs: Array<{ rate: number; gen_p50_ms?: number; gen_p99_ms?: number; wire?: Latencies; errors?: string; failed?: number }>): Record<string, number | string> {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const out: Record<string, number | string> = {
     rounds: runs.length,
     rate: median(runs.map((r) => r.rate)),
-    gen_p50_ms: median(runs.map((r) => r.gen_p50_ms)),
-    gen_p99_ms: median(runs.map((r) => r.gen_p99_ms)),
   };
+  for (const gen of ['gen_p50_ms', 'gen_p99_ms'] as const) if (runs.every((r) => r[gen] !== undefined)) out[gen] = median(runs.map((r) => r[gen]!));
   if (runs.every((r) => r.wire)) {
     out.wire_p50_ms = median(runs.map((r) => r.wire!.p50_ms));
     out.wire_p99_ms = median(runs.map((r) => r.wire!.p99_ms));
     out.wire_p99_each = runs.map((r) => r.wire!.p99_ms).join('/');
+    // every answer of every round together: the p99 of the whole run
+    const all = summarise(runs.flatMap((r) => r.wire!.times))!;
+    out.wire_p99_all_ms = all.p99_ms;
+    out.wire_p999_all_ms = all.p999_ms;
   }
   for (const extra of ['errors', 'failed'] as const) if (runs[0][extra] !== undefined) out[extra] = runs.map((r) => String(r[extra])).join('/');
   return out;
 }
 
-/** The service's garbage-collection pauses while the rounds ran: a full collection of a heap this size stops every answer for its length. */
-function gcPauses(): { take(): Record<string, number> } {
-  let major = { n: 0, max: 0 };
-  let minor = { n: 0, max: 0 };
-  const obs = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) {
-      const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind;
-      const m = kind === gcKind.NODE_PERFORMANCE_GC_MAJOR ? major : minor;
-      m.n++;
-      m.max = Math.max(m.max, e.duration);
-    }
-  });
-  obs.observe({ entryTypes: ['gc'] });
+/** The service's figures from inside, over its rounds: the median busy loop, collections summed, their longest. */
+function insideOf(runs: Array<{ inside?: Inside }>): Record<string, number> {
+  const all = runs.map((r) => r.inside).filter((x): x is Inside => x !== undefined);
+  const busy = all.map((x) => x.loop_busy_pct).sort((a, b) => a - b);
   return {
-    take() {
-      const out = { full_gcs: major.n, full_gc_max_ms: Math.round(major.max * 10) / 10, young_gcs: minor.n, young_gc_max_ms: Math.round(minor.max * 10) / 10 };
-      major = { n: 0, max: 0 };
-      minor = { n: 0, max: 0 };
-      return out;
-    },
+    loop_busy_pct: busy[Math.floor(busy.length / 2)],
+    full_gcs: all.reduce((n, x) => n + x.full_gcs, 0),
+    full_gc_max_ms: Math.max(0, ...all.map((x) => x.full_gc_max_ms)),
+    young_gcs: all.reduce((n, x) => n + x.young_gcs, 0),
+    young_gc_max_ms: Math.max(0, ...all.map((x) => x.young_gc_max_ms)),
   };
 }
 
@@ -200,72 +181,44 @@ async function startFloor(): Promise<{ http: number; sip: number; stop(): void }
   return { ...ports, stop: () => child.kill('SIGTERM') };
 }
 
+/** The service (bench/verdict-service.ts) in a process of its own, as `callsentry verdict` runs. */
+async function startService(): Promise<ServiceReady & { ask<T>(m: ServiceAsk): Promise<T>; stop(): void }> {
+  const child = fork(path.join(__dirname, 'verdict-service.js'), [], { execArgv: [...VERDICT_NODE_FLAGS], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const ready = await new Promise<ServiceReady>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as ServiceReady));
+    child.once('exit', (code) => reject(new Error(`the verdict service exited ${code}`)));
+  });
+  const ask = <T>(m: ServiceAsk) => new Promise<T>((resolve) => {
+    child.once('message', (r) => resolve(r as T));
+    child.send(m);
+  });
+  return { ...ready, ask, stop: () => child.kill('SIGTERM') };
+}
+
 async function main(): Promise<void> {
-  const cfg = structuredClone(DEFAULT_CONFIG);
-  cfg.metrics.listen = null;
-  const accounts: Record<string, { class: string; tenant: string }> = {};
-  for (let i = 0; i < ACCOUNTS; i++) accounts[`a${i}`] = { class: i % 10 === 0 ? 'local' : 'standard', tenant: `t${i % 500}` };
-  cfg.verdicts = { ...cfg.verdicts, http_listen: '127.0.0.1:0', sip_listen: '127.0.0.1:0', accounts, home_country: 'US' };
-  const rates = deck();
-  const state = new VerdictState(cfg.verdicts, rates);
-  const now = Date.now();
-  const decisions = state.partition('decisions.v1', 0);
-  for (let i = 0; i < BLOCKS; i++) {
-    const ip = `10.${(i >> 8) & 255}.${i & 255}.7`;
-    state.applyDecision(decisions, { '@timestamp': new Date(now).toISOString(), id: `d${i}`, action: 'block', target: { type: 'ip', value: ip }, scope: 'firewall', ttl_seconds: 86_400, reason: 'bench', finding_ids: [`f${i}`], mode: 'enforce' } as Decision);
-  }
-  // three calls per account over the last day, spread over 8 partitions; tenants of 200 accounts
-  for (let i = 0; i < ACCOUNTS; i++) {
-    const st = state.partition('flows.sip.by-account.v1', i % 8);
-    for (let c = 0; c < 3; c++) {
-      const at = now - (c + 1) * 3_600_000 * (1 + (i % 20));
-      const flow = { '@timestamp': new Date(at).toISOString(), event: { id: `e${i}-${c}`, kind: 'event', dataset: 'sip.flow' }, source: { ip: '192.0.2.1' }, destination: { ip: '192.0.2.2' }, network: { transport: 'udp' }, organization: { id: `t${i % 500}` }, sip: { call_id: `c${i}-${c}`, method: 'INVITE', status: 200, account: `a${i}`, to: { user: c === 0 ? '+442079460000' : '2125550100' } } } as SipFlow;
-      state.applyFlow(st, flow);
-      // one account in 50 is on a call now
-      if (c > 0 || i % 50 !== 0) state.applyFlow(st, { ...flow, '@timestamp': new Date(at + 120_000).toISOString(), sip: { ...flow.sip, method: 'BYE', status: 200 } });
-    }
-  }
-  const rt = createRuntime(cfg, { bus: new MemoryBus(), log: silentLogger });
-  {
-    // the rules alone, in this process: what one verdict costs in CPU, without the network
-    const { callContext, judge } = await import('../services/verdicts/judge');
-    const queries = Array.from({ length: 100_000 }, (_, n) => ({ source_ip: n % 20 === 0 ? `10.${(n >> 8) & 255}.${n & 255}.7` : '192.0.2.77', account: `a${(n * 7919) % ACCOUNTS}`, from: 'sip:x@pbx', to: `+44207946${String(n % 10000).padStart(4, '0')}`, call_id: `j${n}` }));
-    for (const q of queries.slice(0, 10_000)) judge(callContext(q, cfg.verdicts, rates, now), state, cfg.verdicts);
-    const t = process.hrtime.bigint();
-    const cpu = process.cpuUsage();
-    let denied = 0;
-    for (const q of queries) if (judge(callContext(q, cfg.verdicts, rates, now), state, cfg.verdicts).verdict === 'deny') denied++;
-    const sec = Number(process.hrtime.bigint() - t) / 1e9;
-    const used = process.cpuUsage(cpu);
-    const cpuSec = (used.user + used.system) / 1e6;
-    // CPU time is what one verdict costs; wall time says how busy the shared machine was
-    report('verdict judge (1 core)', { verdicts: queries.length, denied, cpu_us_per_verdict: (cpuSec * 1e6) / queries.length, wall_us_per_verdict: (sec * 1e6) / queries.length, verdicts_per_cpu_s: Math.round(queries.length / cpuSec) });
-  }
-  const svc = await startVerdictService(rt, { env: {}, state, deck: rates, consume: false });
+  const svc = await startService();
+  report('verdict judge (1 core)', svc.judge);
   const floor = await startFloor();
   const dir = mkdtempSync(path.join(tmpdir(), 'callsentry-verdict-bench-'));
   const capture = canCapture();
   if (!capture) process.stderr.write('verdict bench: no wire latencies (they need root, tcpdump and tshark: bash infra/setup-test.sh installs them)\n');
-  const own = async (iface: string) => {
-    // the service's own time per verdict, from its histogram (bucket bounds: an upper estimate)
-    const text = await rt.metrics.render();
-    const lines = text.split('\n').filter((l) => l.startsWith('callsentry_verdict_seconds_bucket') && l.includes(`interface="${iface}"`));
-    const buckets = lines.map((l) => ({ le: Number(/le="([^"]+)"/.exec(l)![1]), n: Number(l.split(' ').pop()) }));
-    const total = buckets[buckets.length - 1]?.n ?? 0;
-    const p99 = buckets.find((b) => b.n >= total * 0.99)?.le;
-    return { own_verdicts: total, own_p99_ms_at_most: p99 === undefined ? 'n/a' : p99 * 1000 };
-  };
-  const gc = gcPauses();
-  const targets = { service: { http: svc.http!.url, sip: svc.sip!.port }, floor: { http: `http://127.0.0.1:${floor.http}`, sip: floor.sip } };
+  const inside = () => svc.ask<Inside>({ ask: 'inside' });
+  const own = (iface: 'http' | 'sip') => svc.ask<Record<string, number | string>>({ ask: 'own', iface });
+  const targets = { service: { http: svc.http, sip: svc.sip }, floor: { http: `http://127.0.0.1:${floor.http}`, sip: floor.sip } };
   type Who = keyof typeof targets;
 
-  /** One measured run: the load, and the wire's view of it (read once every round has run) when a capture is possible. */
-  async function measure<T extends object>(name: string, filter: string, load: () => Promise<T>): Promise<T & { wire?: Latencies; capture?: WireCapture }> {
+  /**
+   * One measured run: the load, the wire's view of it (read once every round has run) when a
+   * capture is possible, and for the service its collections and busy loop while the load ran.
+   */
+  async function measure<T extends object>(who: Who, name: string, filter: string, load: () => Promise<T>): Promise<T & { wire?: Latencies; capture?: WireCapture; inside?: Inside }> {
     const cap = capture ? new WireCapture(dir, name, filter) : undefined;
     await cap?.ready();
+    if (who === 'service') await inside();
     const figures = await load();
+    const during = who === 'service' ? await inside() : undefined;
     await cap?.stop();
-    return { ...figures, ...(cap ? { capture: cap } : {}) };
+    return { ...figures, ...(cap ? { capture: cap } : {}), ...(during ? { inside: during } : {}) };
   }
   const readCaptures = (runs: Array<{ wire?: Latencies; capture?: WireCapture }>, kind: 'http' | 'sip') => {
     for (const r of runs) r.wire = r.capture?.read(kind);
@@ -274,18 +227,16 @@ async function main(): Promise<void> {
   if (has('wrk')) {
     const lua = writeWrkScript(dir);
     for (const who of ['service', 'floor'] as Who[]) await wrk(lua, targets[who].http, 5, dir); // warm-up: JIT, caches, connections
-    const runs: Record<Who, Array<WrkFigures & { wire?: Latencies; capture?: WireCapture }>> = { service: [], floor: [] };
-    gc.take();
+    const runs: Record<Who, Array<WrkFigures & { wire?: Latencies; capture?: WireCapture; inside?: Inside }>> = { service: [], floor: [] };
     for (let round = 1; round <= ROUNDS; round++) {
       for (const who of ['service', 'floor'] as Who[]) {
         const port = new URL(targets[who].http).port;
-        runs[who].push(await measure(`http-${who}-${round}`, `tcp port ${port}`, () => wrk(lua, targets[who].http, SECONDS, dir)));
+        runs[who].push(await measure(who, `http-${who}-${round}`, `tcp port ${port}`, () => wrk(lua, targets[who].http, SECONDS, dir)));
       }
     }
-    const pauses = gc.take();
     for (const who of ['service', 'floor'] as Who[]) readCaptures(runs[who], 'http');
     for (const who of ['service', 'floor'] as Who[]) {
-      report(`verdict HTTP ${who}`, { target_rate: RATE, ...summary(runs[who]), ...(who === 'service' ? { ...(await own('http')), ...pauses } : {}) });
+      report(`verdict HTTP ${who}`, { target_rate: RATE, ...summary(runs[who]), ...(who === 'service' ? { ...(await own('http')), ...insideOf(runs[who]) } : {}) });
     }
   } else report('verdict HTTP (wrk)', { skipped: 'wrk not installed (apt-get install wrk)' });
 
@@ -294,24 +245,21 @@ async function main(): Promise<void> {
     const rows = ['SEQUENTIAL'];
     for (let i = 0; i < 10_000; i++) rows.push(`a${(i * 7919) % ACCOUNTS};${String(i % 10000).padStart(4, '0')};${(i >> 8) & 255}.${i & 255}.${i % 20 === 0 ? 7 : 9}`);
     writeFileSync(inf, rows.join('\n') + '\n');
-    for (const who of ['service', 'floor'] as Who[]) await sipp(targets[who].sip, inf, 5, dir);
-    const runs: Record<Who, Array<SippFigures & { wire?: Latencies; capture?: WireCapture }>> = { service: [], floor: [] };
-    gc.take();
+    for (const who of ['service', 'floor'] as Who[]) await sipp(targets[who].sip, inf, 5, dir, !capture);
+    const runs: Record<Who, Array<SippFigures & { wire?: Latencies; capture?: WireCapture; inside?: Inside }>> = { service: [], floor: [] };
     for (let round = 1; round <= ROUNDS; round++) {
       for (const who of ['service', 'floor'] as Who[]) {
-        runs[who].push(await measure(`sip-${who}-${round}`, `udp port ${targets[who].sip}`, () => sipp(targets[who].sip, inf, SECONDS, dir)));
+        runs[who].push(await measure(who, `sip-${who}-${round}`, `udp port ${targets[who].sip}`, () => sipp(targets[who].sip, inf, SECONDS, dir, !capture)));
       }
     }
-    const pauses = gc.take();
     for (const who of ['service', 'floor'] as Who[]) readCaptures(runs[who], 'sip');
     for (const who of ['service', 'floor'] as Who[]) {
-      report(`verdict SIP ${who}`, { target_rate: RATE, ...summary(runs[who]), ...(who === 'service' ? { ...(await own('sip')), ...pauses } : {}) });
+      report(`verdict SIP ${who}`, { target_rate: RATE, ...summary(runs[who]), ...(who === 'service' ? { ...(await own('sip')), ...insideOf(runs[who]) } : {}) });
     }
   } else report('verdict SIP redirect (sipp)', { skipped: 'sipp not installed (apt-get install sip-tester)' });
 
   floor.stop();
-  await svc.stop();
-  await rt.bus.close();
+  svc.stop();
 }
 
 void main().then(

@@ -13,6 +13,8 @@ export interface Latencies {
   p90_ms: number;
   p99_ms: number;
   p999_ms: number;
+  /** every request-to-answer time, ascending (ms): rounds are pooled from these */
+  times: number[];
 }
 
 export function canCapture(): boolean {
@@ -87,9 +89,9 @@ function sipTimes(file: string): number[] {
   return out;
 }
 
-function summarise(ms: number[]): Latencies | undefined {
+export function summarise(ms: number[]): Latencies | undefined {
   if (ms.length === 0) return undefined;
   ms.sort((a, b) => a - b);
   const q = (p: number) => Math.round(ms[Math.min(ms.length - 1, Math.floor(ms.length * p))] * 1000) / 1000;
-  return { answers: ms.length, p50_ms: q(0.5), p90_ms: q(0.9), p99_ms: q(0.99), p999_ms: q(0.999) };
+  return { answers: ms.length, p50_ms: q(0.5), p90_ms: q(0.9), p99_ms: q(0.99), p999_ms: q(0.999), times: ms };
 }

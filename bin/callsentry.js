@@ -8,6 +8,29 @@ if (!fs.existsSync(cli)) {
   process.stderr.write('callsentry is not built yet: run `npm run build` (or `npm run setup`) in ' + path.join(__dirname, '..') + '\n');
   process.exit(2);
 }
+// `callsentry verdict` answers calls before setup: it runs with the Node flags that keep garbage
+// collection from holding answers (services/verdicts/node-flags.ts), relaunched once with them.
+// The relaunched process is in a process group of its own, so a terminal's Ctrl-C reaches it once,
+// through this one; it stops when this one goes, however it goes.
+if (process.env.CALLSENTRY_RELAUNCHED === '1' && process.channel) {
+  process.channel.unref();
+  process.on('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+} else {
+  const { missingVerdictFlags } = require(path.join(__dirname, '..', 'dist', 'services', 'verdicts', 'node-flags.js'));
+  const flags = missingVerdictFlags(process.argv.slice(2), process.execArgv, process.env.NODE_OPTIONS);
+  if (flags.length > 0) {
+    const { spawn } = require('node:child_process');
+    const { constants } = require('node:os');
+    const child = spawn(process.execPath, [...process.execArgv, ...flags, __filename, ...process.argv.slice(2)], {
+      stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+      detached: true,
+      env: { ...process.env, CALLSENTRY_RELAUNCHED: '1' },
+    });
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+    child.on('exit', (code, signal) => process.exit(code ?? 128 + (constants.signals[signal] ?? 0)));
+    return;
+  }
+}
 const { main } = require(cli);
 // the reader of a pipe went away (`callsentry findings list | head`): nothing more can be said
 for (const stream of [process.stdout, process.stderr]) {

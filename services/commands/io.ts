@@ -15,8 +15,10 @@ export interface CommandIo {
 
 export function processIo(): CommandIo {
   const stopSignal = new Promise<void>((resolve) => {
+    // a second Ctrl-C ends the process at once; a repeated SIGTERM (a supervisor's to every process
+    // of the service, and the relaunching parent's) asks for the same orderly stop
     process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
+    process.on('SIGTERM', () => resolve());
   });
   return {
     out: (line) => process.stdout.write(line + '\n'),

@@ -1,7 +1,7 @@
 // The IPv4 fast paths (CidrSet.match, networkAt) must agree with the ipaddr.js reading they spare.
 import fc from 'fast-check';
 import { isIP } from 'node:net';
-import { cidrContains, CidrSet, ipv4Number, parseCidr } from './cidr';
+import { cidrContains, CidrSet, ipFamily, ipv4Number, parseCidr } from './cidr';
 import { networkAt, partitionNetwork } from './source-network';
 
 const octet = fc.integer({ min: 0, max: 255 });
@@ -12,6 +12,11 @@ const nearIpv4 = fc.oneof(ipv4, fc.stringMatching(/^[0-9.]{1,16}$/), fc.constant
 describe('IPv4 fast paths', () => {
   it('reads exactly the addresses node:net reads as IPv4', () => {
     fc.assert(fc.property(nearIpv4, (text) => expect(ipv4Number(text) !== undefined).toBe(isIP(text) === 4)));
+  });
+
+  it('ipFamily says what node:net isIP says, IPv6 and junk included', () => {
+    const ipv6 = fc.ipV6();
+    fc.assert(fc.property(fc.oneof(nearIpv4, ipv6, fc.string({ maxLength: 40 })), (text) => expect(ipFamily(text)).toBe(isIP(text))));
   });
 
   it('CidrSet.match agrees with cidrContains on every range', () => {

@@ -1,5 +1,6 @@
 // One ledger's pruning on a fake clock: what it drops, when it is empty, and that pruning never
 // changes what a verdict reads.
+import fc from 'fast-check';
 import { CallLedger, HOUR } from './call-ledger';
 
 const MINUTE = 60_000;
@@ -28,7 +29,7 @@ describe('CallLedger.prune', () => {
 
     // the BYE was missed: taken as ended at max_call_seconds, 240 minutes at 1 a minute
     expect(l.prune(T0 + 5 * HOUR)).toBe(false);
-    expect(l.open.size).toBe(0);
+    expect(l.openCount).toBe(0);
     expect(l.spend(DAY, T0 + 5 * HOUR)).toBeCloseTo(240);
 
     // a day after it ended nothing is spent, but the account's history still counts
@@ -80,5 +81,38 @@ describe('CallLedger.prune', () => {
       if (t % HOUR === 0) pruned.prune(t);
       expect(readings(pruned, t + MINUTE)).toEqual(readings(twin, t + MINUTE));
     }
+  });
+});
+
+describe('CallLedger.spend', () => {
+  it('answers from its per-minute sums as a recount of every ended call would, whatever the order of calls and questions', () => {
+    // time between steps: often within the minute (a question, then a call ending, then the question again), sometimes hours
+    const gap = fc.oneof(fc.integer({ min: 0, max: 20_000 }), fc.integer({ min: 0, max: 20 * MINUTE }), fc.integer({ min: 0, max: 30 * HOUR }));
+    // steps: a call that ends (start offset, duration, rate) or a question (a window of three, so the two cached sums are evicted)
+    const step = fc.oneof(
+      fc.record({ kind: fc.constant('call' as const), after: gap, seconds: fc.integer({ min: 1, max: 1800 }), rate: fc.integer({ min: 1, max: 300 }) }),
+      fc.record({ kind: fc.constant('ask' as const), after: gap, window: fc.constantFrom(HOUR, DAY, 2 * HOUR) }),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 80 }), (steps) => {
+        const l = new CallLedger(7, 4 * HOUR);
+        const ended: Array<{ minute: number; cost: number }> = [];
+        let now = T0;
+        steps.forEach((st, i) => {
+          now += st.after;
+          if (st.kind === 'call') {
+            const start = now - st.seconds * 1000;
+            l.answered(`c${i}`, start, st.rate / 100, false);
+            l.hungUp(`c${i}`, now);
+            ended.push({ minute: Math.floor(now / MINUTE), cost: ((st.rate / 100) * st.seconds * 1000) / MINUTE });
+            return;
+          }
+          const minute = Math.floor(now / MINUTE);
+          const recount = ended.filter((e) => e.minute * MINUTE >= minute * MINUTE - st.window && e.minute > minute - DAY / MINUTE).reduce((a, e) => a + e.cost, 0);
+          expect(l.spend(st.window, now)).toBeCloseTo(recount, 9);
+        });
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -3,10 +3,17 @@
 // of minute buckets, the baseline's hours, and open calls that end or age out (max_call_seconds).
 // prune() drops what no verdict reads any more and says when nothing is left: such a ledger reads as
 // a new account's, so the state can forget it (VerdictState.sweep).
+//
+// Compact, because there is one per account and they live as long as the service: a full garbage
+// collection marks every object they hold, and holds every verdict while it cannot keep up (a
+// ledger of tuples and maps made it 100 ms on a 2-core machine under load). So the ended minutes
+// are one flat array of numbers, the maps exist only once something is in them, and no verdict
+// allocates anything a ledger keeps.
 
 const MINUTE = 60_000;
 export const HOUR = 3_600_000;
 const DAY = 86_400_000;
+const DAY_MINUTES = DAY / MINUTE;
 
 interface OpenCall {
   start: number;
@@ -15,11 +22,14 @@ interface OpenCall {
 }
 
 export class CallLedger {
-  readonly open = new Map<string, OpenCall>();
-  /** [minute, cost] of ended calls, oldest first, at most a day of minutes */
-  private readonly ended: Array<[number, number]> = [];
-  /** hour index -> international call attempts */
-  private readonly intlHours = new Map<number, number>();
+  /** open calls by Call-ID, made with the first (most accounts have none open) */
+  private openCalls: Map<string, OpenCall> | undefined;
+  private openLocal = 0;
+  private openInternational = 0;
+  /** ended calls' cost by the minute they ended, oldest first, flat pairs [minute, cost, minute, cost, ...]: at most a day of minutes */
+  private ended: number[] = [];
+  /** hour index -> international call attempts, made with the first */
+  private intlHours: Map<number, number> | undefined;
   /**
    * Event times of the first and the latest call attempt of the account's history. A history ends
    * when no attempt is seen for the baseline's days: the next attempt starts a new one, as it would
@@ -27,31 +37,47 @@ export class CallLedger {
    */
   firstSeen: number | undefined;
   lastSeen: number | undefined;
-  /** open calls by kind, kept as calls open and end (a tenant's may be many) */
-  private openCount = { local: 0, international: 0 };
-  /** ended calls' cost by window, for the minute it was summed in: queries are many, minutes few */
-  private sums: { minute: number; byWindow: Map<number, number> } | undefined;
+  /**
+   * Ended calls' cost for the two windows last asked about, summed in minute `sums[0]`:
+   * [minute, window, sum, window, sum]. Queries are many and minutes few. Made once and rewritten in
+   * place (an array of doubles): a fresh object per query and minute would outlive a young
+   * collection in this long-lived ledger, and every one promoted brings a full collection closer.
+   */
+  private sums: number[] | undefined;
   private expiredAt = -1;
-  private readonly historyMs: number;
 
-  constructor(private readonly baselineDays: number, private readonly maxCallMs: number) {
-    this.historyMs = baselineDays * DAY;
+  constructor(private readonly baselineDays: number, private readonly maxCallMs: number) {}
+
+  private get historyMs(): number {
+    return this.baselineDays * DAY;
+  }
+
+  /** Calls open now (as last expired). */
+  get openCount(): number {
+    return this.openLocal + this.openInternational;
+  }
+
+  isOpen(callId: string): boolean {
+    return this.openCalls?.has(callId) ?? false;
   }
 
   /** An answered call (a 2xx to its INVITE); a re-INVITE of an open call changes nothing. */
   answered(callId: string, at: number, ratePerMinute: number, international: boolean): void {
-    if (this.open.has(callId)) return;
-    this.open.set(callId, { start: at, ratePerMinute, international });
-    this.openCount[international ? 'international' : 'local']++;
+    const open = (this.openCalls ??= new Map());
+    if (open.has(callId)) return;
+    open.set(callId, { start: at, ratePerMinute, international });
+    if (international) this.openInternational++;
+    else this.openLocal++;
   }
 
   /** A call attempt (counted once per call): feeds the baseline. */
   attempted(at: number, international: boolean): void {
     if (!this.seen(at) || !international) return;
     const h = Math.floor(at / HOUR);
-    this.intlHours.set(h, (this.intlHours.get(h) ?? 0) + 1);
+    const hours = (this.intlHours ??= new Map());
+    hours.set(h, (hours.get(h) ?? 0) + 1);
     const oldest = h - this.baselineDays * 24;
-    if (this.intlHours.size > this.baselineDays * 24 + 1) for (const k of this.intlHours.keys()) if (k < oldest) this.intlHours.delete(k);
+    if (hours.size > this.baselineDays * 24 + 1) for (const k of hours.keys()) if (k < oldest) hours.delete(k);
   }
 
   /** An attempt at `at` joins the history (or starts one); false: a late one from before a silence that ended it, not counted. */
@@ -59,7 +85,7 @@ export class CallLedger {
     if (this.lastSeen === undefined || at - this.lastSeen > this.historyMs) {
       // a new history: what the ended one counted is not the account's baseline any more
       this.firstSeen = this.lastSeen = at;
-      this.intlHours.clear();
+      this.intlHours = undefined;
       return true;
     }
     if (at > this.lastSeen) this.lastSeen = at;
@@ -77,10 +103,12 @@ export class CallLedger {
 
   /** A BYE: the call's cost moves to the ended calls. */
   hungUp(callId: string, at: number): void {
-    const c = this.open.get(callId);
+    const c = this.openCalls?.get(callId);
     if (!c) return;
-    this.open.delete(callId);
-    this.openCount[c.international ? 'international' : 'local']--;
+    this.openCalls!.delete(callId);
+    if (this.openCalls!.size === 0) this.openCalls = undefined;
+    if (c.international) this.openInternational--;
+    else this.openLocal--;
     this.addEnded(at, (c.ratePerMinute * Math.max(0, at - c.start)) / MINUTE);
   }
 
@@ -88,19 +116,18 @@ export class CallLedger {
     if (cost <= 0) return;
     const minute = Math.floor(at / MINUTE);
     // a cached window sum that this minute falls in grows by the cost
-    if (this.sums) for (const [w, sum] of this.sums.byWindow) if (minute * MINUTE >= this.sums.minute * MINUTE - w) this.sums.byWindow.set(w, sum + cost);
-    const last = this.ended[this.ended.length - 1];
-    if (last && last[0] === minute) last[1] += cost;
-    else if (!last || last[0] < minute) this.ended.push([minute, cost]);
-    else {
-      // late: into its place
-      let i = this.ended.length - 1;
-      while (i > 0 && this.ended[i - 1][0] > minute) i--;
-      if (this.ended[i - 1]?.[0] === minute) this.ended[i - 1][1] += cost;
-      else this.ended.splice(i, 0, [minute, cost]);
-    }
-    const oldest = minute - DAY / MINUTE;
-    while (this.ended.length > 0 && this.ended[0][0] <= oldest) this.ended.shift();
+    const sums = this.sums;
+    if (sums) for (let i = 1; i < 5; i += 2) if (minute * MINUTE >= sums[0] * MINUTE - sums[i]) sums[i + 1] += cost;
+    const e = this.ended;
+    // pairs: e[i] is a minute, e[i + 1] its cost; find where this minute goes, from the newest (calls end in order but for late ones)
+    let i = e.length;
+    while (i > 0 && e[i - 2] > minute) i -= 2;
+    if (i > 0 && e[i - 2] === minute) e[i - 1] += cost;
+    else if (i === e.length) e.push(minute, cost);
+    else e.splice(i, 0, minute, cost);
+    let old = 0;
+    while (old < e.length && e[old] <= minute - DAY_MINUTES) old += 2;
+    if (old > 0) e.splice(0, old);
   }
 
   /** Open calls older than max_call_seconds are taken as ended then (their BYE was missed); looked at once a minute. */
@@ -112,12 +139,12 @@ export class CallLedger {
   }
 
   private expireAt(now: number): void {
-    for (const [id, c] of this.open) if (now - c.start > this.maxCallMs) this.hungUp(id, c.start + this.maxCallMs);
+    if (this.openCalls) for (const [id, c] of this.openCalls) if (now - c.start > this.maxCallMs) this.hungUp(id, c.start + this.maxCallMs);
   }
 
   concurrent(international: boolean, now: number): number {
     this.expire(now);
-    return this.openCount[international ? 'international' : 'local'];
+    return international ? this.openInternational : this.openLocal;
   }
 
   /** Cost over the last windowMs: ended calls by the minute they ended, open calls by the time elapsed inside the window. */
@@ -125,25 +152,41 @@ export class CallLedger {
     this.expire(now);
     const from = now - windowMs;
     let sum = this.endedSum(windowMs, now);
-    for (const c of this.open.values()) sum += (c.ratePerMinute * Math.max(0, now - Math.max(c.start, from))) / MINUTE;
+    if (this.openCalls) for (const c of this.openCalls.values()) sum += (c.ratePerMinute * Math.max(0, now - Math.max(c.start, from))) / MINUTE;
     return sum;
   }
 
   /** Ended calls' cost in the window, summed once a minute (per window) and kept up to date as calls end. */
   private endedSum(windowMs: number, now: number): number {
     const minute = Math.floor(now / MINUTE);
-    if (!this.sums || this.sums.minute !== minute) this.sums = { minute, byWindow: new Map() };
-    let sum = this.sums.byWindow.get(windowMs);
-    if (sum === undefined) {
-      sum = 0;
-      for (let i = this.ended.length - 1; i >= 0 && this.ended[i][0] * MINUTE >= minute * MINUTE - windowMs; i--) sum += this.ended[i][1];
-      this.sums.byWindow.set(windowMs, sum);
+    const sums = (this.sums ??= [NaN, NaN, NaN, NaN, NaN]);
+    if (sums[0] !== minute) this.forgetSums(minute);
+    if (sums[1] === windowMs) return sums[2];
+    if (sums[3] === windowMs) return sums[4];
+    let sum = 0;
+    const e = this.ended;
+    for (let i = e.length - 2; i >= 0 && e[i] * MINUTE >= minute * MINUTE - windowMs; i -= 2) sum += e[i + 1];
+    // the free slot, else the first (the one asked about before it moves to the second)
+    if (Number.isNaN(sums[1])) {
+      sums[1] = windowMs;
+      sums[2] = sum;
+    } else {
+      sums[3] = sums[1];
+      sums[4] = sums[2];
+      sums[1] = windowMs;
+      sums[2] = sum;
     }
     return sum;
   }
 
+  private forgetSums(minute: number): void {
+    if (!this.sums) return;
+    this.sums.fill(NaN);
+    this.sums[0] = minute;
+  }
+
   internationalInHour(now: number): number {
-    return this.intlHours.get(Math.floor(now / HOUR)) ?? 0;
+    return this.intlHours?.get(Math.floor(now / HOUR)) ?? 0;
   }
 
   /** The busiest hour of international calls over the baseline's days, the current hour left out; and how many hours of history there are. */
@@ -151,7 +194,7 @@ export class CallLedger {
     if (this.aged(now)) return { busiestHour: 0, historyHours: 0 };
     const h = Math.floor(now / HOUR);
     let busiest = 0;
-    for (const [k, n] of this.intlHours) if (k < h && k >= h - this.baselineDays * 24 && n > busiest) busiest = n;
+    if (this.intlHours) for (const [k, n] of this.intlHours) if (k < h && k >= h - this.baselineDays * 24 && n > busiest) busiest = n;
     return { busiestHour: busiest, historyHours: Math.max(0, (now - this.firstSeen!) / HOUR) };
   }
 
@@ -170,23 +213,25 @@ export class CallLedger {
   prune(now: number): boolean {
     this.expireAt(now);
     // the day's window sums minutes from the one a day before the current one (endedSum)
-    const oldestMinute = Math.floor(now / MINUTE) - DAY / MINUTE;
+    const oldestMinute = Math.floor(now / MINUTE) - DAY_MINUTES;
+    const e = this.ended;
     let old = 0;
-    while (old < this.ended.length && this.ended[old][0] < oldestMinute) old++;
+    while (old < e.length && e[old] < oldestMinute) old += 2;
     if (old > 0) {
-      this.ended.splice(0, old);
-      this.sums = undefined;
+      e.splice(0, old);
+      this.forgetSums(NaN);
     }
     const aged = this.aged(now);
-    if (aged) this.intlHours.clear(); // the ended history's, read no more
-    else {
+    if (aged) this.intlHours = undefined; // the ended history's, read no more
+    else if (this.intlHours) {
       // hours arrive in order but for late calls: stop at the first one still read (a late older one goes with it later)
       const oldestHour = Math.floor(now / HOUR) - this.baselineDays * 24;
       for (const h of this.intlHours.keys()) {
         if (h >= oldestHour) break;
         this.intlHours.delete(h);
       }
+      if (this.intlHours.size === 0) this.intlHours = undefined;
     }
-    return aged && this.open.size === 0 && this.ended.length === 0;
+    return aged && this.openCount === 0 && this.ended.length === 0;
   }
 }

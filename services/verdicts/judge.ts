@@ -15,7 +15,16 @@ export function callContext(q: CallQuery, s: VerdictSettings, deck: RateDeck, no
   const cls = s.classes[clsName] ?? { international: false, premium: false };
   const destination = normaliseDestination(q.to, s.home_country);
   const tenant = q.tenant ?? configured?.tenant;
-  return { query: q, ...(tenant ? { tenant } : {}), destination, ratePerMinute: deck.price(destination.e164), cls: { name: clsName, ...cls }, now };
+  return {
+    query: q,
+    tenant,
+    accountKey: q.account ? `account:${q.account}` : undefined,
+    tenantKey: tenant ? `tenant:${tenant}` : undefined,
+    destination,
+    ratePerMinute: deck.price(destination.e164),
+    cls: { name: clsName, international: cls.international, premium: cls.premium },
+    now,
+  };
 }
 
 export function judge(call: CallContext, state: StateView, s: VerdictSettings, rules: readonly VerdictRule[] = VERDICT_RULES): Verdict {

@@ -1,6 +1,6 @@
 // HOST:PORT of a verdict interface, and whether it is loopback: without a token the service
 // listens on loopback only.
-import { isIP } from 'node:net';
+import { ipFamily } from '../core/cidr';
 import { CallsentryError } from '../core/errors';
 
 export function splitListen(key: string, listen: string): { host: string; port: number } {
@@ -13,7 +13,7 @@ export function splitListen(key: string, listen: string): { host: string; port: 
 
 export function isLoopback(host: string): boolean {
   if (host === 'localhost') return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
+  if (ipFamily(host) === 4) return host.startsWith('127.');
   return host === '::1' || host.toLowerCase() === '::ffff:127.0.0.1';
 }
 

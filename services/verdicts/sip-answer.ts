@@ -5,7 +5,7 @@
 //
 // Who is calling: X-Callsentry-Source / -Account / -Tenant headers when the proxy adds them (the
 // configurations in infra/lab/verdict do), else the bottom Via (the phone) and the digest user name.
-import { isIP } from 'node:net';
+import { ipFamily } from '../core/cidr';
 import type { SipMessage } from '../collector/sip';
 import { BadQuery, parseQuery } from './query';
 import type { CallQuery, Verdict } from './verdict';
@@ -17,7 +17,8 @@ export type SipOutcome =
   | { kind: 'none' };
 
 function header(m: SipMessage, name: string): string | undefined {
-  return m.headers.find((h) => h.name === name)?.value;
+  for (const h of m.headers) if (h.name === name) return h.value;
+  return undefined;
 }
 
 /** Text safe inside a quoted-string and on one header line. */
@@ -27,7 +28,8 @@ function quoted(text: string, max = 200): string {
 
 export function queryOf(m: SipMessage, peer: string): CallQuery {
   const bottom = m.via[m.via.length - 1];
-  const viaIp = bottom ? (bottom.received && isIP(bottom.received) ? bottom.received : isIP(bottom.host.replace(/^\[|\]$/g, '')) ? bottom.host.replace(/^\[|\]$/g, '') : undefined) : undefined;
+  const host = bottom && (bottom.host.startsWith('[') ? bottom.host.replace(/^\[|\]$/g, '') : bottom.host);
+  const viaIp = bottom ? (bottom.received && ipFamily(bottom.received) ? bottom.received : host && ipFamily(host) ? host : undefined) : undefined;
   const given = header(m, 'x-callsentry-source');
   const account = header(m, 'x-callsentry-account') || m.credentials?.find((c) => c.username)?.username;
   const tenant = header(m, 'x-callsentry-tenant');

@@ -35,7 +35,10 @@ export interface SipServer {
 export async function startVerdictSip(o: VerdictSipOptions): Promise<SipServer> {
   const limits = { ...DEFAULT_SIP_LIMITS, maxMessageBytes: o.maxMessageBytes };
   const clients = new CidrSet(o.clients);
-  const allowed = (ip: string) => isLoopback(ip.replace(/^::ffff:/, '')) || clients.match(ip.replace(/^::ffff:/, '')) !== undefined;
+  const allowed = (peer: string) => {
+    const ip = peer.startsWith('::ffff:') ? peer.slice(7) : peer;
+    return isLoopback(ip) || clients.match(ip) !== undefined;
+  };
 
   function answer(m: SipMessage, peer: string): string | undefined {
     if (!allowed(peer)) {

@@ -173,7 +173,7 @@ export class VerdictState implements StateView {
         }
         out.looked++;
         const [id, keys] = next.value;
-        if (!keys.some((k) => c.st.ledgers.get(k)?.open.has(id))) {
+        if (!keys.some((k) => c.st.ledgers.get(k)?.isOpen(id))) {
           c.st.calls.delete(id);
           out.forgotten++;
         }
@@ -216,12 +216,12 @@ export class VerdictState implements StateView {
     for (const [k, l] of st.ledgers) {
       if (looked++ >= DISPLACE_SCAN) break;
       if (keep.includes(k)) continue;
-      if (l.open.size === 0 && !l.hasSpend()) {
+      if (l.openCount === 0 && !l.hasSpend()) {
         this.forget(st, k, l);
         this.bound.displaced++;
         return;
       }
-      if (l.open.size === 0) spender ??= [k, l];
+      if (l.openCount === 0) spender ??= [k, l];
       // to the back, so the next look starts with others
       st.ledgers.delete(k);
       st.ledgers.set(k, l);
@@ -274,7 +274,7 @@ export class VerdictState implements StateView {
     const rate = this.deck.price(dest.e164);
     for (const k of keys) {
       const l = this.ledger(st, k, keys);
-      if (l.open.has(r.sip.call_id)) continue; // a re-INVITE
+      if (l.isOpen(r.sip.call_id)) continue; // a re-INVITE
       l.attempted(at, dest.international);
       if (r.sip.status !== undefined && r.sip.status >= 200 && r.sip.status < 300) {
         l.answered(r.sip.call_id, at + (r.event?.duration ?? 0) / 1e6, rate, dest.international);
@@ -355,11 +355,16 @@ export class VerdictState implements StateView {
   }
 
   baseline(account: string, now: number): { busiestHour: number; historyHours: number } {
-    let out = { busiestHour: 0, historyHours: 0 };
-    for (const l of this.ledgersOf.get(`account:${account}`) ?? NONE) {
+    const all = this.ledgersOf.get(`account:${account}`) ?? NONE;
+    // an account's calls are on one partition: one ledger, whose reading is the answer
+    if (all.length === 1) return all[0].baseline(now);
+    let busiestHour = 0;
+    let historyHours = 0;
+    for (const l of all) {
       const b = l.baseline(now);
-      out = { busiestHour: Math.max(out.busiestHour, b.busiestHour), historyHours: Math.max(out.historyHours, b.historyHours) };
+      busiestHour = Math.max(busiestHour, b.busiestHour);
+      historyHours = Math.max(historyHours, b.historyHours);
     }
-    return out;
+    return { busiestHour, historyHours };
   }
 }

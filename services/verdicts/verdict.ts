@@ -2,6 +2,7 @@
 // call and a read-only view of the state: it returns a deny or a limit, or nothing when it has no
 // objection. The rules run in order; the first deny wins, else the first limit, else allow.
 import type { Destination } from './destination';
+import type { LedgerKey } from './state';
 
 export type VerdictKind = 'allow' | 'deny' | 'limit';
 
@@ -29,6 +30,9 @@ export interface CallContext {
   query: CallQuery;
   /** the tenant the query or the configuration names */
   tenant?: string;
+  /** the ledgers of the account and of the tenant, keyed once per call (rules and state read them) */
+  accountKey?: LedgerKey;
+  tenantKey?: LedgerKey;
   destination: Destination;
   /** price per minute from the rate deck (0 when no prefix matches) */
   ratePerMinute: number;

@@ -2,13 +2,15 @@
 // processes on the real broker, like production. Needs `npm run build` and `npm run kafka:start`.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generate } from '../../services/collector/synthetic';
+import { VERDICT_NODE_FLAGS } from '../../services/verdicts/node-flags';
 import { deleteTopics, KAFKA_BROKERS, requireKafka, waitFor } from '../support/kafka';
 
 const CLI = path.resolve(__dirname, '../../dist/services/cli.js');
+const BIN = path.resolve(__dirname, '../../bin/callsentry.js');
 
 describe('stages as separate processes on Kafka', () => {
   const prefix = `it-${randomBytes(4).toString('hex')}.`;
@@ -68,5 +70,32 @@ describe('stages as separate processes on Kafka', () => {
     expect(new Set(lines.map((l) => l.key?.value ?? l.target.value))).toEqual(new Set(['203.0.113.77']));
     // every stage stops cleanly on SIGTERM
     expect(codes).toEqual([0, 0, 0]);
+  });
+
+  it('callsentry verdict relaunches itself with its Node flags, answers, and stops with its parent on SIGTERM', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'callsentry-verdict-'));
+    const config = path.join(dir, 'verdict.yaml');
+    writeFileSync(config, 'verdicts:\n  http_listen: "127.0.0.1:0"\n  sip_listen: null\n');
+    const parent = spawn(process.execPath, [BIN, 'verdict', '--config', config], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(parent);
+    let log = '';
+    parent.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+    parent.stdout!.on('data', (d: Buffer) => (log += d.toString()));
+    expect(await waitFor(() => /verdict service listening/.test(log), 60_000)).toBe(true);
+    const url = /"http":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(log)?.[1];
+    expect(url).toBeDefined();
+
+    // the process answering is the parent's child, started with every flag
+    const child = Number(spawnSync('ps', ['-o', 'pid=', '--ppid', String(parent.pid)], { encoding: 'utf8' }).stdout.trim());
+    const cmdline = readFileSync(`/proc/${child}/cmdline`, 'utf8').split('\0');
+    expect(cmdline).toEqual(expect.arrayContaining([...VERDICT_NODE_FLAGS]));
+    const res = await fetch(`${url}/v1/verdict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ source_ip: '192.0.2.7', from: 'sip:105@pbx', to: '+442079460000', call_id: 'c1' }) });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { verdict: string }).verdict).toBe('allow');
+
+    parent.kill('SIGTERM');
+    expect(await exited(parent)).toBe(0);
+    // the relaunched process stopped too (its own orderly stop, not a kill)
+    expect(await waitFor(() => !existsSync(`/proc/${child}`) || readFileSync(`/proc/${child}/stat`, 'utf8').split(' ')[2] === 'Z', 10_000)).toBe(true);
   });
 });
