@@ -19,7 +19,7 @@ export const spec: CommandSpec = {
     'Each deny is a deny-call decision on decisions.v1 (one per account or source per verdicts.decision_window_seconds). ' +
     'Without a token in the variable named by verdicts.token_env (default CALLSENTRY_VERDICT_TOKEN) it listens on loopback only. ' +
     'Proxies decide what a timeout means (fail-open by default; see docs/verdicts.md). ' +
-    'It relaunches itself once with the Node flags that keep garbage collection from holding answers (--v8-pool-size=1, a 16-32 MB young generation; your own NODE_OPTIONS win). Runs until SIGINT or SIGTERM.',
+    'It relaunches itself once with the Node flags that keep garbage collection from holding answers (--v8-pool-size=1, a 16-32 MB young generation; flags of your own win). Runs until SIGINT or SIGTERM.',
   options: [CONFIG_OPTION],
   examples: [
     'CALLSENTRY_KAFKA_BROKERS=127.0.0.1:9092 callsentry verdict',
