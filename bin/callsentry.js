@@ -26,6 +26,10 @@ if (process.env.CALLSENTRY_RELAUNCHED === '1' && process.channel) {
       detached: true,
       env: { ...process.env, CALLSENTRY_RELAUNCHED: '1' },
     });
+    child.on('error', (err) => {
+      process.stderr.write(`callsentry verdict: cannot relaunch with ${flags.join(' ')}: ${err.message}\n`);
+      process.exit(1);
+    });
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
     child.on('exit', (code, signal) => process.exit(code ?? 128 + (constants.signals[signal] ?? 0)));
     return;
